@@ -1,0 +1,36 @@
+/**
+ * The command line: `npm run --silent cli -- <command> [args]`.
+ * User errors exit with code 2 and one line on stderr; no stack traces for them.
+ */
+import { CliError, type Command } from './common';
+import { schemaCommand } from './commands/schema';
+
+const COMMANDS: Record<string, Command> = {
+  schema: schemaCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`usage: cli <command> [args]\ncommands:\n${Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`).join('\n')}\n`);
+    return name ? 0 : 2;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) throw new CliError(`unknown command "${name}"; known: ${Object.keys(COMMANDS).join(', ')}`);
+  return cmd.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof CliError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,88 @@
+/**
+ * The typed message protocol between the app and the runtime worker, and the plain-data results a run produces.
+ * Plain data only: no tensors ever cross this boundary. Shared by the worker, the worker client, the CLI and the UI.
+ */
+import type { Design } from '../models/schema';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export type BackendChoice = BackendName | 'auto';
+export type ScanImpl = 'naive' | 'chunked' | 'wgsl';
+export type ScanChoice = ScanImpl | 'auto';
+
+/** How a full-size design is shrunk to something a browser can run; the layer pattern is kept. */
+export interface RunProfileSpec {
+  /** e.g. "tiny", "small", "medium", or "custom". */
+  name: string;
+  dModel: number;
+  vocabSize: number;
+  /** Layers kept (the pattern is kept by taking whole periods of the design, see the builder). */
+  maxLayers: number;
+  headDim: number;
+  /** FFN / expert width as a multiple of dModel. */
+  ffnMult: number;
+  maxExperts: number;
+}
+
+export interface BenchRequest {
+  design: Design;
+  seqLens: number[];
+  backend: BackendChoice;
+  scan: ScanChoice;
+  profile: RunProfileSpec;
+  seed: number;
+  batch: number;
+  /** Decode steps timed after prefill to L (>= 32). */
+  decodeSteps: number;
+  /** Timed prefill repeats after warm-up (>= 5). */
+  repeats: number;
+  /** Refuse the run if the predicted bytes exceed this. */
+  memoryBudgetBytes: number;
+}
+
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  q1: number;
+  q3: number;
+}
+
+export interface BenchPoint {
+  seqLen: number;
+  prefillTokensPerSec: number;
+  prefillMs: Spread;
+  decodeMsPerToken: number;
+  decodeMs: Spread;
+  /** Bytes of the KV-cache tensors actually allocated (capacity seqLen + decodeSteps). */
+  kvCacheBytes: number;
+  /** Bytes of the recurrent-state tensors actually allocated. */
+  stateBytes: number;
+  /** The cost model's prediction for the scaled design at the same capacity and float32. */
+  predictedKvCacheBytes: number;
+  predictedStateBytes: number;
+  /** tf.memory() after prefill, while caches are held. */
+  tfNumBytes: number;
+  tfNumTensors: number;
+  dispatchesPerDecodeStep: number;
+}
+
+export interface BenchResult {
+  backend: BackendName;
+  backendReason: string;
+  scan: ScanImpl;
+  profile: RunProfileSpec;
+  /** The scaled design that actually ran. */
+  scaledDesign: Design;
+  points: BenchPoint[];
+  startedAt: string;
+  cancelled: boolean;
+}
+
+export type ToWorker = { type: 'start'; id: string; request: BenchRequest } | { type: 'cancel'; id: string };
+
+export type FromWorker =
+  | { type: 'started'; id: string; backend: BackendName; backendReason: string; scan: ScanImpl; profile: RunProfileSpec; scaledDesign: Design }
+  | { type: 'progress'; id: string; seqLen: number; index: number; total: number; phase: 'build' | 'prefill' | 'decode'; etaMs: number | null }
+  | { type: 'point'; id: string; point: BenchPoint }
+  | { type: 'done'; id: string; result: BenchResult }
+  | { type: 'error'; id: string; message: string };
