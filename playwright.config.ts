@@ -23,7 +23,7 @@ if (!executablePath && !process.env.PLAYWRIGHT_BROWSERS_PATH) {
   );
 }
 
-const PORT = 4317;
+const PORT = Number(process.env.PW_PORT ?? 4317);
 
 export default defineConfig({
   testDir: 'e2e',

@@ -1,0 +1,43 @@
+/**
+ * Contracts between the runtime's layers and the model builder.
+ *
+ * Each block kind has: a plain-data weights object of Float32Arrays (made by `initXWeights(cfg, dims, rng)`),
+ * a tfjs layer built from those weights (implements `RuntimeMixer` or `RuntimeFfn`), and a Float64 reference twin in
+ * `reference/` that takes the same weights. Tensors never leave the runtime: results are plain numbers.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { MixerKind, FfnKind } from '../../models/schema';
+import type { BackendName, ScanImpl } from '../protocol';
+
+/** A cache held between decode steps. `tensors()` lists every tensor held (byte accounting and disposal). */
+export interface LayerCache {
+  /** 'kv' for attention KV caches, 'state' for recurrent state (conv + ssm, Hyena FIR + IIR). */
+  role: 'kv' | 'state';
+  tensors(): tf.Tensor[];
+  dispose(): void;
+}
+
+export interface ForwardContext {
+  backend: BackendName;
+  scan: ScanImpl;
+  /** The original token embeddings (b, l, d), for Zamba-style shared blocks that concatenate them. */
+  embeddings?: tf.Tensor3D;
+}
+
+export interface RuntimeMixer {
+  readonly kind: MixerKind;
+  /** Allocates the cache for `batch` sequences and `capacity` positions; null when the mixer keeps none. */
+  createCache(batch: number, capacity: number): LayerCache | null;
+  /** x: (b, l, d) -> (b, l, d). When `cache` is given it is filled with the state after the last token. */
+  prefill(x: tf.Tensor3D, cache: LayerCache | null, ctx: ForwardContext): tf.Tensor3D;
+  /** x: (b, 1, d) at absolute position `pos` -> (b, 1, d); replaces the cache's tensors (old ones disposed). */
+  decode(x: tf.Tensor3D, cache: LayerCache, pos: number, ctx: ForwardContext): tf.Tensor3D;
+  dispose(): void;
+}
+
+export interface RuntimeFfn {
+  readonly kind: FfnKind;
+  /** x: (b, l, d) -> (b, l, d), position-wise. */
+  apply(x: tf.Tensor3D): tf.Tensor3D;
+  dispose(): void;
+}
