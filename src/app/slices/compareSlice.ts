@@ -1,11 +1,89 @@
 import type { Design } from '../../models/schema';
+import { nextSeriesColor } from '../../components/charts/seriesColors';
+import { designKey } from './designKey';
 import type { SliceCreator } from './types';
 
-/** Pinned designs for comparison. Owned by the charts/compare work (issue 5). */
-export interface CompareSlice {
-  pinned: { id: string; design: Design; color: string }[];
+/** Where a pinned design came from (shown in the legend and table). */
+export type PinOrigin = 'current' | 'preset' | 'file' | 'ratio';
+
+/** A design pinned for comparison, with the colour it has in every chart, legend and table. */
+export interface PinnedDesign {
+  id: string;
+  design: Design;
+  color: string;
+  origin: PinOrigin;
 }
 
-export const createCompareSlice: SliceCreator<CompareSlice> = () => ({
+/** Chart settings shared by every chart (and by the share URL). */
+export interface ChartSettings {
+  view: 'memory' | 'throughput' | 'state';
+  xScale: 'log' | 'linear';
+  /** Memory budget for the budget line and max context, in bytes. */
+  budgetBytes: number;
+  /** Right end of the sequence-length axis, in tokens. */
+  maxSeqLen: number;
+  /** Memory chart: full-size design (analytic) or the run profile (predicted vs measured bytes). */
+  memoryView: 'full' | 'run';
+  /** Throughput chart: measured prefill, measured decode, or analytic FLOPs per token. */
+  throughputView: 'prefill' | 'decode' | 'flops';
+  spread: 'minmax' | 'iqr';
+  /** The L at which the table shows measured prefill/decode, in tokens. */
+  tableSeqLen: number;
+}
+
+export const GIB = 1024 ** 3;
+/** Memory budgets offered as presets (24, 80 and 141 GiB: a consumer card, an A100/H100, an H200). */
+export const BUDGET_PRESETS_GIB = [24, 80, 141] as const;
+
+export const DEFAULT_CHART_SETTINGS: ChartSettings = {
+  view: 'memory',
+  xScale: 'log',
+  budgetBytes: 80 * GIB,
+  maxSeqLen: 1 << 20,
+  memoryView: 'full',
+  throughputView: 'prefill',
+  spread: 'minmax',
+  tableSeqLen: 512,
+};
+
+/** Pinned designs and chart settings; both persisted and part of the share URL. Owned by issue 5. */
+export interface CompareSlice {
+  pinned: PinnedDesign[];
+  chartSettings: ChartSettings;
+  /** Pins a design (a second pin of the same design is ignored); returns the pin's id. */
+  pinDesign: (design: Design, origin: PinOrigin) => string;
+  /** Pins several designs at once, each with its own colour; returns their ids. */
+  pinDesigns: (items: { design: Design; origin: PinOrigin }[]) => string[];
+  unpinDesign: (id: string) => void;
+  clearPinned: () => void;
+  /** Replaces the whole comparison (used when a share URL is opened). */
+  setComparison: (pinned: PinnedDesign[], settings: ChartSettings) => void;
+  setChartSettings: (patch: Partial<ChartSettings>) => void;
+}
+
+/** Adds pins to a list: skips designs already pinned (same key), gives each new one the next free colour. */
+export function addPins(pinned: readonly PinnedDesign[], items: readonly { design: Design; origin: PinOrigin }[]): { pinned: PinnedDesign[]; ids: string[] } {
+  const out = pinned.slice();
+  const ids: string[] = [];
+  for (const { design, origin } of items) {
+    const id = designKey(design);
+    if (!out.some((p) => p.id === id)) out.push({ id, design, origin, color: nextSeriesColor(out.map((p) => p.color)) });
+    ids.push(id);
+  }
+  return { pinned: out, ids };
+}
+
+export const createCompareSlice: SliceCreator<CompareSlice> = (set, get) => ({
   pinned: [],
+  chartSettings: DEFAULT_CHART_SETTINGS,
+  pinDesign: (design, origin) => get().pinDesigns([{ design, origin }])[0]!,
+  pinDesigns: (items) => {
+    const { pinned, ids } = addPins(get().pinned, items);
+    set({ pinned });
+    return ids;
+  },
+  unpinDesign: (id) => set((s) => ({ pinned: s.pinned.filter((p) => p.id !== id) })),
+  clearPinned: () => set({ pinned: [] }),
+  setComparison: (pinned, chartSettings) => set({ pinned, chartSettings }),
+  setChartSettings: (patch) => set((s) => ({ chartSettings: { ...s.chartSettings, ...patch } })),
 });

@@ -1,11 +1,130 @@
-import type { BenchResult } from '../../sim/protocol';
+import type { BackendChoice, BackendName, BenchPoint, RunProfileSpec, ScanChoice, ScanImpl } from '../../sim/protocol';
 import type { SliceCreator } from './types';
 
-/** Benchmark runs, kept per design. Owned by the charts/runs work (issue 5). */
-export interface RunSlice {
-  runs: Record<string, BenchResult[]>;
+/** One benchmark run of one design: what ran it and the points measured so far (kept when cancelled). */
+export interface RunRecord {
+  /** The run's id (also the worker message id). */
+  id: string;
+  /** The design's stable key (`designKey`), under which the run is stored. */
+  designKey: string;
+  designName: string;
+  status: 'running' | 'done' | 'cancelled' | 'error';
+  /** Filled in when the worker reports `started`; null before. */
+  backend: BackendName | null;
+  backendReason: string;
+  scan: ScanImpl | null;
+  profile: RunProfileSpec;
+  seqLens: number[];
+  points: BenchPoint[];
+  /** ISO time the run was started. */
+  startedAt: string;
+  error: string | null;
 }
 
-export const createRunSlice: SliceCreator<RunSlice> = () => ({
+/** Progress of the run in flight, as the worker last reported it. */
+export interface RunProgress {
+  runId: string;
+  seqLen: number;
+  /** Index of the current length in the sweep (0-based) and the number of lengths. */
+  index: number;
+  total: number;
+  phase: 'build' | 'prefill' | 'decode';
+  etaMs: number | null;
+}
+
+/** What the run panel asks for. */
+export interface RunSettings {
+  seqLens: number[];
+  backend: BackendChoice;
+  scan: ScanChoice;
+  profileName: string;
+}
+
+/** Runs kept per design (oldest dropped first), so that the persisted store stays small. */
+export const MAX_RUNS_PER_DESIGN = 5;
+
+/** Benchmark runs, kept per design key; persisted (`runs`, `runSettings`). Owned by the charts/runs work (issue 5). */
+export interface RunSlice {
+  runs: Record<string, RunRecord[]>;
+  runSettings: RunSettings;
+  /** The run in flight, or null. Never persisted. */
+  activeRunId: string | null;
+  runProgress: RunProgress | null;
+  setRunSettings: (patch: Partial<RunSettings>) => void;
+  /** Records a new run in state `running` and makes it the active one. */
+  runCreated: (run: Omit<RunRecord, 'status' | 'points' | 'error' | 'backend' | 'backendReason' | 'scan'>) => void;
+  runStarted: (runId: string, info: { backend: BackendName; backendReason: string; scan: ScanImpl; profile: RunProfileSpec }) => void;
+  runProgressed: (p: RunProgress) => void;
+  runPointAdded: (runId: string, point: BenchPoint) => void;
+  /** Ends a run: `done`, `cancelled` (points kept) or `error` (message kept, points kept). */
+  runEnded: (runId: string, status: 'done' | 'cancelled' | 'error', error?: string) => void;
+  clearRuns: (designKey: string) => void;
+}
+
+export const DEFAULT_RUN_SETTINGS: RunSettings = {
+  seqLens: [128, 256, 512, 1024],
+  backend: 'auto',
+  scan: 'auto',
+  profileName: 'tiny',
+};
+
+/** Applies `f` to the run with `runId`, wherever it is stored; returns the same object when no run matched. */
+function updateRun(runs: Record<string, RunRecord[]>, runId: string, f: (r: RunRecord) => RunRecord): Record<string, RunRecord[]> {
+  for (const [key, list] of Object.entries(runs)) {
+    const i = list.findIndex((r) => r.id === runId);
+    if (i >= 0) {
+      const next = list.slice();
+      next[i] = f(list[i]!);
+      return { ...runs, [key]: next };
+    }
+  }
+  return runs;
+}
+
+export const createRunSlice: SliceCreator<RunSlice> = (set) => ({
   runs: {},
+  runSettings: DEFAULT_RUN_SETTINGS,
+  activeRunId: null,
+  runProgress: null,
+  setRunSettings: (patch) => set((s) => ({ runSettings: { ...s.runSettings, ...patch } })),
+  runCreated: (run) =>
+    set((s) => {
+      const record: RunRecord = { ...run, status: 'running', points: [], error: null, backend: null, backendReason: '', scan: null };
+      const list = [...(s.runs[run.designKey] ?? []), record].slice(-MAX_RUNS_PER_DESIGN);
+      return { runs: { ...s.runs, [run.designKey]: list }, activeRunId: run.id, runProgress: null };
+    }),
+  runStarted: (runId, info) => set((s) => ({ runs: updateRun(s.runs, runId, (r) => ({ ...r, ...info })) })),
+  runProgressed: (p) => set((s) => (s.activeRunId === p.runId ? { runProgress: p } : {})),
+  runPointAdded: (runId, point) =>
+    set((s) => ({
+      runs: updateRun(s.runs, runId, (r) => ({ ...r, points: [...r.points.filter((q) => q.seqLen !== point.seqLen), point].sort((a, b) => a.seqLen - b.seqLen) })),
+    })),
+  runEnded: (runId, status, error) =>
+    set((s) => ({
+      runs: updateRun(s.runs, runId, (r) => (r.status === 'running' ? { ...r, status, error: error ?? null } : r)),
+      ...(s.activeRunId === runId ? { activeRunId: null, runProgress: null } : {}),
+    })),
+  clearRuns: (designKey) =>
+    set((s) => {
+      const next = { ...s.runs };
+      delete next[designKey];
+      return { runs: next };
+    }),
 });
+
+/** The latest run of a design that has at least one point (or the latest at all when none has), or null. */
+export function latestRun(runs: Record<string, RunRecord[]>, designKey: string): RunRecord | null {
+  const list = runs[designKey] ?? [];
+  for (let i = list.length - 1; i >= 0; i--) if (list[i]!.points.length > 0) return list[i]!;
+  return list.at(-1) ?? null;
+}
+
+/**
+ * Runs as they should come back after a reload: a run still marked `running` was cut off by the reload, so it
+ * becomes `cancelled` with its points kept.
+ */
+export function restoreRuns(runs: Record<string, RunRecord[]>): Record<string, RunRecord[]> {
+  const out: Record<string, RunRecord[]> = {};
+  for (const [k, list] of Object.entries(runs)) out[k] = list.map((r) => (r.status === 'running' ? { ...r, status: 'cancelled' as const } : r));
+  return out;
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { BenchPoint, Spread } from '../../sim/protocol';
+import { decodeMarkers, lengthGrid, mergeRows, powerOfTwoTicks, prefillMarkers, seriesKey } from './chartData';
+
+function spreadAround(median: number): Spread {
+  const xs = Array.from({ length: 7 }, () => median * (0.7 + 0.6 * Math.random())).sort((a, b) => a - b);
+  return { median, min: xs[0]!, max: xs[6]!, q1: xs[1]!, q3: xs[5]! };
+}
+
+function randomPoint(seqLen: number): BenchPoint {
+  const prefillMs = 1 + Math.random() * 100;
+  const decode = 0.1 + Math.random() * 5;
+  return {
+    seqLen,
+    prefillTokensPerSec: (seqLen * 1000) / prefillMs,
+    prefillMs: spreadAround(prefillMs),
+    decodeMsPerToken: decode,
+    decodeMs: spreadAround(decode),
+    kvCacheBytes: seqLen * 64,
+    stateBytes: 4096,
+    predictedKvCacheBytes: seqLen * 64,
+    predictedStateBytes: 4096,
+    tfNumBytes: 1,
+    tfNumTensors: 1,
+    dispatchesPerDecodeStep: 10,
+  };
+}
+
+describe('lengthGrid', () => {
+  it('is sorted, bounded, includes the ends and every power of two', () => {
+    const g = lengthGrid(1000, 300_000, 4);
+    expect(g[0]).toBe(1000);
+    expect(g.at(-1)).toBe(300_000);
+    for (let i = 1; i < g.length; i++) expect(g[i]!).toBeGreaterThan(g[i - 1]!);
+    for (let e = 10; e <= 18; e++) expect(g).toContain(2 ** e);
+  });
+  it('spaces points evenly in log2', () => {
+    const g = lengthGrid(1024, 1 << 20, 4);
+    expect(g.length).toBe(41);
+    for (let i = 1; i < g.length; i++) expect(Math.log2(g[i]! / g[i - 1]!)).toBeCloseTo(0.25, 2);
+  });
+  it('rejects bad ranges with a message', () => {
+    expect(() => lengthGrid(0, 10)).toThrow(/minLen/);
+    expect(() => lengthGrid(10, 5)).toThrow(/maxLen/);
+    expect(() => lengthGrid(1, 5, 0)).toThrow(/perOctave/);
+  });
+  it('ticks at powers of two', () => {
+    expect(powerOfTwoTicks(1000, 70_000, 2)).toEqual([1024, 4096, 16384, 65536]);
+  });
+});
+
+describe('mergeRows', () => {
+  it('puts each series value under its key and null where missing', () => {
+    const a = { id: 'a', points: [{ x: 1, v: 10 }, { x: 4, v: 40 }] };
+    const b = { id: 'b', points: [{ x: 2, v: 20 }, { x: 4, v: 41 }] };
+    const rows = mergeRows([a, b], (p) => p.x, { v: (p) => p.v, twice: (p) => 2 * p.v });
+    expect(rows.map((r) => r.seqLen)).toEqual([1, 2, 4]);
+    expect(rows[0]![seriesKey('a', 'v')]).toBe(10);
+    expect(rows[0]![seriesKey('b', 'v')]).toBeNull();
+    expect(rows[2]![seriesKey('b', 'twice')]).toBe(82);
+  });
+});
+
+describe('measured markers', () => {
+  it('turns prefill ms spreads into tokens/s with the ends swapped', () => {
+    for (const L of [128, 512, 2048]) {
+      const p = randomPoint(L);
+      const [mm] = prefillMarkers([p], 'minmax');
+      expect(mm!.low).toBeCloseTo((L * 1000) / p.prefillMs.max, 6);
+      expect(mm!.high).toBeCloseTo((L * 1000) / p.prefillMs.min, 6);
+      expect(mm!.low).toBeLessThanOrEqual(mm!.value + 1e-9);
+      expect(mm!.value - mm!.error[0]).toBeCloseTo(mm!.low, 6);
+      expect(mm!.value + mm!.error[1]).toBeCloseTo(mm!.high, 6);
+      const [iq] = prefillMarkers([p], 'iqr');
+      expect(iq!.high - iq!.low).toBeLessThanOrEqual(mm!.high - mm!.low + 1e-9);
+    }
+  });
+  it('keeps decode ms spreads as they are', () => {
+    const p = randomPoint(256);
+    const [d] = decodeMarkers([p], 'iqr');
+    expect(d!.value).toBe(p.decodeMsPerToken);
+    expect(d!.low).toBe(p.decodeMs.q1);
+    expect(d!.high).toBe(p.decodeMs.q3);
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * Pure builders that turn cost-model curves and measured benchmark points into the rows recharts draws and the
+ * tables that are exported. No React, no store: everything here is plain data in, plain data out.
+ *
+ * Series keys: a row holds one value per design and metric under `${seriesId}__${metric}` (recharts reads dotted
+ * keys as paths, hence the double underscore).
+ */
+import type { BenchPoint, RunProfileSpec, Spread } from '../../sim/protocol';
+
+/** One design as the charts see it: an id, a label and its colour. */
+export interface ChartSeries {
+  id: string;
+  name: string;
+  color: string;
+}
+
+/** A chart row: the x value and any number of series values (null where a series has no value at that x). */
+export type ChartRow = { seqLen: number } & Record<string, number | null>;
+
+/** The key under which `metric` of series `id` sits in a row. */
+export function seriesKey(id: string, metric: string): string {
+  return `${id}__${metric}`;
+}
+
+/**
+ * Sequence lengths from `minLen` to `maxLen` (inclusive), evenly spaced on a log-2 axis with `perOctave` points per
+ * doubling, rounded to whole tokens. Powers of two in the range are always included, so tick values are exact.
+ */
+export function lengthGrid(minLen: number, maxLen: number, perOctave = 4): number[] {
+  if (!(minLen >= 1) || !(maxLen >= minLen)) throw new Error(`lengthGrid: need 1 <= minLen <= maxLen, got ${minLen}, ${maxLen}`);
+  if (!Number.isInteger(perOctave) || perOctave < 1) throw new Error(`lengthGrid: perOctave must be a positive integer, got ${perOctave}`);
+  const out = new Set<number>([Math.round(minLen), Math.round(maxLen)]);
+  const lo = Math.log2(minLen);
+  const hi = Math.log2(maxLen);
+  for (let k = Math.ceil(lo * perOctave); k <= Math.floor(hi * perOctave); k++) out.add(Math.round(2 ** (k / perOctave)));
+  return [...out].filter((l) => l >= minLen && l <= maxLen).sort((a, b) => a - b);
+}
+
+/** Powers of two within [minLen, maxLen], for axis ticks (every `step`-th power). */
+export function powerOfTwoTicks(minLen: number, maxLen: number, step = 1): number[] {
+  const out: number[] = [];
+  for (let e = Math.ceil(Math.log2(minLen)); 2 ** e <= maxLen; e += step) out.push(2 ** e);
+  return out;
+}
+
+/**
+ * Merges per-series point lists into rows keyed by x. `fields` maps a metric name to the value it reads from a point.
+ * Rows are sorted by x; a series without a point at some x leaves null there.
+ */
+export function mergeRows<P>(
+  series: readonly { id: string; points: readonly P[] }[],
+  xOf: (p: P) => number,
+  fields: Record<string, (p: P) => number>,
+): ChartRow[] {
+  const byX = new Map<number, ChartRow>();
+  const metricKeys = series.flatMap((s) => Object.keys(fields).map((m) => seriesKey(s.id, m)));
+  for (const s of series) {
+    for (const p of s.points) {
+      const x = xOf(p);
+      let row = byX.get(x);
+      if (!row) {
+        row = { seqLen: x } as ChartRow;
+        for (const k of metricKeys) row[k] = null;
+        byX.set(x, row);
+      }
+      for (const [m, f] of Object.entries(fields)) row[seriesKey(s.id, m)] = f(p);
+    }
+  }
+  return [...byX.values()].sort((a, b) => a.seqLen - b.seqLen);
+}
+
+/** Which spread the error bars show. */
+export type SpreadKind = 'minmax' | 'iqr';
+
+/** Lower and upper ends of a spread. */
+export function spreadEnds(s: Spread, kind: SpreadKind): [number, number] {
+  return kind === 'iqr' ? [s.q1, s.q3] : [s.min, s.max];
+}
+
+/** A measured point ready to plot: value and its spread as [low, high], plus what produced it. */
+export interface MeasuredMarker {
+  seqLen: number;
+  value: number;
+  low: number;
+  high: number;
+  /** recharts' ErrorBar reads [minus, plus] distances from the value. */
+  error: [number, number];
+}
+
+/**
+ * Prefill throughput markers in tokens per second. The benchmark times whole prefills in ms; tokens/s of a spread's
+ * ends swaps them (the slowest run is the lowest throughput): tokens/s = L / (ms / 1000).
+ */
+export function prefillMarkers(points: readonly BenchPoint[], kind: SpreadKind): MeasuredMarker[] {
+  return points.map((p) => {
+    const [msLo, msHi] = spreadEnds(p.prefillMs, kind);
+    const value = p.prefillTokensPerSec;
+    const low = msHi > 0 ? (p.seqLen * 1000) / msHi : value;
+    const high = msLo > 0 ? (p.seqLen * 1000) / msLo : value;
+    return { seqLen: p.seqLen, value, low, high, error: [Math.max(0, value - low), Math.max(0, high - value)] };
+  });
+}
+
+/** Decode latency markers in ms per token, the spread taken over the timed decode steps. */
+export function decodeMarkers(points: readonly BenchPoint[], kind: SpreadKind): MeasuredMarker[] {
+  return points.map((p) => {
+    const [low, high] = spreadEnds(p.decodeMs, kind);
+    const value = p.decodeMsPerToken;
+    return { seqLen: p.seqLen, value, low, high, error: [Math.max(0, value - low), Math.max(0, high - value)] };
+  });
+}
+
+/** A one-line description of a run profile's dimensions, e.g. "tiny: d=64, 8 layers, vocab 512, head 16". */
+export function describeProfile(p: RunProfileSpec): string {
+  return `${p.name}: d=${p.dModel}, ≤${p.maxLayers} layers, vocab ${p.vocabSize}, head ${p.headDim}, FFN ×${p.ffnMult}, ≤${p.maxExperts} experts`;
+}
