@@ -231,6 +231,8 @@ export type MoeFfn = z.infer<typeof MoeSchema>;
 export type Ffn = z.infer<typeof FfnSchema>;
 export type FfnKind = Ffn['kind'];
 export type Layer = z.infer<typeof LayerSchema>;
+/** A layer in input form (schema defaults not yet applied). */
+export type LayerInput = z.input<typeof LayerSchema>;
 export type RepeatItem = z.infer<typeof RepeatSchema>;
 export type PatternItem = z.infer<typeof PatternSchema>;
 export type LayerItem = z.infer<typeof LayerItemSchema>;

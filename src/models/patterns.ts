@@ -1,0 +1,295 @@
+/**
+ * Pattern generators: pure functions that lay out attention and state-space layers over a depth.
+ *
+ * - {@link applyRatio}: attention:other ratio a:m over n layers, placed by period/offset (Jamba), evenly spread
+ *   (Megatron-LM's allocation), or the seed document's every-k-th rule; MoE every e layers with an offset.
+ * - {@link ratioVariants}: 1:1, 1:3, 1:7, pure attention and pure Mamba at the same depth and width.
+ * - {@link sharedEvery}: a Zamba-style shared attention+MLP block called every k layers.
+ * - {@link alternate}: StripedHyena's strict alternation.
+ * - {@link megatronHybridPattern}: Megatron-LM's `allocate_layers` (mamba / attention / MLP-only).
+ *
+ * Parameters of new layers come from the design's existing layers of the same kind (the first one found), else the
+ * defaults below, derived from dModel:
+ * - attention: nHeads = max(1, floor(d / 128)), nKvHeads = nHeads / 4 when divisible else nHeads,
+ *   headDim = floor(d / nHeads), RoPE, no window;
+ * - mamba: dState 16, dConv 4, expand 2, dtRank "auto" (state-spaces `mamba_simple.py` defaults);
+ * - mamba2: dState 128, headDim 64 (or the largest power of two dividing 2d, if smaller), nGroups 1, dConv 4,
+ *   expand 2, chunkSize 256 (state-spaces `mamba2.py` defaults);
+ * - hyena: short filter 3, state size 2 (StripedHyena 7B);
+ * - dense FFN: SwiGLU of width 3.5 d rounded up to a multiple of 64; MoE expert width = the dense width.
+ */
+import { withLayers } from './compact';
+import { expandLayers, type AttentionMixer, type Design, type Ffn, type Layer, type Mixer, type MlpFfn, type MoeFfn, type SharedBlock } from './schema';
+
+/** Megatron-LM layer symbols: M (Mamba), * (attention), - (MLP-only). */
+export type MegatronLayerKind = 'mamba' | 'attention' | 'mlp';
+
+/**
+ * Megatron-LM's automatic hybrid allocation (`megatron/core/ssm/mamba_hybrid_layer_allocation.py`, `allocate_layers`
+ * without an override pattern): attention layers evenly spaced with Mamba sections before and after, then MLP-only
+ * layers distributed evenly (right-justified) over the remaining Mamba slots.
+ * `megatronHybridPattern(56, 0.08, 0.5)` is Mamba-2-Hybrid 8B: attention at 10, 22, 33, 45.
+ */
+export function megatronHybridPattern(nLayers: number, attentionRatio: number, mlpRatio: number): MegatronLayerKind[] {
+  if (!Number.isInteger(nLayers) || nLayers < 1) throw new RangeError(`nLayers must be a positive integer, got ${nLayers}`);
+  if (!(attentionRatio >= 0 && mlpRatio >= 0 && attentionRatio + mlpRatio <= 1)) {
+    throw new RangeError(`ratios must be >= 0 with attention + mlp <= 1, got ${attentionRatio} and ${mlpRatio}`);
+  }
+  const kinds: MegatronLayerKind[] = new Array<MegatronLayerKind>(nLayers).fill('mamba');
+  const nAttention = Math.round(nLayers * attentionRatio);
+  let nMamba = nLayers - nAttention;
+  const section = nMamba / (nAttention + 1);
+  let x = section;
+  for (let l = 0; l < nLayers; l++) {
+    if (x < 0.5) {
+      kinds[l] = 'attention';
+      x += section;
+    } else x -= 1;
+  }
+  const nMlp = Math.round(nLayers * mlpRatio);
+  if (nMlp > 0) {
+    nMamba -= nMlp;
+    const perMlp = nMamba / nMlp;
+    let y = perMlp;
+    for (let l = 0; l < nLayers; l++) {
+      if (kinds[l] !== 'mamba') continue;
+      if (y < 0.5) {
+        kinds[l] = 'mlp';
+        y += perMlp;
+      } else y -= 1;
+    }
+  }
+  return kinds;
+}
+
+/** The state-space mixer kinds a ratio can mix with attention. */
+export type OtherMixerKind = 'mamba' | 'mamba2' | 'hyena';
+
+/** MoE placement: MoE where `i % every == offset`. */
+export interface MoePlacement {
+  every: number;
+  offset: number;
+  nExperts: number;
+  topK: number;
+}
+
+export interface RatioOptions {
+  /** a in a:m (attention layers per group). 0 gives a pure state-space stack. */
+  attn: number;
+  /** m in a:m (other layers per group). 0 gives pure attention. */
+  other: number;
+  nLayers: number;
+  /**
+   * `period`: period a + m, attention at offsets offset .. offset + a - 1 (mod period) in each period (Jamba:
+   * 1:7, offset 4). `even`: round(n a / (a + m)) attention layers spread evenly, starting and ending with the other
+   * kind (Megatron-LM's allocation). `every-k`: the seed's rule, attention where (i + 1) % k == 0 with
+   * k = round((a + m) / a).
+   */
+  placement: 'period' | 'even' | 'every-k';
+  /** Offset for `period` placement; default floor((a + m) / 2), which is Jamba's 4 for 1:7. */
+  offset?: number;
+  otherMixer: OtherMixerKind;
+  /** MoE every e layers with an offset; null or absent keeps the existing FFN of each index. */
+  moe?: MoePlacement | null;
+}
+
+function defaultHeads(d: number): { nHeads: number; nKvHeads: number; headDim: number } {
+  const nHeads = Math.max(1, Math.floor(d / 128));
+  return { nHeads, nKvHeads: nHeads % 4 === 0 ? nHeads / 4 : nHeads, headDim: Math.max(1, Math.floor(d / nHeads)) };
+}
+
+/** Default attention mixer for a width (see the module comment). */
+export function defaultAttention(dModel: number): AttentionMixer {
+  return { kind: 'attention', ...defaultHeads(dModel), positional: 'rope', slidingWindow: null, bias: false };
+}
+
+/** Default state-space mixer of a kind for a width (see the module comment). */
+export function defaultMixer(kind: OtherMixerKind, dModel: number): Mixer {
+  if (kind === 'mamba') return { kind: 'mamba', dState: 16, dConv: 4, expand: 2, dtRank: 'auto', convBias: true, projBias: false, innerNorms: false };
+  if (kind === 'mamba2') {
+    const dInner = 2 * dModel;
+    let headDim = 64;
+    while (dInner % headDim !== 0) headDim /= 2;
+    return { kind: 'mamba2', dState: 128, headDim, nGroups: 1, dConv: 4, expand: 2, chunkSize: 256, convBias: true, projBias: false };
+  }
+  return { kind: 'hyena', shortFilterLength: 3, stateSize: 2, projBias: true };
+}
+
+/** Default dense FFN for a width: SwiGLU of 3.5 d rounded up to a multiple of 64. */
+export function defaultMlp(dModel: number): MlpFfn {
+  return { kind: 'mlp', width: Math.ceil((3.5 * dModel) / 64) * 64, activation: 'swiglu', bias: false };
+}
+
+function firstMixer<K extends Mixer['kind']>(layers: readonly Layer[], kind: K): Extract<Mixer, { kind: K }> | undefined {
+  return layers.find((l) => l.mixer.kind === kind)?.mixer as Extract<Mixer, { kind: K }> | undefined;
+}
+function firstFfn<K extends Ffn['kind']>(layers: readonly Layer[], kind: K): Extract<Ffn, { kind: K }> | undefined {
+  return layers.find((l) => l.ffn.kind === kind)?.ffn as Extract<Ffn, { kind: K }> | undefined;
+}
+
+/** The mixer of a kind for new layers: the design's first of that kind, else the default. */
+function mixerFor(layers: readonly Layer[], kind: 'attention' | OtherMixerKind, dModel: number): Mixer {
+  if (kind === 'attention') return firstMixer(layers, 'attention') ?? defaultAttention(dModel);
+  return firstMixer(layers, kind) ?? defaultMixer(kind, dModel);
+}
+
+/** True at the attention positions of a placement. */
+export function attentionPositions(o: Pick<RatioOptions, 'attn' | 'other' | 'nLayers' | 'placement' | 'offset'>): boolean[] {
+  const { attn: a, other: m, nLayers: n } = o;
+  checkCount('attn', a, 0);
+  checkCount('other', m, 0);
+  checkCount('nLayers', n, 1);
+  if (a + m === 0) throw new RangeError('attn + other must be at least 1');
+  if (m === 0) return new Array<boolean>(n).fill(true);
+  if (a === 0) return new Array<boolean>(n).fill(false);
+  if (o.placement === 'period') {
+    const period = a + m;
+    const offset = o.offset ?? Math.floor(period / 2);
+    checkCount('offset', offset, 0);
+    if (offset >= period) throw new RangeError(`offset ${offset} must be less than the period ${period}`);
+    return Array.from({ length: n }, (_, i) => ((i % period) - offset + period) % period < a);
+  }
+  if (o.placement === 'every-k') {
+    const k = Math.max(1, Math.round((a + m) / a));
+    return Array.from({ length: n }, (_, i) => (i + 1) % k === 0);
+  }
+  return megatronHybridPattern(n, a / (a + m), 0).map((k) => k === 'attention');
+}
+
+function checkCount(name: string, v: number, min: number): void {
+  if (!Number.isInteger(v) || v < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${v}`);
+}
+
+/** The FFN of layer i when keeping the existing placement by index (cycling when the new stack is deeper). */
+function keptFfn(layers: readonly Layer[], i: number, dModel: number): Ffn {
+  return layers.length ? layers[i % layers.length]!.ffn : defaultMlp(dModel);
+}
+
+function ffnAt(layers: readonly Layer[], i: number, dModel: number, moe: MoePlacement | null | undefined): Ffn {
+  if (!moe) return keptFfn(layers, i, dModel);
+  checkCount('moe.every', moe.every, 1);
+  checkCount('moe.offset', moe.offset, 0);
+  if (moe.offset >= moe.every) throw new RangeError(`moe.offset ${moe.offset} must be less than moe.every ${moe.every}`);
+  const denseMlp = firstFfn(layers, 'mlp') ?? defaultMlp(dModel);
+  if (i % moe.every === moe.offset) {
+    const existing = firstFfn(layers, 'moe');
+    const out: MoeFfn = {
+      kind: 'moe',
+      nExperts: moe.nExperts,
+      topK: moe.topK,
+      expertWidth: existing?.expertWidth ?? denseMlp.width,
+      activation: existing?.activation ?? denseMlp.activation,
+    };
+    return out;
+  }
+  const kept = keptFfn(layers, i, dModel);
+  return kept.kind === 'moe' ? denseMlp : kept;
+}
+
+/** Keeps only the shared blocks that some layer still calls. */
+function pruneShared(design: Design, layers: readonly Layer[]): SharedBlock[] {
+  const used = new Set(layers.flatMap((l) => (l.mixer.kind === 'shared' ? [l.mixer.blockId] : [])));
+  return design.sharedBlocks.filter((b) => used.has(b.id));
+}
+
+/**
+ * A new layout of the design's depth `nLayers`: attention:other at ratio a:m, placed as `placement` says, FFNs kept
+ * by index or re-placed by `moe`. Shared-block calls of the old design are dropped (and unused shared blocks with
+ * them). Throws RangeError on impossible options (the message names the option).
+ */
+export function applyRatio(design: Design, opts: RatioOptions): Design {
+  const old = expandLayers(design.layers).filter((l) => l.mixer.kind !== 'shared');
+  const isAttn = attentionPositions(opts);
+  const attn = mixerFor(old, 'attention', design.dModel);
+  const other = mixerFor(old, opts.otherMixer, design.dModel);
+  const layers: Layer[] = isAttn.map((a, i) => ({ mixer: a ? attn : other, ffn: ffnAt(old, i, design.dModel, opts.moe) }));
+  return { ...withLayers(design, layers), sharedBlocks: pruneShared(design, layers) };
+}
+
+/** The state-space mixer a design already uses (first found), else Mamba-1. */
+function dominantOther(layers: readonly Layer[]): OtherMixerKind {
+  for (const l of layers) if (l.mixer.kind === 'mamba' || l.mixer.kind === 'mamba2' || l.mixer.kind === 'hyena') return l.mixer.kind;
+  return 'mamba';
+}
+
+/**
+ * The design at the same depth and width as 1:1, 1:3, 1:7 (Jamba-style period placement), pure attention and pure
+ * state-space (the design's own SSM kind, else Mamba), each keeping the FFN (and so the MoE placement) of every
+ * index. Used by "compare ratios".
+ */
+export function ratioVariants(design: Design): { label: string; design: Design }[] {
+  const layers = expandLayers(design.layers).filter((l) => l.mixer.kind !== 'shared');
+  const nLayers = Math.max(1, layers.length);
+  const otherMixer = dominantOther(layers);
+  const ssmName = otherMixer === 'mamba' ? 'Mamba' : otherMixer === 'mamba2' ? 'Mamba-2' : 'Hyena';
+  const variants: { label: string; attn: number; other: number }[] = [
+    { label: '1:1', attn: 1, other: 1 },
+    { label: '1:3', attn: 1, other: 3 },
+    { label: '1:7', attn: 1, other: 7 },
+    { label: 'pure attention', attn: 1, other: 0 },
+    { label: `pure ${ssmName}`, attn: 0, other: 1 },
+  ];
+  return variants.map((v) => {
+    const d = applyRatio(design, { attn: v.attn, other: v.other, nLayers, placement: 'period', otherMixer, moe: null });
+    return { label: v.label, design: { ...d, name: `${design.name} (${v.label})` } };
+  });
+}
+
+export interface SharedEveryOptions {
+  /** Call the shared block before every k-th layer. */
+  every: number;
+  /** Before layer i when i % every == offset; default 0. */
+  offset?: number;
+  /** The block to call; default the design's first shared block, else a default Zamba-style block. */
+  block?: SharedBlock;
+}
+
+/**
+ * Default Zamba-style shared block for a width: attention over concat(hidden, embedding) with
+ * head dim 2d / nHeads (HF `configuration_zamba.py`: attention_head_dim = 2 * hidden_size // num_attention_heads),
+ * MHA, and a SwiGLU MLP of 4 d (Zamba-7B: 3712 -> 14848).
+ */
+export function defaultSharedBlock(dModel: number, id = 'shared'): SharedBlock {
+  const nHeads = Math.max(1, Math.floor((2 * dModel) / 256));
+  return {
+    id,
+    attention: { kind: 'attention', nHeads, nKvHeads: nHeads, headDim: Math.max(1, Math.floor((2 * dModel) / nHeads)), positional: 'rope', slidingWindow: null, bias: false },
+    ffn: { kind: 'mlp', width: 4 * dModel, activation: 'swiglu', bias: false },
+    concatEmbedding: true,
+    perCallLinear: true,
+  };
+}
+
+/**
+ * Zamba-style: removes existing shared calls, then inserts a call of one shared block just before every layer i
+ * (counting the remaining layers) with i % every == offset. `sharedBlocks` becomes that one block.
+ */
+export function sharedEvery(design: Design, opts: SharedEveryOptions): Design {
+  checkCount('every', opts.every, 1);
+  const offset = opts.offset ?? 0;
+  checkCount('offset', offset, 0);
+  if (offset >= opts.every) throw new RangeError(`offset ${offset} must be less than every ${opts.every}`);
+  const block = opts.block ?? design.sharedBlocks[0] ?? defaultSharedBlock(design.dModel);
+  const base = expandLayers(design.layers).filter((l) => l.mixer.kind !== 'shared');
+  const call: Layer = { mixer: { kind: 'shared', blockId: block.id }, ffn: { kind: 'none' } };
+  const layers: Layer[] = [];
+  base.forEach((l, i) => {
+    if (i % opts.every === offset) layers.push(call);
+    layers.push(l);
+  });
+  // Every old call was removed, so the one block called now is the only one kept.
+  return { ...withLayers(design, layers), sharedBlocks: [block] };
+}
+
+export interface AlternateOptions {
+  nLayers: number;
+  /** The mixer at even indices (StripedHyena: hyena); attention goes to odd indices. */
+  other: OtherMixerKind;
+  /** Put attention at even indices instead. */
+  attentionFirst?: boolean;
+}
+
+/** StripedHyena alternation: other mixer at even indices, attention at odd ones; FFNs kept by index. */
+export function alternate(design: Design, opts: AlternateOptions): Design {
+  return applyRatio(design, { attn: 1, other: 1, nLayers: opts.nLayers, placement: 'period', offset: opts.attentionFirst ? 0 : 1, otherMixer: opts.other, moe: null });
+}
