@@ -14,12 +14,10 @@ export interface PinnedDesign {
   origin: PinOrigin;
 }
 
-/** Chart settings shared by every chart (and by the share URL). */
+/** Chart settings shared by every chart (and by the share URL). The memory budget is the UI slice's `budgetBytes`. */
 export interface ChartSettings {
   view: 'memory' | 'throughput' | 'state';
   xScale: 'log' | 'linear';
-  /** Memory budget for the budget line and max context, in bytes. */
-  budgetBytes: number;
   /** Right end of the sequence-length axis, in tokens. */
   maxSeqLen: number;
   /** Memory chart: full-size design (analytic) or the run profile (predicted vs measured bytes). */
@@ -31,14 +29,9 @@ export interface ChartSettings {
   tableSeqLen: number;
 }
 
-export const GIB = 1024 ** 3;
-/** Memory budgets offered as presets (24, 80 and 141 GiB: a consumer card, an A100/H100, an H200). */
-export const BUDGET_PRESETS_GIB = [24, 80, 141] as const;
-
 export const DEFAULT_CHART_SETTINGS: ChartSettings = {
   view: 'memory',
   xScale: 'log',
-  budgetBytes: 80 * GIB,
   maxSeqLen: 1 << 20,
   memoryView: 'full',
   throughputView: 'prefill',

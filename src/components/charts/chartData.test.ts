@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BenchPoint, Spread } from '../../sim/protocol';
-import { decodeMarkers, lengthGrid, mergeRows, powerOfTwoTicks, prefillMarkers, seriesKey } from './chartData';
+import { binaryByteTicks, decodeMarkers, lengthGrid, mergeRows, powerOfTwoTicks, prefillMarkers, seriesKey } from './chartData';
 
 function spreadAround(median: number): Spread {
   const xs = Array.from({ length: 7 }, () => median * (0.7 + 0.6 * Math.random())).sort((a, b) => a - b);
@@ -81,5 +81,32 @@ describe('measured markers', () => {
     expect(d!.value).toBe(p.decodeMsPerToken);
     expect(d!.low).toBe(p.decodeMs.q1);
     expect(d!.high).toBe(p.decodeMs.q3);
+  });
+});
+
+describe('binaryByteTicks', () => {
+  it.each([
+    [100 * 1024 ** 3, 1024 ** 3],
+    [3.3 * 1024 ** 2, 1024 ** 2],
+    [5000, 1024],
+    [300, 1],
+  ])('covers %d bytes with round steps of one unit', (max, unit) => {
+    const t = binaryByteTicks(max);
+    expect(t[0]).toBe(0);
+    expect(t.at(-1)!).toBeGreaterThanOrEqual(max);
+    expect(t.length).toBeGreaterThanOrEqual(3);
+    expect(t.length).toBeLessThanOrEqual(12);
+    const step = t[1]! - t[0]!;
+    for (let i = 1; i < t.length; i++) expect(t[i]! - t[i - 1]!).toBeCloseTo(step, 6);
+    // Each tick is a round multiple of the unit.
+    for (const v of t) expect(Math.abs(v / unit - Math.round((v / unit) * 10) / 10)).toBeLessThan(1e-9);
+  });
+  it('handles random maxima', () => {
+    for (let i = 0; i < 200; i++) {
+      const max = 10 ** (Math.random() * 13);
+      const t = binaryByteTicks(max);
+      expect(t.at(-1)!).toBeGreaterThanOrEqual(max);
+      expect(t.length).toBeLessThanOrEqual(12);
+    }
   });
 });

@@ -114,3 +114,24 @@ export function decodeMarkers(points: readonly BenchPoint[], kind: SpreadKind): 
 export function describeProfile(p: RunProfileSpec): string {
   return `${p.name}: d=${p.dModel}, ≤${p.maxLayers} layers, vocab ${p.vocabSize}, head ${p.headDim}, FFN ×${p.ffnMult}, ≤${p.maxExperts} experts`;
 }
+
+const NICE_STEPS = [1, 2, 4, 5, 8, 10, 16, 20, 25, 32, 40, 50, 64, 100, 128, 200, 256, 500, 512];
+
+/**
+ * Y-axis ticks for a byte axis from 0 to at least `maxBytes`: about `count` steps of a round number of the largest
+ * binary unit (KiB, MiB, GiB, TiB) that fits, so labels read "20 GiB", "40 GiB" rather than "18.6 GiB".
+ */
+export function binaryByteTicks(maxBytes: number, count = 5): number[] {
+  if (!(maxBytes > 0) || !Number.isFinite(maxBytes)) return [0, 1];
+  let unit = 1;
+  while (unit * 1024 <= maxBytes && unit < 1024 ** 4) unit *= 1024;
+  const inUnits = maxBytes / unit;
+  const rawStep = inUnits / count;
+  const step = NICE_STEPS.find((s) => s >= rawStep) ?? 10 ** Math.ceil(Math.log10(rawStep));
+  const ticks: number[] = [];
+  for (let v = 0; ticks.length < 100; v += step) {
+    ticks.push(v * unit);
+    if (v >= inUnits) break;
+  }
+  return ticks;
+}
