@@ -12,6 +12,30 @@ export interface CostOptions {
   batch?: number;
 }
 
+/** One stored tensor, as the reference implementation names and shapes it (e.g. `in_proj.weight` [8192, 4096]). */
+export interface TensorSpec {
+  name: string;
+  shape: number[];
+  /** Elements (the product of `shape`). */
+  params: number;
+  /** True for weights that take part in a multiply-accumulate per token (linear weights, conv taps). */
+  matmul: boolean;
+}
+
+/** One tensor a decode step keeps per sequence (multiply by the batch for the allocation). */
+export interface StateTensorSpec {
+  name: string;
+  /**
+   * Shape for one sequence without the batch axis. For KV tensors (`perPosition`) the shape of one position,
+   * [nKvHeads, headDim]: the runtime allocates (batch, nKvHeads, capacity, headDim).
+   */
+  shape: number[];
+  /** Elements per sequence (for KV tensors: per position of context). */
+  elements: number;
+  /** True for KV tensors, whose size grows with the context (up to a sliding window). */
+  perPosition: boolean;
+}
+
 export interface LayerCost {
   index: number;
   mixer: MixerKind;
@@ -26,6 +50,18 @@ export interface LayerCost {
   kvWindow: number | null;
   /** Recurrent state bytes, constant in sequence length. */
   stateBytes: number;
+  /** The layer's stored tensors, one by one (shared-block weights are listed in `DesignCost.sharedBlocks`). */
+  tensors: TensorSpec[];
+  /** What a decode step keeps for this layer: KV tensors (per position) and/or recurrent state tensors. */
+  cacheTensors: StateTensorSpec[];
+  /** Decode FLOPs per token that do not depend on the context (2 x MACs of the active weights + scan), per sequence. */
+  flopsPerTokenFixed: number;
+  /** Recurrent scan FLOPs per token (included in `flopsPerTokenFixed`), per sequence. */
+  scanFlopsPerToken: number;
+  /** Attention FLOPs per token per position of context attended (4 x heads x head dim), per sequence; 0 if none. */
+  attnFlopsPerContextToken: number;
+  /** The shared block this layer calls, or null. */
+  sharedBlockId: string | null;
 }
 
 export interface CostPoint {
@@ -40,10 +76,47 @@ export interface CostPoint {
   prefillFlopsPerToken: number;
 }
 
+/** A shared (Zamba-style) block: stored once, executed at every call. */
+export interface SharedBlockCost {
+  id: string;
+  /** Stored parameters of the block (attention, FFN and its two norms), counted once in the total. */
+  params: number;
+  /** Parameters touched by one call (MoE: top-k experts), excluding the call's own linear. */
+  activeParams: number;
+  /** Number of layers that call it. */
+  calls: number;
+  tensors: TensorSpec[];
+}
+
 export interface DesignCost {
   name: string;
-  params: { total: number; active: number; embedding: number; lmHead: number; shared: number };
+  params: {
+    total: number;
+    /**
+     * Parameters touched per token, counted with multiplicity: a shared block executed at k call sites counts k
+     * times (it does k times the work), so for Zamba-style designs `active` can exceed `total`.
+     */
+    active: number;
+    embedding: number;
+    lmHead: number;
+    shared: number;
+    /** Final norm before the LM head. */
+    finalNorm: number;
+    /** Distinct stored parameters touched per token (a shared block counted once, however often it is called). */
+    activeDistinct: number;
+  };
   layers: LayerCost[];
   weightBytes: number;
   stateBytes: number;
+  /** The resolved options every byte figure uses. */
+  dtype: Dtype;
+  cacheDtype: Dtype;
+  batch: number;
+  /** KV bytes per token of context summed over layers, grouped by sliding window (null = unbounded). */
+  kvGroups: { window: number | null; bytesPerToken: number; layers: number }[];
+  /** Attention FLOPs per context position summed over layers, grouped by sliding window, per sequence. */
+  attnFlopGroups: { window: number | null; flopsPerContextToken: number }[];
+  /** Decode FLOPs per token independent of context, per sequence (all layers + LM head). */
+  flopsPerTokenFixed: number;
+  sharedBlocks: SharedBlockCost[];
 }

@@ -1,0 +1,136 @@
+/**
+ * The analytic cost of a full-size design: parameters (total and active), weight bytes, KV-cache bytes per token,
+ * recurrent state bytes and FLOPs per token, per layer and in total. Sequence-length dependent figures come from
+ * `costPointAt` (see costAt.ts), which reuses this analysis.
+ *
+ * What is counted:
+ * - Parameters follow the reference implementations tensor by tensor (see blockCosts.ts for each kind's source).
+ *   Each layer carries one norm (d, or 2d for LayerNorm's weight + bias) per sub-block it has: one before a mixer
+ *   (not for `none` or a shared-block call, whose norms belong to the shared block, HF `modeling_zamba.py`) and one
+ *   before an FFN that is not `none`. Plus the final norm, the embedding [vocab, d] and the LM head [vocab, d]
+ *   unless tied (HF `modeling_llama.py`).
+ * - Active parameters: everything a token touches; an MoE layer touches its router and top-k experts
+ *   (HF `modeling_mixtral.py`); the embedding, final norm and LM head are touched by every token. A shared block is
+ *   counted at every call (it is executed each time); `params.activeDistinct` counts it once.
+ * - Weight bytes = total parameters × bytes per element of the weight dtype (every tensor in that dtype).
+ * - KV cache per attention layer and per shared-block call: 2 (k and v) × KVH × hd × bytes × batch per position,
+ *   never d_model; a sliding window caps the positions kept.
+ * - Recurrent state (constant in L), per sequence: Mamba-1 conv [di, K] + ssm [di, N]; Mamba-2 conv [convDim, K] +
+ *   ssm [nh, P, N]; Hyena fir [3d, Ks − 1] + iir [d, S, 2] (complex as two reals); × bytes of the cache dtype × batch.
+ * - FLOPs per token: 2 × MACs of every weight matrix and conv tap on the active path, the LM head included (even
+ *   when tied); the attention scores and values 2 × 2 × H × hd per position attended; the recurrent scan
+ *   4 × state elements. Elementwise work (norms, activations, gates, softmax, RoPE, biases) is not counted.
+ */
+import { expandLayers, type Design } from '../../models/schema';
+import {
+  ffnCost,
+  mixerCost,
+  normTensors,
+  sharedBlockCost,
+  sumParams,
+  type SharedBlockSpec,
+} from './blockCosts';
+import { BYTES_PER_ELEMENT } from './bytesPerElement';
+import type { CostOptions, DesignCost, LayerCost, SharedBlockCost, StateTensorSpec, TensorSpec } from './types';
+
+/** Checks and fills in the options: dtype defaults to the design's, cacheDtype to dtype, batch to 1. */
+export function resolveOptions(design: Design, opts: CostOptions = {}): Required<CostOptions> {
+  const dtype = opts.dtype ?? design.dtype;
+  const cacheDtype = opts.cacheDtype ?? dtype;
+  const batch = opts.batch ?? 1;
+  if (!(dtype in BYTES_PER_ELEMENT)) throw new RangeError(`dtype "${String(dtype)}" is not one of ${Object.keys(BYTES_PER_ELEMENT).join(', ')}`);
+  if (!(cacheDtype in BYTES_PER_ELEMENT)) throw new RangeError(`cacheDtype "${String(cacheDtype)}" is not one of ${Object.keys(BYTES_PER_ELEMENT).join(', ')}`);
+  if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`batch must be a positive integer, got ${batch}`);
+  return { dtype, cacheDtype, batch };
+}
+
+/** Analyses a validated design once; every per-length figure is then cheap (see `costPointAt`). */
+export function analyzeDesign(design: Design, opts: CostOptions = {}): DesignCost {
+  const { dtype, cacheDtype, batch } = resolveOptions(design, opts);
+  const d = design.dModel;
+  const cacheBytes = BYTES_PER_ELEMENT[cacheDtype];
+
+  const sharedSpecs = new Map<string, SharedBlockSpec>();
+  for (const b of design.sharedBlocks) sharedSpecs.set(b.id, sharedBlockCost(b, d, design.norm));
+  const calls = new Map<string, number>();
+
+  const layers: LayerCost[] = expandLayers(design.layers).map((layer, index) => {
+    const mixer = mixerCost(layer.mixer, d, sharedSpecs);
+    const ffn = ffnCost(layer.ffn, d);
+    const norms: TensorSpec[] = [
+      ...(mixer.hasNorm ? normTensors('input_layernorm', d, design.norm) : []),
+      ...(layer.ffn.kind !== 'none' ? normTensors('pre_ff_layernorm', d, design.norm) : []),
+    ];
+    const normParams = sumParams(norms);
+    const tensors = [
+      ...norms,
+      ...mixer.tensors.map((t) => ({ ...t, name: `mixer.${t.name}` })),
+      ...ffn.tensors.map((t) => ({ ...t, name: `ffn.${t.name}` })),
+    ];
+    if (mixer.sharedBlockId !== null) calls.set(mixer.sharedBlockId, (calls.get(mixer.sharedBlockId) ?? 0) + 1);
+
+    const att = mixer.attention;
+    const kvTensors: StateTensorSpec[] = att
+      ? ['k_cache', 'v_cache'].map((name) => ({ name, shape: [att.nKvHeads, att.headDim], elements: att.nKvHeads * att.headDim, perPosition: true }))
+      : [];
+    const kvElementsPerToken = att ? 2 * att.nKvHeads * att.headDim : 0;
+    const stateElements = mixer.state.reduce((a, s) => a + s.elements, 0);
+    return {
+      index,
+      mixer: layer.mixer.kind,
+      ffn: layer.ffn.kind,
+      params: normParams + mixer.params + ffn.params,
+      activeParams: normParams + mixer.activeParams + ffn.activeParams,
+      kvBytesPerToken: kvElementsPerToken * cacheBytes * batch,
+      kvWindow: att ? att.window : null,
+      stateBytes: stateElements * cacheBytes * batch,
+      tensors,
+      cacheTensors: [...kvTensors, ...mixer.state],
+      flopsPerTokenFixed: 2 * (mixer.macsPerToken + ffn.macsPerToken) + mixer.scanFlopsPerToken,
+      scanFlopsPerToken: mixer.scanFlopsPerToken,
+      attnFlopsPerContextToken: att ? 4 * att.nHeads * att.headDim : 0,
+      sharedBlockId: mixer.sharedBlockId,
+    };
+  });
+
+  const sharedBlocks: SharedBlockCost[] = design.sharedBlocks.map((b) => {
+    const spec = sharedSpecs.get(b.id)!;
+    return { id: b.id, params: spec.cost.params, activeParams: spec.cost.activeParams, calls: calls.get(b.id) ?? 0, tensors: spec.cost.tensors };
+  });
+
+  const embedding = design.vocabSize * d;
+  const lmHead = design.tiedEmbeddings ? 0 : design.vocabSize * d;
+  const finalNorm = sumParams(normTensors('norm', d, design.norm));
+  const shared = sharedBlocks.reduce((a, b) => a + b.params, 0);
+  const layerParams = layers.reduce((a, l) => a + l.params, 0);
+  const layerActive = layers.reduce((a, l) => a + l.activeParams, 0);
+  const total = layerParams + shared + embedding + lmHead + finalNorm;
+  const active = layerActive + embedding + lmHead + finalNorm;
+  const repeatedShared = sharedBlocks.reduce((a, b) => a + Math.max(0, b.calls - 1) * b.activeParams, 0);
+
+  const kvByWindow = new Map<number | null, { bytesPerToken: number; layers: number }>();
+  const flopsByWindow = new Map<number | null, number>();
+  for (const l of layers) {
+    if (l.kvBytesPerToken > 0) {
+      const g = kvByWindow.get(l.kvWindow) ?? { bytesPerToken: 0, layers: 0 };
+      kvByWindow.set(l.kvWindow, { bytesPerToken: g.bytesPerToken + l.kvBytesPerToken, layers: g.layers + 1 });
+    }
+    if (l.attnFlopsPerContextToken > 0) flopsByWindow.set(l.kvWindow, (flopsByWindow.get(l.kvWindow) ?? 0) + l.attnFlopsPerContextToken);
+  }
+
+  return {
+    name: design.name,
+    params: { total, active, embedding, lmHead, shared, finalNorm, activeDistinct: active - repeatedShared },
+    layers,
+    weightBytes: total * BYTES_PER_ELEMENT[dtype],
+    stateBytes: layers.reduce((a, l) => a + l.stateBytes, 0),
+    dtype,
+    cacheDtype,
+    batch,
+    kvGroups: [...kvByWindow].map(([window, g]) => ({ window, ...g })),
+    attnFlopGroups: [...flopsByWindow].map(([window, flopsPerContextToken]) => ({ window, flopsPerContextToken })),
+    // The LM head multiplies by [vocab, d] for every token whether or not it shares the embedding's storage.
+    flopsPerTokenFixed: layers.reduce((a, l) => a + l.flopsPerTokenFixed, 0) + 2 * design.vocabSize * d,
+    sharedBlocks,
+  };
+}
