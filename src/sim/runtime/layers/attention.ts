@@ -1,0 +1,284 @@
+/**
+ * Causal self-attention: MHA (KVH = H), GQA (1 < KVH < H), MQA (KVH = 1), optional RoPE and sliding window.
+ * Mirrors HF `modeling_jamba.py` `JambaAttention` / `modeling_llama.py` (q, k, v, o projections; query head h uses
+ * key/value head floor(h / G), G = H / KVH, as `repeat_kv` does; scores scaled by 1/sqrt(hd); RoPE with
+ * `rotate_half` on the two halves of each head, inverse frequencies theta^(-2i/hd)).
+ * Glossary: dIn = input width (dModel, or 2 dModel for a Zamba shared block), dOut = output width, H = nHeads,
+ * KVH = nKvHeads, hd = headDim, W = sliding window.
+ *
+ * KV cache: preallocated at its capacity, shape (b, KVH, cap, hd), constant for the whole run (the webgpu buffer
+ * pool reuses buffers only of the same size, tfjs-notes). Prefill pads k/v to the capacity; a decode step writes
+ * its position with a one-hot blend (old * (1 - m) + new * m), never a growing concat. With a sliding window the
+ * cache is a ring of cap = min(capacity, W) slots (slot = position mod W); softmax does not care about slot order.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { AttentionMixer } from '../../../models/schema';
+import type { ForwardContext, LayerCache, RuntimeMixer } from '../types';
+import { constParam, linear, linearParam, paramTensor, type Param } from '../params';
+import type { Rng } from '../rng';
+
+export interface AttentionDims {
+  dIn: number;
+  dOut: number;
+  nHeads: number;
+  nKvHeads: number;
+  headDim: number;
+  rope: boolean;
+  ropeTheta: number;
+  slidingWindow: number | null;
+}
+
+export interface AttentionWeights {
+  dims: AttentionDims;
+  /** (dIn, H hd), (dIn, KVH hd), (dIn, KVH hd), (H hd, dOut). */
+  wq: Param;
+  wk: Param;
+  wv: Param;
+  wo: Param;
+  bq: Param | null;
+  bk: Param | null;
+  bv: Param | null;
+  bo: Param | null;
+}
+
+/** Default RoPE base (Llama, Mistral). */
+export const DEFAULT_ROPE_THETA = 10_000;
+/** Query rows processed per block in prefill, so the score matrix stays (b, H, Q, L) instead of (b, H, L, L). */
+export const PREFILL_QUERY_BLOCK = 256;
+const MASKED = -1e9;
+
+/** The runtime dims of an attention mixer of the design, at input width dIn and output width dOut. */
+export function attentionDims(a: AttentionMixer, dIn: number, dOut: number): AttentionDims {
+  return {
+    dIn,
+    dOut,
+    nHeads: a.nHeads,
+    nKvHeads: a.nKvHeads,
+    headDim: a.headDim,
+    rope: a.positional === 'rope',
+    ropeTheta: a.ropeTheta ?? DEFAULT_ROPE_THETA,
+    slidingWindow: a.slidingWindow,
+  };
+}
+
+/** Seeded attention weights. */
+export function initAttentionWeights(dims: AttentionDims, bias: boolean, rng: Rng): AttentionWeights {
+  const { dIn, dOut, nHeads: h, nKvHeads: kvh, headDim: hd } = dims;
+  return {
+    dims,
+    wq: linearParam(rng.fork(1), dIn, h * hd),
+    wk: linearParam(rng.fork(2), dIn, kvh * hd),
+    wv: linearParam(rng.fork(3), dIn, kvh * hd),
+    wo: linearParam(rng.fork(4), h * hd, dOut),
+    bq: bias ? constParam([h * hd], 0.01) : null,
+    bk: bias ? constParam([kvh * hd], -0.01) : null,
+    bv: bias ? constParam([kvh * hd], 0.02) : null,
+    bo: bias ? constParam([dOut], 0.01) : null,
+  };
+}
+
+/** The KV-cache length for a requested capacity: the window caps it (cost model `kvWindow`). */
+export function kvCacheSlots(dims: AttentionDims, capacity: number): number {
+  return dims.slidingWindow === null ? capacity : Math.min(capacity, dims.slidingWindow);
+}
+
+/** A preallocated KV cache of constant shape (b, KVH, cap, hd). */
+export class KvCache implements LayerCache {
+  readonly role = 'kv' as const;
+  constructor(
+    public k: tf.Tensor4D,
+    public v: tf.Tensor4D,
+    readonly slots: number,
+  ) {}
+  tensors(): tf.Tensor[] {
+    return [this.k, this.v];
+  }
+  /** Replaces both tensors, disposing the old ones. */
+  replace(k: tf.Tensor4D, v: tf.Tensor4D): void {
+    this.k.dispose();
+    this.v.dispose();
+    this.k = k;
+    this.v = v;
+  }
+  dispose(): void {
+    this.k.dispose();
+    this.v.dispose();
+  }
+}
+
+/** Slot -> absolute position of a ring of `slots` after `len` prefill tokens (len > slots). */
+function ringOrder(len: number, slots: number): Int32Array {
+  const idx = new Int32Array(slots);
+  for (let p = len - slots; p < len; p++) idx[p % slots] = p;
+  return idx;
+}
+
+/** The attention computation with plain tensors; shared by `AttentionLayer` and the Zamba shared block. */
+export class AttentionCore {
+  private readonly wq: tf.Tensor2D;
+  private readonly wk: tf.Tensor2D;
+  private readonly wv: tf.Tensor2D;
+  private readonly wo: tf.Tensor2D;
+  private readonly bq?: tf.Tensor1D;
+  private readonly bk?: tf.Tensor1D;
+  private readonly bv?: tf.Tensor1D;
+  private readonly bo?: tf.Tensor1D;
+  private readonly invFreq: tf.Tensor1D | null;
+
+  constructor(readonly weights: AttentionWeights) {
+    const w = weights;
+    this.wq = paramTensor(w.wq) as tf.Tensor2D;
+    this.wk = paramTensor(w.wk) as tf.Tensor2D;
+    this.wv = paramTensor(w.wv) as tf.Tensor2D;
+    this.wo = paramTensor(w.wo) as tf.Tensor2D;
+    if (w.bq) this.bq = paramTensor(w.bq) as tf.Tensor1D;
+    if (w.bk) this.bk = paramTensor(w.bk) as tf.Tensor1D;
+    if (w.bv) this.bv = paramTensor(w.bv) as tf.Tensor1D;
+    if (w.bo) this.bo = paramTensor(w.bo) as tf.Tensor1D;
+    const { headDim: hd, rope, ropeTheta } = w.dims;
+    this.invFreq = rope ? tf.tensor1d(Array.from({ length: hd / 2 }, (_, i) => Math.pow(ropeTheta, (-2 * i) / hd))) : null;
+  }
+
+  get dims(): AttentionDims {
+    return this.weights.dims;
+  }
+
+  createCache(batch: number, capacity: number): KvCache {
+    const { nKvHeads: kvh, headDim: hd } = this.dims;
+    const slots = kvCacheSlots(this.dims, capacity);
+    return new KvCache(tf.zeros([batch, kvh, slots, hd]), tf.zeros([batch, kvh, slots, hd]), slots);
+  }
+
+  /** RoPE on (b, heads, l, hd) at positions start..start+l-1 (HF `apply_rotary_pos_emb` with `rotate_half`). */
+  private rope(x: tf.Tensor4D, start: number): tf.Tensor4D {
+    if (!this.invFreq) return x;
+    const [, , l, hd] = x.shape;
+    const pos = tf.range(start, start + l, 1, 'float32');
+    const f = tf.outerProduct(pos, this.invFreq); // (l, hd/2)
+    const emb = tf.concat([f, f], 1); // (l, hd)
+    const [x1, x2] = tf.split(x, [hd / 2, hd / 2], 3);
+    const rot = tf.concat([tf.neg(x2!), x1!], 3);
+    return tf.add(tf.mul(x, tf.cos(emb)), tf.mul(rot, tf.sin(emb)));
+  }
+
+  /** x (b, l, dIn) -> q (b, H, l, hd), k, v (b, KVH, l, hd), RoPE applied at positions start.. */
+  private qkv(x: tf.Tensor3D, start: number): [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D] {
+    const [b, l, dIn] = x.shape;
+    const { nHeads: h, nKvHeads: kvh, headDim: hd } = this.dims;
+    const x2 = tf.reshape(x, [b * l, dIn]);
+    const heads = (y: tf.Tensor2D, n: number) => tf.transpose(tf.reshape(y, [b, l, n, hd]), [0, 2, 1, 3]) as tf.Tensor4D;
+    const q = heads(linear(x2, this.wq, this.bq), h);
+    const k = heads(linear(x2, this.wk, this.bk), kvh);
+    const v = heads(linear(x2, this.wv, this.bv), kvh);
+    return [this.rope(q, start), this.rope(k, start), v];
+  }
+
+  /** o (b, H, l, hd) -> (b, l, dOut). */
+  private out(o: tf.Tensor4D): tf.Tensor3D {
+    const [b, h, l, hd] = o.shape;
+    const y = tf.reshape(tf.transpose(o, [0, 2, 1, 3]), [b * l, h * hd]);
+    return tf.reshape(linear(y as tf.Tensor2D, this.wo, this.bo), [b, l, this.dims.dOut]);
+  }
+
+  /**
+   * Causal attention of all l positions, in query blocks of PREFILL_QUERY_BLOCK rows; each block sees only the
+   * keys it may attend to (positions up to its last row, and within the window).
+   */
+  private attendPrefill(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D): tf.Tensor4D {
+    const [b, h, l, hd] = q.shape;
+    const kvh = k.shape[1];
+    const g = h / kvh;
+    const win = this.dims.slidingWindow;
+    const scale = 1 / Math.sqrt(hd);
+    const blocks: tf.Tensor4D[] = [];
+    for (let s = 0; s < l; s += PREFILL_QUERY_BLOCK) {
+      const e = Math.min(l, s + PREFILL_QUERY_BLOCK);
+      const nq = e - s;
+      const k0 = win === null ? 0 : Math.max(0, s - win + 1);
+      const nk = e - k0;
+      // Grouped queries: (b, KVH, G * nq, hd), so one batched matMul per block with equal batch dims (no broadcast).
+      const qb = tf.reshape(l === nq ? q : tf.slice(q, [0, 0, s, 0], [b, h, nq, hd]), [b, kvh, g * nq, hd]);
+      const kb = nk === l ? k : tf.slice(k, [0, 0, k0, 0], [b, kvh, nk, hd]);
+      const vb = nk === l ? v : tf.slice(v, [0, 0, k0, 0], [b, kvh, nk, hd]);
+      const scores = tf.reshape(tf.mul(tf.matMul(qb, kb, false, true), scale), [b, kvh, g, nq, nk]);
+      // diff = query position - key position; allowed when 0 <= diff (< W).
+      const diff = tf.sub(tf.reshape(tf.range(s, e, 1, 'float32'), [nq, 1]), tf.reshape(tf.range(k0, e, 1, 'float32'), [1, nk]));
+      let allowed = tf.greaterEqual(diff, 0);
+      if (win !== null) allowed = tf.logicalAnd(allowed, tf.less(diff, win));
+      const bias = tf.mul(tf.sub(1, tf.cast(allowed, 'float32')), MASKED); // (nq, nk)
+      const p = tf.reshape(tf.softmax(tf.add(scores, bias)), [b, kvh, g * nq, nk]);
+      blocks.push(tf.reshape(tf.matMul(p, vb), [b, h, nq, hd]));
+    }
+    return blocks.length === 1 ? blocks[0]! : (tf.concat(blocks, 2) as tf.Tensor4D);
+  }
+
+  /** x: (b, l, dIn) -> (b, l, dOut); fills `cache` with positions 0..l-1 when given. */
+  prefill(x: tf.Tensor3D, cache: KvCache | null): tf.Tensor3D {
+    const [, l] = x.shape;
+    if (cache && l > cache.slots && this.dims.slidingWindow === null) {
+      throw new Error(`prefill of ${l} tokens exceeds the KV-cache capacity ${cache.slots}`);
+    }
+    const res = tf.tidy(() => {
+      const [q, k, v] = this.qkv(x, 0);
+      const y = this.out(this.attendPrefill(q, k, v));
+      if (!cache) return { y };
+      const fit = (t: tf.Tensor4D): tf.Tensor4D => {
+        if (l <= cache.slots) return tf.pad(t, [[0, 0], [0, 0], [0, cache.slots - l], [0, 0]]);
+        return tf.gather(t, tf.tensor1d(ringOrder(l, cache.slots), 'int32'), 2);
+      };
+      return { y, k: fit(k), v: fit(v) };
+    });
+    if (cache) cache.replace(res.k!, res.v!);
+    return res.y;
+  }
+
+  /** x: (b, 1, dIn) at absolute position `pos` -> (b, 1, dOut); writes the position into the cache. */
+  decode(x: tf.Tensor3D, cache: KvCache, pos: number): tf.Tensor3D {
+    const { nHeads: h, nKvHeads: kvh, headDim: hd, slidingWindow: win } = this.dims;
+    const slots = cache.slots;
+    if (win === null && pos >= slots) throw new Error(`decode position ${pos} exceeds the KV-cache capacity ${slots}`);
+    const b = x.shape[0];
+    const res = tf.tidy(() => {
+      const [q, k, v] = this.qkv(x, pos); // q (b, H, 1, hd), k/v (b, KVH, 1, hd)
+      const slot = win === null ? pos : pos % slots;
+      const m = tf.reshape(tf.oneHot(tf.tensor1d([slot], 'int32'), slots), [1, 1, slots, 1]);
+      const keep = tf.sub(1, m);
+      const kAll = tf.add(tf.mul(cache.k, keep), tf.mul(k, m)) as tf.Tensor4D; // (b, KVH, slots, hd)
+      const vAll = tf.add(tf.mul(cache.v, keep), tf.mul(v, m)) as tf.Tensor4D;
+      const filled = win === null ? pos + 1 : Math.min(pos + 1, slots);
+      const qg = tf.reshape(q, [b, kvh, h / kvh, hd]);
+      const scores = tf.mul(tf.matMul(qg, kAll, false, true), 1 / Math.sqrt(hd)); // (b, KVH, G, slots)
+      const bias = tf.mul(tf.cast(tf.greaterEqual(tf.range(0, slots, 1, 'float32'), filled), 'float32'), MASKED);
+      const p = tf.softmax(tf.add(scores, bias));
+      const o = tf.reshape(tf.matMul(p, vAll), [b, h, 1, hd]) as tf.Tensor4D;
+      return { y: this.out(o), k: kAll, v: vAll };
+    });
+    cache.replace(res.k, res.v);
+    return res.y;
+  }
+
+  dispose(): void {
+    for (const t of [this.wq, this.wk, this.wv, this.wo, this.bq, this.bk, this.bv, this.bo, this.invFreq]) t?.dispose();
+  }
+}
+
+/** The `attention` mixer. */
+export class AttentionLayer implements RuntimeMixer {
+  readonly kind = 'attention' as const;
+  private readonly core: AttentionCore;
+  constructor(readonly weights: AttentionWeights) {
+    this.core = new AttentionCore(weights);
+  }
+  createCache(batch: number, capacity: number): LayerCache {
+    return this.core.createCache(batch, capacity);
+  }
+  prefill(x: tf.Tensor3D, cache: LayerCache | null, _ctx: ForwardContext): tf.Tensor3D {
+    return this.core.prefill(x, cache as KvCache | null);
+  }
+  decode(x: tf.Tensor3D, cache: LayerCache, pos: number, _ctx: ForwardContext): tf.Tensor3D {
+    return this.core.decode(x, cache as KvCache, pos);
+  }
+  dispose(): void {
+    this.core.dispose();
+  }
+}
