@@ -1,0 +1,372 @@
+/**
+ * Hugging Face `config.json` import and Jamba export.
+ *
+ * Import builds exactly the layer layout the transformers library builds for the config, taking each missing key's
+ * default from the model's `configuration_*.py` (transformers):
+ * - jamba (`configuration_jamba.py`, `modeling_jamba.py`): attention where `i % attn_layer_period ==
+ *   attn_layer_offset`, MoE (num_experts > 1) where `i % expert_layer_period == expert_layer_offset`; Mamba mixers
+ *   with Jamba's inner RMSNorms; `mamba_dt_rank: "auto"` = ceil(d / 16).
+ * - zamba (`configuration_zamba.py` `_layers_block_type`, `modeling_zamba.py`): Mamba layers 0 and 1, a hybrid
+ *   layer 2, then layer i (i >= 3) hybrid when (i - 3) % attn_layer_period == attn_layer_offset; a hybrid layer is a
+ *   call of the one shared attention+MLP block followed by its Mamba layer.
+ * - mamba (`configuration_mamba.py`; also state-spaces `config_mamba.py` keys d_model / n_layer): Mamba-1 stack, no
+ *   MLP, vocab padded up to `pad_vocab_size_multiple` when given.
+ * - mamba2 (`configuration_mamba2.py`): Mamba-2 stack, heads = num_heads of head_dim, n_groups, state_size.
+ * - llama, mistral, mixtral (`configuration_llama.py`, `configuration_mistral.py`, `configuration_mixtral.py`):
+ *   num_key_value_heads defaults to num_attention_heads (llama) or 8 (mistral, mixtral); head_dim = d / heads;
+ *   Mistral's sliding_window; Mixtral MoE in every layer.
+ */
+import { compactLayers } from './compact';
+import { FORMAT, expandLayers, type Design, type DesignInput, type Dtype, type Layer, type LayerInput, type LayerItem } from './schema';
+import { findForbiddenKeys, validateDesign, type ParseResult, type ValidationIssue } from './validate';
+
+/** The model_type values the importer understands. */
+export const HF_MODEL_TYPES = ['jamba', 'zamba', 'mamba', 'mamba2', 'llama', 'mistral', 'mixtral'] as const;
+export type HfModelType = (typeof HF_MODEL_TYPES)[number];
+
+/** Context used for state-space-only configs that name no maximum (they have no positional limit). */
+export const SSM_DEFAULT_CONTEXT = 2048;
+
+type Json = Record<string, unknown>;
+
+/** Reads typed keys with defaults, collecting one issue per wrong key instead of throwing. */
+class ConfigReader {
+  readonly issues: ValidationIssue[] = [];
+  constructor(private readonly json: Json) {}
+
+  has(key: string): boolean {
+    return this.json[key] !== undefined && this.json[key] !== null;
+  }
+  private bad(key: string, expected: string): void {
+    const v = this.json[key];
+    const got = Array.isArray(v) ? 'an array' : typeof v === 'string' ? `"${v}"` : typeof v === 'object' ? 'an object' : String(v);
+    this.issues.push({ path: key, message: `expected ${expected}, got ${got}` });
+  }
+  int(key: string, def: number, min = 1): number {
+    if (!this.has(key)) return def;
+    const v = this.json[key];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+      this.bad(key, `an integer >= ${min}`);
+      return def;
+    }
+    return v;
+  }
+  /** An integer, or null when the key is absent or null (HF's "None"). */
+  intOrNull(key: string, def: number | null): number | null {
+    if (this.json[key] === null) return null;
+    if (this.json[key] === undefined) return def;
+    return this.int(key, def ?? 1);
+  }
+  num(key: string, def: number): number {
+    if (!this.has(key)) return def;
+    const v = this.json[key];
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      this.bad(key, 'a number');
+      return def;
+    }
+    return v;
+  }
+  bool(key: string, def: boolean): boolean {
+    if (!this.has(key)) return def;
+    const v = this.json[key];
+    if (typeof v !== 'boolean') {
+      this.bad(key, 'true or false');
+      return def;
+    }
+    return v;
+  }
+  str(key: string, def: string): string {
+    if (!this.has(key)) return def;
+    const v = this.json[key];
+    if (typeof v !== 'string') {
+      this.bad(key, 'a string');
+      return def;
+    }
+    return v;
+  }
+  /** An integer or the string "auto" (mamba_dt_rank, time_step_rank). */
+  intOrAuto(key: string): number | 'auto' {
+    if (!this.has(key) || this.json[key] === 'auto') return 'auto';
+    return this.int(key, 1);
+  }
+}
+
+const TORCH_DTYPES: Record<string, Dtype> = { float32: 'fp32', bfloat16: 'bf16', float16: 'fp16' };
+
+function dtypeOf(r: ConfigReader): Dtype {
+  const t = r.has('torch_dtype') ? r.str('torch_dtype', 'bfloat16') : r.str('dtype', 'bfloat16');
+  return TORCH_DTYPES[t] ?? 'bf16';
+}
+
+function nameOf(r: ConfigReader, type: HfModelType): string {
+  const n = r.str('_name_or_path', '');
+  return n.length > 0 && n.length <= 200 ? n : `Imported ${type} config`;
+}
+
+/** Which of Jamba's activations are gated: HF Jamba/Llama/Mistral MLPs are always gate * up -> down. */
+const GATED = 'swiglu' as const;
+
+function head(r: ConfigReader, d: number, nHeads: number): number {
+  const def = Math.floor(d / nHeads);
+  return r.has('head_dim') ? r.int('head_dim', def) : def;
+}
+
+function jambaLayers(r: ConfigReader, d: number): LayerItem[] {
+  const nLayers = r.int('num_hidden_layers', 32);
+  const nHeads = r.int('num_attention_heads', 32);
+  const nKv = r.intOrNull('num_key_value_heads', 8) ?? nHeads;
+  const f = r.int('intermediate_size', 14336);
+  const nExperts = r.int('num_experts', 16);
+  const topK = r.int('num_experts_per_tok', 2);
+  const attnPeriod = r.int('attn_layer_period', 8);
+  const attnOffset = r.int('attn_layer_offset', 4, 0);
+  const expPeriod = r.int('expert_layer_period', 2);
+  const expOffset = r.int('expert_layer_offset', 1, 0);
+  const window = r.intOrNull('sliding_window', null);
+  // configuration_jamba.py `_check_supported_offset`: an offset must be smaller than its period.
+  if (attnOffset >= attnPeriod) r.issues.push({ path: 'attn_layer_offset', message: `attention layer offset (${attnOffset}) must be smaller than attention layer period (${attnPeriod})` });
+  if (expOffset >= expPeriod) r.issues.push({ path: 'expert_layer_offset', message: `expert layer offset (${expOffset}) must be smaller than expert layer period (${expPeriod})` });
+  const base: LayerInput = {
+    mixer: {
+      kind: 'mamba',
+      dState: r.int('mamba_d_state', 16),
+      dConv: r.int('mamba_d_conv', 4),
+      expand: r.int('mamba_expand', 2),
+      dtRank: r.intOrAuto('mamba_dt_rank'),
+      convBias: r.bool('mamba_conv_bias', true),
+      projBias: r.bool('mamba_proj_bias', false),
+      innerNorms: true,
+    },
+    ffn: { kind: 'mlp', width: f, activation: GATED, bias: false },
+  };
+  const rules: unknown[] = [
+    { period: attnPeriod, offset: attnOffset, mixer: { kind: 'attention', nHeads, nKvHeads: nKv, headDim: Math.floor(d / nHeads), positional: 'none', slidingWindow: window, bias: false } },
+  ];
+  // modeling_jamba.py: layers_num_experts is 1 (a dense JambaMLP) outside the expert positions, or everywhere when num_experts == 1.
+  if (nExperts > 1) rules.push({ period: expPeriod, offset: expOffset, ffn: { kind: 'moe', nExperts, topK, expertWidth: f, activation: GATED } });
+  return [{ pattern: { count: nLayers, base, rules } } as unknown as LayerItem];
+}
+
+function zambaDesign(r: ConfigReader, d: number): Pick<DesignInput, 'layers' | 'sharedBlocks'> {
+  const nLayers = r.int('num_hidden_layers', 76);
+  const nHeads = r.int('num_attention_heads', 16);
+  const attnHidden = r.int('attention_hidden_size', 2 * d);
+  const headDim = r.int('attention_head_dim', Math.floor((2 * d) / nHeads));
+  const nKv = r.intOrNull('num_key_value_heads', null) ?? nHeads;
+  const period = r.int('attn_layer_period', 6);
+  const offset = r.int('attn_layer_offset', 4, 0);
+  if (attnHidden !== 2 * d) r.issues.push({ path: 'attention_hidden_size', message: `only concat(hidden, embedding) = 2 x hidden_size (${2 * d}) is supported, got ${attnHidden}` });
+  const mamba: LayerInput = {
+    mixer: { kind: 'mamba', dState: r.int('mamba_d_state', 16), dConv: r.int('mamba_d_conv', 4), expand: r.int('mamba_expand', 2), dtRank: r.intOrAuto('mamba_dt_rank'), convBias: r.bool('mamba_conv_bias', true), projBias: r.bool('mamba_proj_bias', false), innerNorms: false },
+    ffn: { kind: 'none' },
+  };
+  const call: LayerInput = { mixer: { kind: 'shared', blockId: 'zamba-shared' }, ffn: { kind: 'none' } };
+  const layers: LayerInput[] = [];
+  for (let i = 0; i < nLayers; i++) {
+    // configuration_zamba.py `_layers_block_type`: ["mamba", "mamba", "hybrid"] + period/offset over the rest.
+    const hybrid = i === 2 || (i >= 3 && (i - 3) % period === offset);
+    if (hybrid) layers.push(call);
+    layers.push(mamba);
+  }
+  return {
+    layers: layers as DesignInput['layers'],
+    sharedBlocks: [
+      {
+        id: 'zamba-shared',
+        attention: { kind: 'attention', nHeads, nKvHeads: nKv, headDim, positional: 'rope', slidingWindow: null, bias: false },
+        ffn: { kind: 'mlp', width: r.int('intermediate_size', 14848), activation: GATED, bias: false },
+        concatEmbedding: true,
+        perCallLinear: true,
+      },
+    ],
+  };
+}
+
+function dense(r: ConfigReader, d: number, type: 'llama' | 'mistral' | 'mixtral'): LayerItem[] {
+  const nLayers = r.int('num_hidden_layers', 32);
+  const nHeads = r.int('num_attention_heads', 32);
+  const nKv = r.intOrNull('num_key_value_heads', type === 'llama' ? null : 8) ?? nHeads;
+  const f = r.int('intermediate_size', type === 'llama' ? 11008 : 14336);
+  const window = type === 'llama' ? null : r.intOrNull('sliding_window', type === 'mistral' ? 4096 : null);
+  const bias = type === 'llama' ? r.bool('attention_bias', false) : false;
+  const mixer = { kind: 'attention', nHeads, nKvHeads: nKv, headDim: head(r, d, nHeads), positional: 'rope', ropeTheta: r.num('rope_theta', type === 'mixtral' ? 1e6 : 10000), slidingWindow: window, bias };
+  const ffn = type === 'mixtral'
+    ? { kind: 'moe', nExperts: r.int('num_local_experts', 8), topK: r.int('num_experts_per_tok', 2), expertWidth: f, activation: GATED }
+    : { kind: 'mlp', width: f, activation: GATED, bias: type === 'llama' ? r.bool('mlp_bias', false) : false };
+  return [{ repeat: nLayers, layers: [{ mixer, ffn }] } as unknown as LayerItem];
+}
+
+function readModelType(json: Json): ParseResult<HfModelType> {
+  const t = json.model_type;
+  const list = HF_MODEL_TYPES.join(', ');
+  if (t === undefined) return { ok: false, issues: [{ path: 'model_type', message: `missing; a Hugging Face config.json names its model_type (supported: ${list})` }] };
+  if (typeof t !== 'string') return { ok: false, issues: [{ path: 'model_type', message: `expected a string, got ${typeof t}` }] };
+  if (!(HF_MODEL_TYPES as readonly string[]).includes(t)) return { ok: false, issues: [{ path: 'model_type', message: `unsupported model_type "${t}"; supported: ${list}` }] };
+  return { ok: true, value: t as HfModelType };
+}
+
+/**
+ * A design from a Hugging Face `config.json` (parsed JSON). Never throws; wrong keys are reported by their
+ * config.json key (e.g. `hidden_size: expected an integer >= 1, got "4096"`), and the built design is validated.
+ */
+export function importHfConfig(json: unknown): ParseResult<Design> {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return { ok: false, issues: [{ path: '(document)', message: 'a config.json must be a JSON object' }] };
+  const forbidden = findForbiddenKeys(json);
+  if (forbidden.length) return { ok: false, issues: forbidden };
+  const j = json as Json;
+  const t = readModelType(j);
+  if (!t.ok) return t;
+  const type = t.value;
+  const r = new ConfigReader(j);
+  const ssm = type === 'mamba' || type === 'mamba2';
+  const d = type === 'mamba' && !r.has('hidden_size') && r.has('d_model') ? r.int('d_model', 768) : r.int('hidden_size', { jamba: 4096, zamba: 3712, mamba: 768, mamba2: 4096, llama: 4096, mistral: 4096, mixtral: 4096 }[type]);
+  let vocab = r.int('vocab_size', { jamba: 65536, zamba: 32000, mamba: 50280, mamba2: 32768, llama: 32000, mistral: 32000, mixtral: 32000 }[type]);
+  // state-spaces mixer_seq_simple.py: vocab padded up to a multiple of pad_vocab_size_multiple.
+  const pad = r.int('pad_vocab_size_multiple', 1);
+  if (vocab % pad !== 0) vocab += pad - (vocab % pad);
+  const tiedDefault = type === 'zamba' || type === 'mamba';
+  const tied = r.has('tie_word_embeddings') ? r.bool('tie_word_embeddings', tiedDefault) : r.has('tie_embeddings') ? r.bool('tie_embeddings', tiedDefault) : tiedDefault;
+  const ctxDefault = { jamba: 262144, zamba: 4096, mamba: SSM_DEFAULT_CONTEXT, mamba2: SSM_DEFAULT_CONTEXT, llama: 2048, mistral: 131072, mixtral: 131072 }[type];
+  const maxContext = ssm && !r.has('max_position_embeddings') ? ctxDefault : r.int('max_position_embeddings', ctxDefault);
+
+  let layers: LayerItem[] = [];
+  let sharedBlocks: DesignInput['sharedBlocks'] = [];
+  if (type === 'jamba') layers = jambaLayers(r, d);
+  else if (type === 'zamba') {
+    const z = zambaDesign(r, d);
+    layers = compactLayers(z.layers as Layer[]);
+    sharedBlocks = z.sharedBlocks;
+  } else if (type === 'mamba') {
+    const nLayers = r.has('num_hidden_layers') ? r.int('num_hidden_layers', 32) : r.int('n_layer', 32);
+    const mixer = { kind: 'mamba', dState: r.int('state_size', 16), dConv: r.int('conv_kernel', 4), expand: r.int('expand', 2), dtRank: r.intOrAuto('time_step_rank'), convBias: r.bool('use_conv_bias', true), projBias: r.bool('use_bias', false), innerNorms: false };
+    layers = [{ repeat: nLayers, layers: [{ mixer, ffn: { kind: 'none' } }] } as unknown as LayerItem];
+  } else if (type === 'mamba2') {
+    const nLayers = r.int('num_hidden_layers', 64);
+    const expand = r.int('expand', 2);
+    const headDim = r.int('head_dim', 64);
+    const nHeads = r.int('num_heads', 128);
+    // modeling_mamba2.py: intermediate_size = expand * hidden_size is split into num_heads heads of head_dim.
+    if (nHeads * headDim !== expand * d) r.issues.push({ path: 'num_heads', message: `num_heads ${nHeads} x head_dim ${headDim} = ${nHeads * headDim} must equal expand x hidden_size = ${expand * d}` });
+    const mixer = { kind: 'mamba2', dState: r.int('state_size', 128), headDim, nGroups: r.int('n_groups', 8), dConv: r.int('conv_kernel', 4), expand, chunkSize: r.int('chunk_size', 256), convBias: r.bool('use_conv_bias', true), projBias: r.bool('use_bias', false) };
+    layers = [{ repeat: nLayers, layers: [{ mixer, ffn: { kind: 'none' } }] } as unknown as LayerItem];
+  } else layers = dense(r, d, type);
+  if (r.issues.length) return { ok: false, issues: r.issues };
+  const design = {
+    format: FORMAT,
+    name: nameOf(r, type),
+    source: `Hugging Face config.json (model_type ${type})`,
+    vocabSize: vocab,
+    dModel: d,
+    norm: type === 'mamba' && r.has('rms_norm') && !r.bool('rms_norm', true) ? 'layernorm' : 'rmsnorm',
+    tiedEmbeddings: tied,
+    maxContext,
+    dtype: dtypeOf(r),
+    sharedBlocks,
+    layers,
+  };
+  return validateDesign(JSON.parse(JSON.stringify(design)));
+}
+
+const DTYPE_TO_TORCH: Partial<Record<Dtype, string>> = { fp32: 'float32', bf16: 'bfloat16', fp16: 'float16' };
+
+/** Finds (period, offset) with `set[i] == (i % period == offset)` for every i < n; smallest period first. */
+export function findPeriodOffset(set: readonly boolean[]): { period: number; offset: number } | null {
+  const n = set.length;
+  if (!set.some(Boolean)) return { period: n + 1, offset: n };
+  for (let period = 1; period <= n; period++) {
+    for (let offset = 0; offset < period; offset++) {
+      if (set.every((v, i) => v === (i % period === offset))) return { period, offset };
+    }
+  }
+  return null;
+}
+
+function firstMismatch(set: readonly boolean[]): number {
+  const first = set.indexOf(true);
+  const second = set.indexOf(true, first + 1);
+  // With the first two positions fixed, period = their distance; the first index that breaks it is the offender.
+  const period = second < 0 ? set.length + 1 : second - first;
+  const offset = first % period;
+  return set.findIndex((v, i) => v !== (i % period === offset));
+}
+
+/**
+ * A Jamba `config.json` for a design made only of Jamba's block kinds (mamba / attention mixers, mlp / moe FFNs)
+ * whose attention and MoE positions are each `i % period == offset`, with one shape per kind. Otherwise the issues
+ * say why not, naming the first offending layer (`layers[5]` counts explicit layers).
+ */
+export function exportHfConfig(design: Design): ParseResult<Record<string, unknown>> {
+  const layers = expandLayers(design.layers);
+  const fail = (path: string, message: string): ParseResult<Record<string, unknown>> => ({ ok: false, issues: [{ path, message }] });
+  if (design.norm !== 'rmsnorm') return fail('norm', 'Jamba uses RMSNorm; this design uses LayerNorm');
+  const shapes = new Map<string, { text: string; index: number }>();
+  for (let i = 0; i < layers.length; i++) {
+    const l = layers[i]!;
+    if (l.mixer.kind !== 'mamba' && l.mixer.kind !== 'attention') return fail(`layers[${i}].mixer.kind`, `"${l.mixer.kind}" is not one of Jamba's mixers (mamba, attention), so the design cannot be written as a Jamba config`);
+    if (l.ffn.kind !== 'mlp' && l.ffn.kind !== 'moe') return fail(`layers[${i}].ffn.kind`, `"${l.ffn.kind}" is not one of Jamba's FFNs (mlp, moe), so the design cannot be written as a Jamba config`);
+    for (const [key, part] of [[l.mixer.kind, l.mixer], [l.ffn.kind, l.ffn]] as const) {
+      const text = JSON.stringify(part, Object.keys(part).sort());
+      const seen = shapes.get(key);
+      if (!seen) shapes.set(key, { text, index: i });
+      else if (seen.text !== text) return fail(`layers[${i}].${key === l.mixer.kind ? 'mixer' : 'ffn'}`, `differs from the ${key} of layers[${seen.index}]; a Jamba config has one shape per block kind`);
+    }
+  }
+  const mamba = layers.find((l) => l.mixer.kind === 'mamba')?.mixer;
+  const attn = layers.find((l) => l.mixer.kind === 'attention')?.mixer;
+  const mlp = layers.find((l) => l.ffn.kind === 'mlp')?.ffn;
+  const moe = layers.find((l) => l.ffn.kind === 'moe')?.ffn;
+  const idxOf = (k: Layer['mixer']['kind'] | Layer['ffn']['kind'], part: 'mixer' | 'ffn') => layers.findIndex((l) => l[part].kind === k);
+  if (mamba?.kind === 'mamba' && !mamba.innerNorms) return fail(`layers[${idxOf('mamba', 'mixer')}].mixer.innerNorms`, "Jamba's Mamba mixer always has inner RMSNorms on dt, B and C; set innerNorms to true");
+  if (attn?.kind === 'attention') {
+    const i = idxOf('attention', 'mixer');
+    if (attn.positional !== 'none') return fail(`layers[${i}].mixer.positional`, 'Jamba attention has no positional embedding; set positional to "none"');
+    if (attn.bias) return fail(`layers[${i}].mixer.bias`, 'Jamba attention has no biases');
+    if (attn.headDim * attn.nHeads !== design.dModel) return fail(`layers[${i}].mixer.headDim`, `Jamba's head dim is hidden_size / num_attention_heads = ${design.dModel / attn.nHeads}, got ${attn.headDim}`);
+  }
+  if (mlp?.kind === 'mlp' && (mlp.activation !== 'swiglu' || mlp.bias)) return fail(`layers[${idxOf('mlp', 'ffn')}].ffn`, 'Jamba MLPs are gated (swiglu) without bias');
+  if (moe?.kind === 'moe') {
+    const i = idxOf('moe', 'ffn');
+    if (moe.activation !== 'swiglu') return fail(`layers[${i}].ffn.activation`, 'Jamba experts are gated (swiglu)');
+    if (mlp?.kind === 'mlp' && moe.expertWidth !== mlp.width) return fail(`layers[${i}].ffn.expertWidth`, `Jamba experts share intermediate_size with the dense MLP (${mlp.width}), got ${moe.expertWidth}`);
+  }
+  const isAttn = layers.map((l) => l.mixer.kind === 'attention');
+  const isMoe = layers.map((l) => l.ffn.kind === 'moe');
+  const a = findPeriodOffset(isAttn);
+  if (!a) return fail(`layers[${firstMismatch(isAttn)}].mixer`, 'attention positions are not expressible as i % attn_layer_period == attn_layer_offset');
+  const e = findPeriodOffset(isMoe);
+  if (!e) return fail(`layers[${firstMismatch(isMoe)}].ffn`, 'MoE positions are not expressible as i % expert_layer_period == expert_layer_offset');
+  const mambaDefaults = { dState: 16, dConv: 4, expand: 2, dtRank: 'auto' as number | 'auto', convBias: true, projBias: false };
+  const m = mamba?.kind === 'mamba' ? mamba : mambaDefaults;
+  const at = attn?.kind === 'attention' ? attn : { nHeads: 32, nKvHeads: 8, slidingWindow: null };
+  const width = mlp?.kind === 'mlp' ? mlp.width : moe?.kind === 'moe' ? moe.expertWidth : 14336;
+  const config: Record<string, unknown> = {
+    architectures: ['JambaForCausalLM'],
+    model_type: 'jamba',
+    _name_or_path: design.name,
+    vocab_size: design.vocabSize,
+    tie_word_embeddings: design.tiedEmbeddings,
+    hidden_size: design.dModel,
+    intermediate_size: width,
+    num_hidden_layers: layers.length,
+    num_attention_heads: at.nHeads,
+    num_key_value_heads: at.nKvHeads,
+    max_position_embeddings: design.maxContext,
+    sliding_window: at.slidingWindow,
+    attn_layer_period: a.period,
+    attn_layer_offset: a.offset,
+    num_experts: moe?.kind === 'moe' ? moe.nExperts : 1,
+    num_experts_per_tok: moe?.kind === 'moe' ? moe.topK : 1,
+    expert_layer_period: e.period,
+    expert_layer_offset: e.offset,
+    mamba_d_state: m.dState,
+    mamba_d_conv: m.dConv,
+    mamba_expand: m.expand,
+    mamba_dt_rank: m.dtRank,
+    mamba_conv_bias: m.convBias,
+    mamba_proj_bias: m.projBias,
+    hidden_act: 'silu',
+  };
+  const torch = DTYPE_TO_TORCH[design.dtype];
+  if (torch) config.torch_dtype = torch;
+  return { ok: true, value: config };
+}
