@@ -3,10 +3,12 @@
  * User errors exit with code 2 and one line on stderr; no stack traces for them.
  */
 import { CliError, type Command } from './common';
+import { costCommand } from './commands/cost';
 import { schemaCommand } from './commands/schema';
 
 const COMMANDS: Record<string, Command> = {
   schema: schemaCommand,
+  cost: costCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
