@@ -39,12 +39,15 @@ export const LIMITS = {
   nameLength: 200,
 } as const;
 
-const int = (name: string, max: number, min = 1) =>
+/** The message of a non-number where an integer belongs (validate.ts turns it into "expected an integer, got ..."). */
+export const INTEGER_EXPECTED = 'expected an integer';
+
+const int = (max: number, min = 1) =>
   z
-    .number({ error: `${name} must be a number` })
-    .int({ error: `${name} must be an integer` })
-    .min(min, { error: `${name} must be at least ${min}` })
-    .max(max, { error: `${name} must be at most ${max}` });
+    .number({ error: INTEGER_EXPECTED })
+    .int({ error: 'must be an integer' })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` });
 
 export const DTYPES = ['fp32', 'bf16', 'fp16', 'fp8', 'int8', 'int4'] as const;
 export const DtypeSchema = z.enum(DTYPES);
@@ -53,13 +56,13 @@ export type Dtype = z.infer<typeof DtypeSchema>;
 export const AttentionSchema = z
   .strictObject({
     kind: z.literal('attention'),
-    nHeads: int('nHeads', LIMITS.heads),
-    nKvHeads: int('nKvHeads', LIMITS.heads),
-    headDim: int('headDim', LIMITS.headDim),
+    nHeads: int(LIMITS.heads),
+    nKvHeads: int(LIMITS.heads),
+    headDim: int(LIMITS.headDim),
     positional: z.enum(['rope', 'none']).default('rope'),
     ropeTheta: z.number().positive().max(1e9).optional(),
     /** Sliding-window attention (Mistral): the KV cache never holds more than this many positions. */
-    slidingWindow: int('slidingWindow', LIMITS.maxContext).nullable().default(null),
+    slidingWindow: int(LIMITS.maxContext).nullable().default(null),
     /** Biases on q, k, v and o projections (false for Llama, Mistral, Jamba). */
     bias: z.boolean().default(false),
   })
@@ -73,10 +76,10 @@ export const AttentionSchema = z
 
 export const MambaSchema = z.strictObject({
   kind: z.literal('mamba'),
-  dState: int('dState', LIMITS.dState),
-  dConv: int('dConv', LIMITS.dConv),
-  expand: int('expand', LIMITS.expand),
-  dtRank: z.union([int('dtRank', LIMITS.dtRank), z.literal('auto')]).default('auto'),
+  dState: int(LIMITS.dState),
+  dConv: int(LIMITS.dConv),
+  expand: int(LIMITS.expand),
+  dtRank: z.union([int(LIMITS.dtRank), z.literal('auto')]).default('auto'),
   convBias: z.boolean().default(true),
   projBias: z.boolean().default(false),
   /** Jamba's three inner RMSNorms on dt (r), B (N) and C (N). */
@@ -85,20 +88,20 @@ export const MambaSchema = z.strictObject({
 
 export const Mamba2Schema = z.strictObject({
   kind: z.literal('mamba2'),
-  dState: int('dState', LIMITS.dState),
-  headDim: int('headDim', LIMITS.headDim),
-  nGroups: int('nGroups', LIMITS.heads),
-  dConv: int('dConv', LIMITS.dConv),
-  expand: int('expand', LIMITS.expand),
-  chunkSize: int('chunkSize', LIMITS.chunkSize).default(256),
+  dState: int(LIMITS.dState),
+  headDim: int(LIMITS.headDim),
+  nGroups: int(LIMITS.heads),
+  dConv: int(LIMITS.dConv),
+  expand: int(LIMITS.expand),
+  chunkSize: int(LIMITS.chunkSize).default(256),
   convBias: z.boolean().default(true),
   projBias: z.boolean().default(false),
 });
 
 export const HyenaSchema = z.strictObject({
   kind: z.literal('hyena'),
-  shortFilterLength: int('shortFilterLength', LIMITS.shortFilter),
-  stateSize: int('stateSize', LIMITS.stateSize),
+  shortFilterLength: int(LIMITS.shortFilter),
+  stateSize: int(LIMITS.stateSize),
   projBias: z.boolean().default(true),
 });
 
@@ -121,7 +124,7 @@ export const MixerSchema = z.discriminatedUnion('kind', [
 
 export const MlpSchema = z.strictObject({
   kind: z.literal('mlp'),
-  width: int('width', LIMITS.ffnWidth),
+  width: int(LIMITS.ffnWidth),
   activation: z.enum(['swiglu', 'gelu']).default('swiglu'),
   bias: z.boolean().default(false),
 });
@@ -129,9 +132,9 @@ export const MlpSchema = z.strictObject({
 export const MoeSchema = z
   .strictObject({
     kind: z.literal('moe'),
-    nExperts: int('nExperts', LIMITS.experts),
-    topK: int('topK', LIMITS.experts),
-    expertWidth: int('expertWidth', LIMITS.ffnWidth),
+    nExperts: int(LIMITS.experts),
+    topK: int(LIMITS.experts),
+    expertWidth: int(LIMITS.ffnWidth),
     activation: z.enum(['swiglu', 'gelu']).default('swiglu'),
   })
   .refine((m) => m.topK <= m.nExperts, {
@@ -155,7 +158,7 @@ export const LayerSchema = z.strictObject({
 
 /** A block of layers repeated N times: `{ repeat: 4, layers: [...] }`. */
 export const RepeatSchema = z.strictObject({
-  repeat: int('repeat', LIMITS.repeat),
+  repeat: int(LIMITS.repeat),
   label: z.string().max(LIMITS.nameLength).optional(),
   layers: z.array(LayerSchema).min(1).max(LIMITS.layers),
 });
@@ -167,8 +170,8 @@ export const RepeatSchema = z.strictObject({
  */
 export const PatternRuleSchema = z
   .strictObject({
-    period: int('period', LIMITS.layers),
-    offset: int('offset', LIMITS.layers - 1, 0),
+    period: int(LIMITS.layers),
+    offset: int(LIMITS.layers - 1, 0),
     mixer: MixerSchema.optional(),
     ffn: FfnSchema.optional(),
   })
@@ -182,7 +185,7 @@ export const PatternRuleSchema = z
 
 export const PatternSchema = z.strictObject({
   pattern: z.strictObject({
-    count: int('count', LIMITS.layers),
+    count: int(LIMITS.layers),
     label: z.string().max(LIMITS.nameLength).optional(),
     base: LayerSchema,
     rules: z.array(PatternRuleSchema).max(16),
@@ -208,11 +211,11 @@ export const DesignSchema = z
     name: z.string().min(1).max(LIMITS.nameLength),
     /** Where the numbers come from (a config file, a paper). */
     source: z.string().max(500).optional(),
-    vocabSize: int('vocabSize', LIMITS.vocabSize),
-    dModel: int('dModel', LIMITS.dModel),
+    vocabSize: int(LIMITS.vocabSize),
+    dModel: int(LIMITS.dModel),
     norm: z.enum(['rmsnorm', 'layernorm']).default('rmsnorm'),
     tiedEmbeddings: z.boolean().default(false),
-    maxContext: int('maxContext', LIMITS.maxContext),
+    maxContext: int(LIMITS.maxContext),
     dtype: DtypeSchema.default('bf16'),
     sharedBlocks: z.array(SharedBlockSchema).max(16).default([]),
     layers: z.array(LayerItemSchema).min(1).max(LIMITS.layers),
