@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BenchPoint, Spread } from '../../sim/protocol';
-import { binaryByteTicks, decodeMarkers, lengthGrid, mergeRows, powerOfTwoTicks, prefillMarkers, seriesKey } from './chartData';
+import { binaryByteTicks, decodeMarkers, formatTokens, lengthGrid, mergeRows, powerOfTwoTicks, prefillMarkers, seriesKey } from './chartData';
 
 function spreadAround(median: number): Spread {
   const xs = Array.from({ length: 7 }, () => median * (0.7 + 0.6 * Math.random())).sort((a, b) => a - b);
@@ -109,4 +109,17 @@ describe('binaryByteTicks', () => {
       expect(t.length).toBeLessThanOrEqual(12);
     }
   });
+});
+
+describe('formatTokens', () => {
+  it.each([
+    [512, '512'],
+    [1024, '1K'],
+    [4096, '4K'],
+    [262144, '256K'],
+    [1 << 20, '1M'],
+    [1536, '1.5K'],
+    [3_040_870, '2.9M'],
+    [Infinity, '∞'],
+  ])('%d -> %s', (n, s) => expect(formatTokens(n)).toBe(s));
 });

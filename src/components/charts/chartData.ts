@@ -135,3 +135,16 @@ export function binaryByteTicks(maxBytes: number, count = 5): number[] {
   }
   return ticks;
 }
+
+/**
+ * A sequence length in tokens, short: binary K and M as context lengths are usually quoted (256K = 262,144):
+ * `512`, `4K`, `256K`, `1M`, `2.9M`, `1.5K`.
+ */
+export function formatTokens(n: number): string {
+  if (!Number.isFinite(n)) return n > 0 ? '∞' : String(n);
+  const r = Math.round(n);
+  const short = (v: number) => (v >= 100 || Number.isInteger(v) ? String(Math.round(v)) : v >= 10 ? v.toFixed(1).replace(/\.0$/, '') : v.toFixed(2).replace(/\.?0+$/, ''));
+  if (r >= 1 << 20) return `${short(r / (1 << 20))}M`;
+  if (r >= 1024) return `${short(r / 1024)}K`;
+  return String(r);
+}

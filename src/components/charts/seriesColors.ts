@@ -50,5 +50,5 @@ export const METRIC_DASH = {
 } as const satisfies Record<string, string | undefined>;
 
 /** Marker shapes for measured points, one per compared design in turn. */
-export const MARKER_SHAPES = ['circle', 'diamond', 'square', 'triangle', 'cross', 'star', 'wye'] as const;
+export const MARKER_SHAPES = ['circle', 'diamond', 'square', 'triangle', 'cross'] as const;
 export type MarkerShape = (typeof MARKER_SHAPES)[number];

@@ -1,0 +1,32 @@
+import { useSyncExternalStore } from 'react';
+import { useAppStore } from '../../app/store';
+
+/** Concrete chart colours per theme (SVG attributes cannot read CSS variables, and exported files need real colours). */
+export interface ChartTheme {
+  name: 'light' | 'dark';
+  bg: string;
+  fg: string;
+  muted: string;
+  grid: string;
+  budget: string;
+}
+
+export const CHART_THEMES: Record<'light' | 'dark', ChartTheme> = {
+  light: { name: 'light', bg: '#ffffff', fg: '#1d2330', muted: '#5f6b7a', grid: '#e3e7ee', budget: '#c92a2a' },
+  dark: { name: 'dark', bg: '#171b22', fg: '#e6e9ef', muted: '#9aa5b4', grid: '#2c333f', budget: '#ff6b6b' },
+};
+
+const query = '(prefers-color-scheme: dark)';
+function subscribe(cb: () => void): () => void {
+  const m = globalThis.matchMedia?.(query);
+  m?.addEventListener('change', cb);
+  return () => m?.removeEventListener('change', cb);
+}
+const systemDark = () => globalThis.matchMedia?.(query).matches ?? false;
+
+/** The chart colours of the theme in force (the user's choice, or the system's). */
+export function useChartTheme(): ChartTheme {
+  const theme = useAppStore((s) => s.theme);
+  const dark = useSyncExternalStore(subscribe, systemDark, () => false);
+  return CHART_THEMES[theme === 'dark' || (theme === 'system' && dark) ? 'dark' : 'light'];
+}
