@@ -64,7 +64,7 @@ const CORPUS: [string, ((d: Doc) => unknown) | string, string, string][] = [
   ['mamba2 head dim not dividing dInner', (d) => { d.layers[2]!.mixer!.headDim = 48; return d; }, 'layers[2].mixer.headDim', 'headDim 48 does not divide dInner 128'],
   ['mamba2 groups not dividing heads', (d) => { d.layers[2]!.mixer!.nGroups = 3; return d; }, 'layers[2].mixer.nGroups', 'nGroups 3 does not divide the 8 heads'],
   ['__proto__ key', '{"format":"hybrid-arch/1","__proto__":{"polluted":true}}', '__proto__', 'the key "__proto__" is not allowed'],
-  ['nested constructor key', (d) => { (d.layers[0]!.mixer as Record<string, unknown>).constructor = { prototype: {} }; return d; }, 'layers[0].mixer.constructor', 'the key "constructor" is not allowed'],
+  ['nested constructor key', (d) => { Object.assign(d.layers[0]!.mixer!, JSON.parse('{"constructor":{"prototype":{}}}')); return d; }, 'layers[0].mixer.constructor', 'the key "constructor" is not allowed'],
   ['too many layers', (d) => ({ ...d, layers: [{ repeat: 600, layers: [d.layers[1], d.layers[1]] }] }), 'layers', `expands to 1200 layers; at most ${LIMITS.layers} are allowed`],
   ['repeat of zero', (d) => ({ ...d, layers: [{ repeat: 0, layers: [d.layers[1]] }] }), 'layers[0].repeat', 'must be at least 1, got 0'],
   ['bad layer inside a repeat', (d) => ({ ...d, layers: [{ repeat: 2, layers: [{ mixer: { kind: 'rwkv' }, ffn: { kind: 'none' } }] }] }), 'layers[0].layers[0].mixer.kind', 'unknown kind "rwkv"'],
