@@ -21,6 +21,8 @@ export interface RunProfileSpec {
   /** FFN / expert width as a multiple of dModel. */
   ffnMult: number;
   maxExperts: number;
+  /** Cap on the recurrent state size N of Mamba / Mamba-2 mixers (kept when smaller). */
+  maxDState?: number;
 }
 
 export interface BenchRequest {
@@ -76,6 +78,10 @@ export interface BenchResult {
   points: BenchPoint[];
   startedAt: string;
   cancelled: boolean;
+  /** How the profile shrank the design (layers kept and why, heads, experts), one line each. */
+  profileNotes?: string[];
+  /** MoE combine strategy that ran ('gather' or 'dense', see runtime/layers/moe.ts), when the design has MoE. */
+  moeCombine?: 'gather' | 'dense';
 }
 
 export type ToWorker = { type: 'start'; id: string; request: BenchRequest } | { type: 'cancel'; id: string };
