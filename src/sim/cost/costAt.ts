@@ -5,7 +5,8 @@
  * Prefill of L tokens is the mean of the decode costs for positions 1..L (causal attention only computes the lower
  * triangle), so prefill FLOPs per token = fixed + 4·H·hd·(Σ_{t=1..L} min(t, W)) / L per attention layer. The
  * recurrent layers are counted in their recurrent form for both (an FFT prefill, as StripedHyena uses, does
- * O(log L) more work per token).
+ * O(log L) more work per token), and the LM head is counted for every token of the prefill (as in a full forward
+ * pass; a generation loop that only needs the last token's logits does less).
  */
 import type { Design } from '../../models/schema';
 import { analyzeDesign } from './analyzeDesign';

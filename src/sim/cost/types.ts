@@ -44,11 +44,14 @@ export interface LayerCost {
   params: number;
   /** Parameters touched per token (MoE: router + top-k experts). */
   activeParams: number;
-  /** KV-cache bytes this layer adds per token of context (0 for non-attention), before any sliding-window cap. */
+  /**
+   * KV-cache bytes this layer adds per token of context for the whole batch (2 × KVH × hd × cache bytes × batch;
+   * 0 for non-attention), before any sliding-window cap.
+   */
   kvBytesPerToken: number;
   /** Sliding window, or null: the KV cache of this layer stops growing past it. */
   kvWindow: number | null;
-  /** Recurrent state bytes, constant in sequence length. */
+  /** Recurrent state bytes for the whole batch, constant in sequence length. */
   stateBytes: number;
   /** The layer's stored tensors, one by one (shared-block weights are listed in `DesignCost.sharedBlocks`). */
   tensors: TensorSpec[];
