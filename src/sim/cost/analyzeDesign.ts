@@ -38,8 +38,8 @@ export function resolveOptions(design: Design, opts: CostOptions = {}): Required
   const dtype = opts.dtype ?? design.dtype;
   const cacheDtype = opts.cacheDtype ?? dtype;
   const batch = opts.batch ?? 1;
-  if (!(dtype in BYTES_PER_ELEMENT)) throw new RangeError(`dtype "${String(dtype)}" is not one of ${Object.keys(BYTES_PER_ELEMENT).join(', ')}`);
-  if (!(cacheDtype in BYTES_PER_ELEMENT)) throw new RangeError(`cacheDtype "${String(cacheDtype)}" is not one of ${Object.keys(BYTES_PER_ELEMENT).join(', ')}`);
+  if (!Object.hasOwn(BYTES_PER_ELEMENT, dtype)) throw new RangeError(`dtype "${String(dtype)}" is not one of ${Object.keys(BYTES_PER_ELEMENT).join(', ')}`);
+  if (!Object.hasOwn(BYTES_PER_ELEMENT, cacheDtype)) throw new RangeError(`cacheDtype "${String(cacheDtype)}" is not one of ${Object.keys(BYTES_PER_ELEMENT).join(', ')}`);
   if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`batch must be a positive integer, got ${batch}`);
   return { dtype, cacheDtype, batch };
 }

@@ -194,6 +194,10 @@ describe('dtypes and batch', () => {
     expect(a.weightBytes).toBe(a.params.total * 2);
     expect(a.layers[0]!.kvBytesPerToken).toBe(32 * 4 * 3);
   });
+  it.each(['fp64', 'toString'])('rejects dtype %s, naming the allowed ones', (dtype) => {
+    expect(() => analyzeDesign(d, { dtype: dtype as Design['dtype'] })).toThrow(/is not one of fp32, bf16, fp16, fp8, int8, int4/);
+    expect(() => analyzeDesign(d, { cacheDtype: dtype as Design['dtype'] })).toThrow(/cacheDtype/);
+  });
   it.each([0, -1, 1.5, Number.NaN])('rejects batch %s', (batch) => {
     expect(() => analyzeDesign(d, { batch })).toThrow(/batch must be a positive integer/);
   });

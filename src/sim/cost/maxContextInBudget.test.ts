@@ -175,3 +175,15 @@ describe('crossoverLength', () => {
     expect(answers.some((a) => a !== null && a > 1)).toBe(true);
   });
 });
+
+describe('edge cases', () => {
+  it('returns quickly for budgets beyond 2^53 tokens', () => {
+    const d = build([{ mixer: { kind: 'attention', nHeads: 1, nKvHeads: 1, headDim: 1 }, ffn: { kind: 'none' } }], 8, 10);
+    const L = maxContextInBudget(d, 1e18, { cacheDtype: 'int4' });
+    expect(L).toBeGreaterThan(2 ** 53);
+  });
+  it('rejects a negative KV limit', () => {
+    const d = build([{ mixer: { kind: 'attention', nHeads: 1, nKvHeads: 1, headDim: 1 }, ffn: { kind: 'none' } }], 8, 10);
+    expect(() => largestSeqLenWithKvAtMost(analyzeDesign(d), -1)).toThrow(/limitBytes/);
+  });
+});

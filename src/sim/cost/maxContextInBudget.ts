@@ -12,6 +12,7 @@ import type { CostOptions, DesignCost } from './types';
  * or every attention layer windowed with a full cache that fits). `limitBytes` must be ≥ 0.
  */
 export function largestSeqLenWithKvAtMost(cost: DesignCost, limitBytes: number): number {
+  if (!(limitBytes >= 0)) throw new RangeError(`limitBytes must be a non-negative number, got ${limitBytes}`);
   // Breakpoints where a windowed group stops growing, ascending; between them KV(L) = fixed + slope · L.
   const windows = [...new Set(cost.kvGroups.map((g) => g.window).filter((w): w is number => w !== null))].sort((a, b) => a - b);
   let lo = 0;
@@ -26,6 +27,8 @@ export function largestSeqLenWithKvAtMost(cost: DesignCost, limitBytes: number):
       // The answer lies in [lo, hi): solve fixed + slope·L ≤ limit, then settle float rounding by exact checks.
       let L = Math.max(lo, Math.floor((limitBytes - fixed) / slope));
       if (hi !== Infinity) L = Math.min(L, hi - 1);
+      // Past 2^53 consecutive integers are no longer distinct doubles: the quotient is as exact as it gets.
+      if (!Number.isSafeInteger(L + 1)) return L;
       while (kvBytesAt(cost, L + 1) <= limitBytes) L++;
       while (L > 0 && kvBytesAt(cost, L) > limitBytes) L--;
       return L;
