@@ -1,0 +1,27 @@
+/**
+ * Picks the scan implementation for a backend. `auto`: the custom WGSL program on `webgpu` (one dispatch, no per-op
+ * overhead), the chunked tf-op form elsewhere (tfjs-notes: per-op dispatch dominates on wasm and cpu). A forced
+ * choice is honoured, except `wgsl` off webgpu, which is refused with a clear error.
+ */
+import type { BackendName, ScanChoice, ScanImpl } from '../../protocol';
+
+/** Threads per workgroup the WGSL scan can use: one per state element of a channel. */
+export const WGSL_MAX_STATE_PER_CHANNEL = 256;
+
+/**
+ * @param backend the active tfjs backend
+ * @param requested the user's choice
+ * @param statePerChannel largest state width per channel in the model (Mamba dState, Hyena stateSize); auto avoids
+ *   `wgsl` above WGSL_MAX_STATE_PER_CHANNEL
+ */
+export function chooseScan(backend: BackendName, requested: ScanChoice, statePerChannel = 0): ScanImpl {
+  if (requested === 'wgsl') {
+    if (backend !== 'webgpu') throw new Error(`scan "wgsl" needs the webgpu backend; the active backend is "${backend}" (use naive, chunked or auto)`);
+    if (statePerChannel > WGSL_MAX_STATE_PER_CHANNEL) {
+      throw new Error(`scan "wgsl" handles at most ${WGSL_MAX_STATE_PER_CHANNEL} state elements per channel; the model has ${statePerChannel}`);
+    }
+    return 'wgsl';
+  }
+  if (requested !== 'auto') return requested;
+  return backend === 'webgpu' && statePerChannel <= WGSL_MAX_STATE_PER_CHANNEL ? 'wgsl' : 'chunked';
+}
