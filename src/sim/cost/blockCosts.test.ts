@@ -24,7 +24,8 @@ const NONE = { kind: 'none' } as const;
 
 // Each row: a mixer at d = 64 and its parameter count worked out by hand from the reference shapes (one RMSNorm of
 // d = 64 before the mixer is added by the layer and included in `withNorm`).
-const MIXER_CASES: { name: string; mixer: Partial<Mixer> & { kind: string }; params: number; state: number; kvPerToken: number }[] = [
+// `macs`: weight-matrix and conv-tap elements (one MAC each per token); `scan`: 4 FLOPs per real state element.
+const MIXER_CASES: { name: string; mixer: Partial<Mixer> & { kind: string }; params: number; state: number; kvPerToken: number; macs: number; scan: number }[] = [
   {
     // q 64×(8·8) + k,v 64×(2·8) each + o (8·8)×64 = 4096 + 1024 + 1024 + 4096
     name: 'attention GQA 8/2 × 8, no bias',
@@ -32,6 +33,8 @@ const MIXER_CASES: { name: string; mixer: Partial<Mixer> & { kind: string }; par
     params: 10240,
     state: 0,
     kvPerToken: 2 * 2 * 8,
+    macs: 10240,
+    scan: 0,
   },
   {
     // + biases q 64, k 16, v 16, o 64
@@ -40,6 +43,8 @@ const MIXER_CASES: { name: string; mixer: Partial<Mixer> & { kind: string }; par
     params: 10240 + 64 + 16 + 16 + 64,
     state: 0,
     kvPerToken: 32,
+    macs: 10240,
+    scan: 0,
   },
   {
     // di = 128, r = ceil(64/16) = 4, N = 8, K = 4: in_proj 64·256 = 16384; conv 128·4 + 128 = 640;
@@ -49,6 +54,8 @@ const MIXER_CASES: { name: string; mixer: Partial<Mixer> & { kind: string }; par
     params: 16384 + 640 + 2560 + 640 + 1024 + 128 + 8192,
     state: 128 * 4 + 128 * 8,
     kvPerToken: 0,
+    macs: 16384 + 512 + 2560 + 512 + 8192,
+    scan: 4 * 128 * 8,
   },
   {
     // as above + in_proj bias 256 + out_proj bias 64 − conv bias 128, dtRank 6: x_proj 128·22 = 2816, dt_proj 6·128 + 128 = 896
@@ -57,6 +64,8 @@ const MIXER_CASES: { name: string; mixer: Partial<Mixer> & { kind: string }; par
     params: 16384 + 256 + 512 + 2816 + 896 + 1024 + 128 + 8192 + 64,
     state: 128 * 4 + 128 * 8,
     kvPerToken: 0,
+    macs: 16384 + 512 + 2816 + 768 + 8192,
+    scan: 4 * 128 * 8,
   },
   {
     // Jamba inner norms: dt (r = 4) + B (8) + C (8) = 20
@@ -65,6 +74,8 @@ const MIXER_CASES: { name: string; mixer: Partial<Mixer> & { kind: string }; par
     params: 16384 + 640 + 2560 + 640 + 1024 + 128 + 8192 + 20,
     state: 128 * 4 + 128 * 8,
     kvPerToken: 0,
+    macs: 16384 + 512 + 2560 + 512 + 8192,
+    scan: 4 * 128 * 8,
   },
   {
     // di = 128, P = 16 → nh = 8, g = 2, N = 8: in_proj 64·(256 + 32 + 8) = 18944; convDim = 128 + 32 = 160,
@@ -74,6 +85,8 @@ const MIXER_CASES: { name: string; mixer: Partial<Mixer> & { kind: string }; par
     params: 18944 + 800 + 24 + 128 + 8192,
     state: 160 * 4 + 8 * 16 * 8,
     kvPerToken: 0,
+    macs: 18944 + 640 + 8192,
+    scan: 4 * 8 * 16 * 8,
   },
   {
     // projections 64·192 + 192; short filter 192·3 + 192; poles, residues 64·2·2 = 256 each; D 64; out 64·64 + 64
@@ -83,6 +96,8 @@ const MIXER_CASES: { name: string; mixer: Partial<Mixer> & { kind: string }; par
     // fir [3d, Ks − 1] = 192·2, iir [d, S, 2] = 64·2·2
     state: 192 * 2 + 256,
     kvPerToken: 0,
+    macs: 12288 + 576 + 4096,
+    scan: 4 * 64 * 2 * 2,
   },
   {
     name: 'hyena without biases, Ks 1 (no FIR state)',
@@ -90,11 +105,13 @@ const MIXER_CASES: { name: string; mixer: Partial<Mixer> & { kind: string }; par
     params: 12288 + 192 + 512 + 512 + 64 + 4096,
     state: 64 * 4 * 2,
     kvPerToken: 0,
+    macs: 12288 + 192 + 4096,
+    scan: 4 * 64 * 4 * 2,
   },
 ];
 
 describe('mixer formulas', () => {
-  it.each(MIXER_CASES)('$name', ({ mixer, params, state, kvPerToken }) => {
+  it.each(MIXER_CASES)('$name', ({ mixer, params, state, kvPerToken, macs, scan }) => {
     const cost = analyzeDesign(oneLayer(mixer, NONE));
     const layer = cost.layers[0]!;
     expect(layer.params).toBe(params + 64);
@@ -103,6 +120,9 @@ describe('mixer formulas', () => {
     expect(layer.stateBytes).toBe(state * 4);
     expect(layer.kvBytesPerToken).toBe(kvPerToken * 4);
     expect(cost.stateBytes).toBe(state * 4);
+    expect(layer.flopsPerTokenFixed).toBe(2 * macs + scan);
+    expect(layer.scanFlopsPerToken).toBe(scan);
+    expect(layer.cacheTensors.reduce((a, t) => a + (t.perPosition ? 0 : t.elements), 0)).toBe(state);
   });
 
   it('an FFN-only layer (mixer none) has one norm and no cache', () => {
@@ -120,22 +140,23 @@ describe('mixer formulas', () => {
   });
 });
 
-const FFN_CASES: { name: string; ffn: Partial<Ffn> & { kind: string }; params: number; active: number }[] = [
-  { name: 'swiglu MLP', ffn: { kind: 'mlp', width: 32 }, params: 3 * 64 * 32, active: 3 * 64 * 32 },
-  { name: 'gelu MLP', ffn: { kind: 'mlp', width: 32, activation: 'gelu' }, params: 2 * 64 * 32, active: 2 * 64 * 32 },
+const FFN_CASES: { name: string; ffn: Partial<Ffn> & { kind: string }; params: number; active: number; macs: number }[] = [
+  { name: 'swiglu MLP', ffn: { kind: 'mlp', width: 32 }, params: 3 * 64 * 32, active: 3 * 64 * 32, macs: 6144 },
+  { name: 'gelu MLP', ffn: { kind: 'mlp', width: 32, activation: 'gelu' }, params: 2 * 64 * 32, active: 2 * 64 * 32, macs: 4096 },
   // biases gate 32 + up 32 + down 64
-  { name: 'swiglu MLP with bias', ffn: { kind: 'mlp', width: 32, bias: true }, params: 3 * 64 * 32 + 128, active: 3 * 64 * 32 + 128 },
-  { name: 'gelu MLP with bias', ffn: { kind: 'mlp', width: 32, activation: 'gelu', bias: true }, params: 2 * 64 * 32 + 96, active: 2 * 64 * 32 + 96 },
+  { name: 'swiglu MLP with bias', ffn: { kind: 'mlp', width: 32, bias: true }, params: 3 * 64 * 32 + 128, active: 3 * 64 * 32 + 128, macs: 6144 },
+  { name: 'gelu MLP with bias', ffn: { kind: 'mlp', width: 32, activation: 'gelu', bias: true }, params: 2 * 64 * 32 + 96, active: 2 * 64 * 32 + 96, macs: 4096 },
   // router 64·8 + 8 experts of 3·64·16; active router + 2 experts
-  { name: 'MoE 8 experts top-2', ffn: { kind: 'moe', nExperts: 8, topK: 2, expertWidth: 16 }, params: 512 + 8 * 3072, active: 512 + 2 * 3072 },
-  { name: 'MoE gelu 4 top-1', ffn: { kind: 'moe', nExperts: 4, topK: 1, expertWidth: 16, activation: 'gelu' }, params: 256 + 4 * 2048, active: 256 + 2048 },
+  { name: 'MoE 8 experts top-2', ffn: { kind: 'moe', nExperts: 8, topK: 2, expertWidth: 16 }, params: 512 + 8 * 3072, active: 512 + 2 * 3072, macs: 512 + 2 * 3072 },
+  { name: 'MoE gelu 4 top-1', ffn: { kind: 'moe', nExperts: 4, topK: 1, expertWidth: 16, activation: 'gelu' }, params: 256 + 4 * 2048, active: 256 + 2048, macs: 256 + 2048 },
 ];
 
 describe('FFN formulas', () => {
-  it.each(FFN_CASES)('$name', ({ ffn, params, active }) => {
+  it.each(FFN_CASES)('$name', ({ ffn, params, active, macs }) => {
     const layer = analyzeDesign(oneLayer(NONE, ffn)).layers[0]!;
     expect(layer.params).toBe(params + 64);
     expect(layer.activeParams).toBe(active + 64);
+    expect(layer.flopsPerTokenFixed).toBe(2 * macs);
   });
 });
 
