@@ -84,6 +84,7 @@ describe('explainCost', () => {
     const x = explainCost(z, 10);
     expect(x.kvCacheBytes).toBe(`KV = 2 × 2 shared-block calls × 2 KV heads × 32 head dim × 10 tokens × 2 B (bf16) × batch 1 = ${formatBytes(costAt(z, 10).kvCacheBytes)}`);
     expect(x.paramsActive).toContain('counted at each of its 2 calls');
+    expect(x.flopsPerToken).toContain('attention 4 × 128 (heads × head dim) × 10 positions × 2 shared-block calls');
   });
 
   it('shows the window cap', () => {

@@ -114,17 +114,18 @@ function explainFlops(cost: DesignCost, seqLen: number): string {
   const matmul = cost.flopsPerTokenFixed - scan;
   const terms = [`2 × ${formatCount(matmul / 2)} MACs of the active weights (LM head included)`];
   if (scan > 0) terms.push(`scan ${formatCount(scan)} (4 per state element)`);
-  const attn = new Map<string, { layers: number; perPos: number; window: number | null }>();
+  const attn = new Map<string, { layers: number; perPos: number; window: number | null; shared: boolean }>();
   for (const l of cost.layers) {
     if (!l.attnFlopsPerContextToken) continue;
-    const key = `${l.attnFlopsPerContextToken}/${l.kvWindow}`;
-    const g = attn.get(key) ?? { layers: 0, perPos: l.attnFlopsPerContextToken, window: l.kvWindow };
+    const shared = l.sharedBlockId !== null;
+    const key = `${l.attnFlopsPerContextToken}/${l.kvWindow}/${shared}`;
+    const g = attn.get(key) ?? { layers: 0, perPos: l.attnFlopsPerContextToken, window: l.kvWindow, shared };
     g.layers++;
     attn.set(key, g);
   }
   for (const g of attn.values()) {
     const held = positionsHeld(seqLen, g.window);
-    terms.push(`attention 4 × ${formatInt(g.perPos / 4)} (heads × head dim) × ${formatInt(held)} positions × ${plural(g.layers, 'layer')}`);
+    terms.push(`attention 4 × ${formatInt(g.perPos / 4)} (heads × head dim) × ${formatInt(held)} positions × ${plural(g.layers, g.shared ? 'shared-block call' : 'layer')}`);
   }
   return `FLOPs/token (decode at ${formatInt(seqLen)}) = ${terms.join(' + ')} = ${formatCount(point.flopsPerToken)}; prefill of ${formatInt(seqLen)} tokens averages ${formatCount(point.prefillFlopsPerToken)} per token (elementwise work not counted)`;
 }
