@@ -5,10 +5,18 @@
 import { CliError, type Command } from './common';
 import { costCommand } from './commands/cost';
 import { schemaCommand } from './commands/schema';
+import { importHfCommand } from './commands/importHf';
+import { exportHfCommand } from './commands/exportHf';
+import { presetsCommand } from './commands/presets';
+import { validateCommand } from './commands/validate';
 
 const COMMANDS: Record<string, Command> = {
   schema: schemaCommand,
   cost: costCommand,
+  'import-hf': importHfCommand,
+  'export-hf': exportHfCommand,
+  presets: presetsCommand,
+  validate: validateCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
