@@ -1,4 +1,218 @@
-/** The charts area (memory, throughput, state vs KV) with the run panel and the comparison table. */
-export function ChartsPanel() {
-  return <section data-testid="charts-panel" aria-label="Charts" />;
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import './charts.css';
+import { useShallow } from 'zustand/react/shallow';
+import { useAppStore } from '../../app/store';
+import { BUDGET_PRESETS_GIB } from '../../app/slices/uiSlice';
+import type { ChartSettings } from '../../app/slices/compareSlice';
+import { PRESETS } from '../../models/presets';
+import { ratioVariants } from '../../models/patterns';
+import { loadDesignSource } from '../../models/load';
+import { formatIssues } from '../../models/validate';
+import { formatTokens } from './chartData';
+import { comparisonFromHash } from './compareShare';
+import { CompareTable } from './CompareTable';
+import { MemoryChart } from './MemoryChart';
+import { StateKvChart } from './StateKvChart';
+import { ThroughputChart } from './ThroughputChart';
+import { useChartSeries } from './useChartSeries';
+import { useChartTheme } from './useChartTheme';
+
+const GIB = 1024 ** 3;
+const AXIS_MAX = [1 << 18, 1 << 20, 1 << 22, 1 << 24] as const;
+const TABS: { id: ChartSettings['view']; label: string }[] = [
+  { id: 'memory', label: 'Memory' },
+  { id: 'throughput', label: 'Throughput' },
+  { id: 'state', label: 'State vs KV' },
+];
+
+/** Applies a comparison carried by the page's share link (`c=` in the hash) once, at start. */
+function useComparisonFromLink(): void {
+  const done = useRef(false);
+  useEffect(() => {
+    if (done.current) return;
+    done.current = true;
+    const r = comparisonFromHash(globalThis.location?.hash ?? '');
+    if (!r) return;
+    const s = useAppStore.getState();
+    if (!r.ok) {
+      s.pushNotice('error', `The comparison in this link was not loaded: ${formatIssues(r.issues)}`);
+      return;
+    }
+    s.setComparison(r.value.pinned, r.value.settings);
+    if (r.value.budgetBytes !== undefined) s.setBudgetBytes(r.value.budgetBytes);
+  }, []);
+}
+
+/** The charts area: chart tabs and settings, comparison actions, the active chart, the run panel and the table. */
+export function ChartsPanel({ runPanel }: { runPanel?: ReactNode }) {
+  useComparisonFromLink();
+  const series = useChartSeries();
+  const theme = useChartTheme();
+  const { design, settings, budgetBytes, setChartSettings, setBudgetBytes, pinDesign, pinDesigns, unpinDesign, clearPinned, pinnedCount, pushNotice } = useAppStore(
+    useShallow((s) => ({
+      design: s.design,
+      settings: s.chartSettings,
+      budgetBytes: s.budgetBytes,
+      setChartSettings: s.setChartSettings,
+      setBudgetBytes: s.setBudgetBytes,
+      pinDesign: s.pinDesign,
+      pinDesigns: s.pinDesigns,
+      unpinDesign: s.unpinDesign,
+      clearPinned: s.clearPinned,
+      pinnedCount: s.pinned.length,
+      pushNotice: s.pushNotice,
+    })),
+  );
+  const fileInput = useRef<HTMLInputElement>(null);
+  const budgetGiB = budgetBytes / GIB;
+  const isPresetBudget = (BUDGET_PRESETS_GIB as readonly number[]).includes(budgetGiB);
+  const [customBudget, setCustomBudget] = useState(isPresetBudget ? '' : String(Math.round(budgetGiB * 100) / 100));
+  const [budgetError, setBudgetError] = useState<string | null>(null);
+  const fileBase = design?.name ?? 'design';
+
+  const compareRatios = () => {
+    if (!design) return;
+    try {
+      pinDesigns(ratioVariants(design).map((v) => ({ design: v.design, origin: 'ratio' as const })));
+    } catch (e) {
+      pushNotice('error', `Compare ratios failed: ${(e as Error).message}`);
+    }
+  };
+  const pinFile = async (file: File) => {
+    const r = loadDesignSource(await file.text());
+    if (r.ok) pinDesign(r.value, 'file');
+    else pushNotice('error', `${file.name} was not pinned:\n${formatIssues(r.issues)}`);
+  };
+  const applyCustomBudget = (text: string) => {
+    setCustomBudget(text);
+    const v = Number(text);
+    if (!(v > 0) || !Number.isFinite(v) || v > 1e6) {
+      setBudgetError('budget: enter a size in GiB greater than 0 and at most 1,000,000');
+      return;
+    }
+    setBudgetError(null);
+    setBudgetBytes(Math.round(v * GIB));
+  };
+
+  const common = { series, settings, fileBase, setSettings: setChartSettings, theme };
+  return (
+    <section className={`hx-charts hx-theme-${theme.name}`} data-testid="charts-panel" aria-label="Charts and comparison">
+      <div className="hx-charts-bar" role="toolbar" aria-label="Chart settings and comparison">
+        <div className="hx-tabs" role="tablist" aria-label="Charts">
+          {TABS.map((t) => (
+            <button key={t.id} type="button" role="tab" aria-selected={settings.view === t.id} className={settings.view === t.id ? 'on' : ''} onClick={() => setChartSettings({ view: t.id })} data-testid={`tab-${t.id}`}>
+              {t.label}
+            </button>
+          ))}
+        </div>
+        <div className="hx-seg" role="radiogroup" aria-label="Length axis">
+          {(['log', 'linear'] as const).map((v) => (
+            <button key={v} type="button" role="radio" aria-checked={settings.xScale === v} className={settings.xScale === v ? 'on' : ''} onClick={() => setChartSettings({ xScale: v })} data-testid={`xscale-${v}`}>
+              {v} x
+            </button>
+          ))}
+        </div>
+        <label className="hx-inline">
+          budget
+          <select
+            value={isPresetBudget ? String(budgetGiB) : 'custom'}
+            onChange={(e) => {
+              if (e.target.value === 'custom') applyCustomBudget(customBudget || String(Math.round(budgetGiB)));
+              else {
+                setBudgetError(null);
+                setBudgetBytes(Number(e.target.value) * GIB);
+              }
+            }}
+            aria-label="Memory budget"
+            data-testid="chart-budget"
+          >
+            {BUDGET_PRESETS_GIB.map((g) => (
+              <option key={g} value={String(g)}>
+                {g} GiB
+              </option>
+            ))}
+            <option value="custom">custom…</option>
+          </select>
+          {!isPresetBudget && (
+            <input className="hx-num" type="number" min={0.001} step="any" value={customBudget} onChange={(e) => applyCustomBudget(e.target.value)} aria-label="Custom budget in GiB" aria-invalid={!!budgetError} />
+          )}
+          {!isPresetBudget && 'GiB'}
+        </label>
+        <label className="hx-inline">
+          to
+          <select value={settings.maxSeqLen} onChange={(e) => setChartSettings({ maxSeqLen: Number(e.target.value) })} aria-label="Longest length on the axis">
+            {AXIS_MAX.map((n) => (
+              <option key={n} value={n}>
+                {formatTokens(n)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="hx-spacer" />
+        <button type="button" onClick={() => design && pinDesign(design, 'current')} disabled={!design} data-testid="pin-design" title="Keep the current design in the comparison, in its own colour">
+          📌 Pin current
+        </button>
+        <select
+          value=""
+          onChange={(e) => {
+            const p = PRESETS.find((x) => x.id === e.target.value);
+            if (p) pinDesign(p.design, 'preset');
+          }}
+          aria-label="Pin a preset"
+          data-testid="pin-preset"
+        >
+          <option value="">Pin preset…</option>
+          {PRESETS.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+        <button type="button" onClick={() => fileInput.current?.click()} title="Pin a design file (our JSON or a Hugging Face config.json)">
+          Pin file…
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          data-testid="pin-file"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            e.target.value = '';
+            if (f) void pinFile(f);
+          }}
+        />
+        <button type="button" className="hx-primary" onClick={compareRatios} disabled={!design} data-testid="compare-ratios" title="Pin 1:1, 1:3, 1:7, pure attention and pure state-space variants of the current design (same depth and width, same MoE placement)">
+          Compare ratios
+        </button>
+        <button type="button" onClick={clearPinned} disabled={pinnedCount === 0} data-testid="clear-pins">
+          Clear pins
+        </button>
+      </div>
+      {budgetError && (
+        <p className="hx-run-error" role="alert">
+          {budgetError}
+        </p>
+      )}
+      <div className="hx-charts-main">
+        <div className="hx-chart-slot">
+          {settings.view === 'memory' && <MemoryChart {...common} budgetBytes={budgetBytes} />}
+          {settings.view === 'throughput' && <ThroughputChart {...common} />}
+          {settings.view === 'state' && <StateKvChart {...common} />}
+        </div>
+        <aside className="hx-charts-side">
+          {runPanel}
+          <CompareTable
+            series={series}
+            budgetBytes={budgetBytes}
+            tableSeqLen={settings.tableSeqLen}
+            setTableSeqLen={(n) => setChartSettings({ tableSeqLen: n })}
+            onUnpin={unpinDesign}
+            onPinCurrent={() => design && pinDesign(design, 'current')}
+          />
+        </aside>
+      </div>
+    </section>
+  );
 }

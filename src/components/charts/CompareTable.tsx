@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { formatBytes, formatCount, formatInt } from '../../sim/cost';
-import { formatTokens } from './chartData';
+import { formatTokens, shortDesignNames } from './chartData';
 import { summarizeCost, TABLE_LENGTHS, type DesignSummary } from './designSummary';
 import type { DesignSeries } from './useChartSeries';
 
@@ -29,6 +29,7 @@ function measuredAt(s: DesignSeries, L: number) {
 
 /** Pinned designs side by side: parameters, memory, context in budget, FLOPs and measured speed, one column each. */
 export function CompareTable({ series, budgetBytes, tableSeqLen, setTableSeqLen, onUnpin, onPinCurrent }: Props) {
+  const short = useMemo(() => shortDesignNames(series.map((s) => s.name)), [series]);
   const sums = useMemo(() => series.map((s) => summarizeCost(s.cost, budgetBytes)), [series, budgetBytes]);
   const measuredLens = useMemo(() => [...new Set(series.flatMap((s) => s.run?.points.map((p) => p.seqLen) ?? []))].sort((a, b) => a - b), [series]);
   const L = measuredLens.includes(tableSeqLen) ? tableSeqLen : (measuredLens.at(-1) ?? tableSeqLen);
@@ -44,7 +45,7 @@ export function CompareTable({ series, budgetBytes, tableSeqLen, setTableSeqLen,
       key: 'max-context',
       label: `Max ctx in ${formatBytes(budgetBytes)}`,
       title: 'Longest context whose weights + KV + state fit the memory budget',
-      value: (m) => (m.maxContext === 0 ? { text: 'weights do not fit', exact: '0 tokens' } : { text: formatTokens(m.maxContext), exact: Number.isFinite(m.maxContext) ? `${formatInt(m.maxContext)} tokens` : 'unbounded (KV never outgrows the budget)' }),
+      value: (m) => (m.maxContext === 0 ? { text: 'weights > budget', exact: '0 tokens: the weights and state alone exceed the budget' } : { text: formatTokens(m.maxContext), exact: Number.isFinite(m.maxContext) ? `${formatInt(m.maxContext)} tokens` : 'unbounded (KV never outgrows the budget)' }),
     },
     { key: 'flops-4k', label: `FLOPs/token @ ${formatTokens(TABLE_LENGTHS.flops)}`, title: 'Forward FLOPs to decode one token at this context', value: (m) => ({ text: formatCount(m.flopsPerTokenAt4K), exact: formatInt(m.flopsPerTokenAt4K) }) },
     {
@@ -87,11 +88,11 @@ export function CompareTable({ series, budgetBytes, tableSeqLen, setTableSeqLen,
           <thead>
             <tr>
               <th scope="col">Design</th>
-              {series.map((s) => (
+              {series.map((s, i) => (
                 <th key={s.id} scope="col" data-design-key={s.key} style={{ borderTopColor: s.color }}>
                   <span className="hx-swatch" style={{ background: s.color }} aria-hidden="true" />
                   <span className="hx-col-name" title={s.name}>
-                    {s.name}
+                    {short[i]}
                   </span>
                   {s.unpinned ? (
                     <button type="button" className="hx-link" onClick={onPinCurrent} title="Pin the current design to keep it in the comparison">

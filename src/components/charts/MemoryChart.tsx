@@ -26,6 +26,13 @@ interface Props {
   theme: ChartTheme;
 }
 
+/** The legend's words for a design's longest context within the budget. */
+function maxContextText(m: number): string {
+  if (m === 0) return 'weights exceed the budget';
+  if (!Number.isFinite(m)) return 'fits the budget at any length';
+  return `max ${formatTokens(m)} in budget`;
+}
+
 function byteTooltip(value: unknown): string {
   const n = Number(value);
   return `${formatBytes(n)} (${formatInt(n)} B)`;
@@ -72,7 +79,7 @@ function FullMemoryChart({ series, settings, budgetBytes, fileBase, setSettings,
   const ticks = binaryByteTicks(yMax);
 
   const legend: LegendEntry[] = [
-    ...series.map((s, i) => ({ label: `${s.name} · max ${formatTokens(data.maxCtx[i] ?? 0)} in budget`, color: s.color })),
+    ...series.map((s, i) => ({ label: `${s.name} · ${maxContextText(data.maxCtx[i] ?? 0)}`, color: s.color })),
     ...metrics.map((m) => ({ label: METRIC_LABEL[m], color: theme.muted, dash: METRIC_DASH[m] })),
     { label: `budget ${formatBytes(budgetBytes)}`, color: BUDGET_COLOR, dash: '4 4' },
   ];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BenchPoint, Spread } from '../../sim/protocol';
-import { binaryByteTicks, decodeMarkers, formatTokens, lengthGrid, mergeRows, powerOfTwoTicks, prefillMarkers, seriesKey } from './chartData';
+import { binaryByteTicks, decodeMarkers, formatTokens, lengthGrid, shortDesignNames, mergeRows, powerOfTwoTicks, prefillMarkers, seriesKey } from './chartData';
 
 function spreadAround(median: number): Spread {
   const xs = Array.from({ length: 7 }, () => median * (0.7 + 0.6 * Math.random())).sort((a, b) => a - b);
@@ -122,4 +122,14 @@ describe('formatTokens', () => {
     [3_040_870, '2.9M'],
     [Infinity, '∞'],
   ])('%d -> %s', (n, s) => expect(formatTokens(n)).toBe(s));
+});
+
+describe('shortDesignNames', () => {
+  it.each([
+    [['Jamba-v0.1 (1:1)', 'Jamba-v0.1 (1:7)', 'Jamba-v0.1 (pure attention)'], ['1:1', '1:7', 'pure attention']],
+    [['Jamba-v0.1 (current)', 'Jamba-v0.1 (1:1)'], ['current', '1:1']],
+    [['Jamba', 'Zamba-7B'], ['Jamba', 'Zamba-7B']],
+    [['My model', 'My model (1:1)'], ['My model', 'My model (1:1)']],
+    [['only one'], ['only one']],
+  ])('%j', (names, want) => expect(shortDesignNames(names)).toEqual(want));
 });

@@ -148,3 +148,18 @@ export function formatTokens(n: number): string {
   if (r >= 1024) return `${short(r / 1024)}K`;
   return String(r);
 }
+
+/**
+ * Short column labels for designs whose names share a prefix ("Jamba-v0.1 (1:1)", "Jamba-v0.1 (1:7)" → "1:1",
+ * "1:7"): the longest common prefix ending at a space or "(" is dropped, and parentheses around what is left too.
+ * Names are returned unchanged when fewer than two are given or nothing sensible is shared.
+ */
+export function shortDesignNames(names: readonly string[]): string[] {
+  if (names.length < 2) return names.slice();
+  let prefix = names[0]!;
+  for (const n of names) while (!n.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  const cut = Math.max(prefix.lastIndexOf(' '), prefix.lastIndexOf('(') - 1);
+  if (cut < 3) return names.slice();
+  const out = names.map((n) => n.slice(cut + 1).trim().replace(/^\((.*)\)$/, '$1').trim());
+  return out.some((s) => s === '') ? names.slice() : out;
+}

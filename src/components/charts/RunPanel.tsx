@@ -1,0 +1,149 @@
+import { useState } from 'react';
+import type { BackendChoice, RunProfileSpec, ScanChoice } from '../../sim/protocol';
+import type { RunProgress, RunRecord, RunSettings } from '../../app/slices/runSlice';
+import { describeProfile, formatTokens } from './chartData';
+import { parseSeqLens } from './parseSeqLens';
+
+/** What the run panel shows and does; provided by the app's run hook (`useRun`). */
+export interface RunPanelModel {
+  settings: RunSettings;
+  setSettings: (patch: Partial<RunSettings>) => void;
+  profiles: readonly RunProfileSpec[];
+  /** The run in flight, or null. */
+  active: RunRecord | null;
+  progress: RunProgress | null;
+  /** The latest run of the current design (finished, cancelled or failed), or null. */
+  last: RunRecord | null;
+  start: () => void;
+  cancel: () => void;
+}
+
+const BACKENDS: { value: BackendChoice; label: string }[] = [
+  { value: 'auto', label: 'auto (fastest real one)' },
+  { value: 'webgpu', label: 'WebGPU' },
+  { value: 'webgl', label: 'WebGL' },
+  { value: 'wasm', label: 'WASM' },
+  { value: 'cpu', label: 'CPU (plain JS)' },
+];
+const SCANS: { value: ScanChoice; label: string }[] = [
+  { value: 'auto', label: 'auto (per backend)' },
+  { value: 'chunked', label: 'chunked' },
+  { value: 'naive', label: 'naive (per token)' },
+  { value: 'wgsl', label: 'WGSL kernel (WebGPU)' },
+];
+
+function eta(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return 'ETA …';
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s < 60 ? `ETA ${s} s` : `ETA ${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
+const PHASE_WEIGHT = { build: 0, prefill: 0.25, decode: 0.75 } as const;
+
+/** The run panel: lengths, backend, scan, profile; Start / Cancel; progress with ETA; the backend used; errors. */
+export function RunPanel({ model }: { model: RunPanelModel }) {
+  const { settings, setSettings, profiles, active, progress, last, start, cancel } = model;
+  const [lensText, setLensText] = useState(settings.seqLens.join(', '));
+  const parsed = parseSeqLens(lensText);
+  const running = active !== null;
+  const shown = active ?? last;
+  const profile = profiles.find((p) => p.name === settings.profileName) ?? profiles[0];
+  const fraction = progress && progress.total > 0 ? (progress.index + PHASE_WEIGHT[progress.phase]) / progress.total : 0;
+
+  return (
+    <div className="hx-run" aria-label="Benchmark run">
+      <div className="hx-section-title">Run a scaled copy</div>
+      <div className="hx-run-grid">
+        <label>
+          <span>Lengths</span>
+          <input
+            type="text"
+            value={lensText}
+            disabled={running}
+            onChange={(e) => {
+              setLensText(e.target.value);
+              const r = parseSeqLens(e.target.value);
+              if (r.ok) setSettings({ seqLens: r.value });
+            }}
+            aria-invalid={!parsed.ok}
+            aria-label="Sequence lengths (tokens)"
+            data-testid="run-seqlens"
+            spellCheck={false}
+          />
+        </label>
+        <label>
+          <span>Backend</span>
+          <select value={settings.backend} disabled={running} onChange={(e) => setSettings({ backend: e.target.value as BackendChoice })} data-testid="run-backend-select" aria-label="Backend">
+            {BACKENDS.map((b) => (
+              <option key={b.value} value={b.value}>
+                {b.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span>Scan</span>
+          <select value={settings.scan} disabled={running} onChange={(e) => setSettings({ scan: e.target.value as ScanChoice })} data-testid="run-scan-select" aria-label="Selective-scan implementation">
+            {SCANS.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span>Profile</span>
+          <select value={profile?.name ?? ''} disabled={running} onChange={(e) => setSettings({ profileName: e.target.value })} data-testid="run-profile-select" aria-label="Run profile">
+            {profiles.map((p) => (
+              <option key={p.name} value={p.name}>
+                {p.name} (d={p.dModel}, ≤{p.maxLayers} layers)
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {profile && <p className="hx-run-note">{describeProfile(profile)}</p>}
+      {!parsed.ok && (
+        <p className="hx-run-error" role="alert">
+          {parsed.error}
+        </p>
+      )}
+      <div className="hx-run-actions">
+        <button type="button" className="hx-primary" onClick={start} disabled={running || !parsed.ok || !profile} data-testid="run-start">
+          ▶ Start
+        </button>
+        <button type="button" onClick={cancel} disabled={!running} data-testid="run-cancel">
+          ■ Cancel
+        </button>
+        {running && (
+          <div className="hx-run-progress">
+            <progress max={1} value={fraction} data-testid="run-progress" aria-label="Run progress" />
+            <span className="hx-run-status">
+              {progress ? `L = ${formatTokens(progress.seqLen)} (${progress.index + 1} of ${progress.total}) · ${progress.phase} · ${eta(progress.etaMs)}` : 'starting the worker…'}
+            </span>
+          </div>
+        )}
+      </div>
+      {shown && (
+        <p className="hx-run-note" aria-live="polite">
+          {shown.backend ? (
+            <>
+              Backend: <strong data-testid="run-backend">{shown.backend}</strong>
+              {shown.backendReason ? ` (${shown.backendReason})` : ''}
+              {shown.scan ? ` · scan ${shown.scan}` : ''}
+            </>
+          ) : (
+            'Choosing a backend…'
+          )}
+          {!running && shown.status === 'done' && ` · done, ${shown.points.length} lengths measured`}
+          {!running && shown.status === 'cancelled' && ` · cancelled, ${shown.points.length} of ${shown.seqLens.length} lengths kept`}
+        </p>
+      )}
+      {!running && shown?.status === 'error' && (
+        <p className="hx-run-error" role="alert" data-testid="run-error">
+          The run failed: {shown.error}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+/** Longest sequence the in-browser run accepts, in tokens (the scaled copy still holds an L×L attention score). */
+export const MAX_RUN_SEQ_LEN = 32_768;
+/** Most lengths in one sweep. */
+export const MAX_RUN_LENGTHS = 16;
+
+export type SeqLensResult = { ok: true; value: number[] } | { ok: false; error: string };
+
+/**
+ * Parses the run panel's "sequence lengths" field: integers separated by commas or spaces, with an optional K
+ * suffix (1K = 1024 tokens). Returns the lengths sorted and without duplicates, or an error naming the rule broken.
+ */
+export function parseSeqLens(text: string): SeqLensResult {
+  const parts = text.split(/[\s,;]+/).filter((p) => p !== '');
+  if (parts.length === 0) return { ok: false, error: 'sequence lengths: enter at least one length, e.g. 128, 256, 512' };
+  const out = new Set<number>();
+  for (const p of parts) {
+    const m = /^(\d+(?:\.\d+)?)([kK]?)$/.exec(p);
+    if (!m) return { ok: false, error: `sequence lengths: "${p}" is not a whole number of tokens (write 512 or 2K)` };
+    const n = Number(m[1]) * (m[2] ? 1024 : 1);
+    if (!Number.isInteger(n)) return { ok: false, error: `sequence lengths: "${p}" is not a whole number of tokens` };
+    if (n < 2) return { ok: false, error: `sequence lengths: ${n} is too short (at least 2 tokens)` };
+    if (n > MAX_RUN_SEQ_LEN) return { ok: false, error: `sequence lengths: ${n} is longer than the ${MAX_RUN_SEQ_LEN} tokens a browser run allows` };
+    out.add(n);
+  }
+  if (out.size > MAX_RUN_LENGTHS) return { ok: false, error: `sequence lengths: at most ${MAX_RUN_LENGTHS} lengths per run (got ${out.size})` };
+  return { ok: true, value: [...out].sort((a, b) => a - b) };
+}
