@@ -173,7 +173,8 @@ function zambaDesign(r: ConfigReader, d: number): Pick<DesignInput, 'layers' | '
     sharedBlocks: [
       {
         id: 'zamba-shared',
-        attention: { kind: 'attention', nHeads, nKvHeads: nKv, headDim, positional: 'rope', slidingWindow: null, bias: false },
+        // modeling_zamba.py ZambaAttention applies no rotary embedding.
+        attention: { kind: 'attention', nHeads, nKvHeads: nKv, headDim, positional: 'none', slidingWindow: null, bias: false },
         ffn: { kind: 'mlp', width: r.int('intermediate_size', 14848), activation: GATED, bias: false },
         concatEmbedding: true,
         perCallLinear: true,

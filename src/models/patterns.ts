@@ -247,13 +247,13 @@ export interface SharedEveryOptions {
 /**
  * Default Zamba-style shared block for a width: attention over concat(hidden, embedding) with
  * head dim 2d / nHeads (HF `configuration_zamba.py`: attention_head_dim = 2 * hidden_size // num_attention_heads),
- * MHA, and a SwiGLU MLP of 4 d (Zamba-7B: 3712 -> 14848).
+ * MHA, no rotary embedding (modeling_zamba.py ZambaAttention), and a gated MLP of 4 d (Zamba-7B: 3712 -> 14848).
  */
 export function defaultSharedBlock(dModel: number, id = 'shared'): SharedBlock {
   const nHeads = Math.max(1, Math.floor((2 * dModel) / 256));
   return {
     id,
-    attention: { kind: 'attention', nHeads, nKvHeads: nHeads, headDim: Math.max(1, Math.floor((2 * dModel) / nHeads)), positional: 'rope', slidingWindow: null, bias: false },
+    attention: { kind: 'attention', nHeads, nKvHeads: nHeads, headDim: Math.max(1, Math.floor((2 * dModel) / nHeads)), positional: 'none', slidingWindow: null, bias: false },
     ffn: { kind: 'mlp', width: 4 * dModel, activation: 'swiglu', bias: false },
     concatEmbedding: true,
     perCallLinear: true,

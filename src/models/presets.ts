@@ -146,7 +146,7 @@ export const PRESETS: readonly Preset[] = [
     id: 'zamba-7b',
     name: 'Zamba-7B-v1',
     source: 'Hugging Face transformers configuration_zamba.py / modeling_zamba.py (https://github.com/huggingface/transformers/tree/main/src/transformers/models/zamba); Zyphra/Zamba-7B-v1 config.json (https://huggingface.co/Zyphra/Zamba-7B-v1); arXiv 2405.16712',
-    notes: '76 Mamba layers without MLP; one shared attention+MLP block (weights stored once) called 13 times, just before Mamba layers 2, 7, 13, ..., 73 (layers_block_type); the shared block reads concat(hidden, embedding) (2d wide, 16 heads of 464), each call has its own d x d output linear and KV cache. Zamba splits each Mamba mixer into 2 heads; modelled here as one Mamba-1 mixer of the same width.',
+    notes: '76 Mamba layers without MLP; one shared attention+MLP block (weights stored once) called 13 times, just before Mamba layers 2, 7, 13, ..., 73 (layers_block_type); the shared block reads concat(hidden, embedding) (2d wide, 16 heads of 464), each call has its own d x d output linear and KV cache; no rotary embedding (modeling_zamba.py ZambaAttention). The shared MLP is gated (GELU gate, the same shapes as SwiGLU). Zamba splits each Mamba mixer into 2 heads; modelled here as one Mamba-1 mixer of the same width.',
     design: build({
       format: FORMAT,
       name: 'Zamba-7B-v1',
@@ -160,7 +160,7 @@ export const PRESETS: readonly Preset[] = [
       sharedBlocks: [
         {
           id: 'zamba-shared',
-          attention: attention(16, 16, 464),
+          attention: attention(16, 16, 464, { positional: 'none' }),
           ffn: { kind: 'mlp', width: 14848, activation: 'swiglu' },
           concatEmbedding: true,
           perCallLinear: true,
