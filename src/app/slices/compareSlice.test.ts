@@ -86,3 +86,27 @@ describe('run slice', () => {
     expect(s.getState().activeRunId).toBe('a');
   });
 });
+
+describe('restoring from storage', () => {
+  it('keeps valid pins with their colours and drops invalid ones', async () => {
+    const { sanitizePinned, sanitizeChartSettings, DEFAULT_CHART_SETTINGS } = await import('./compareSlice');
+    const good = design(256);
+    const out = sanitizePinned([
+      { design: good, origin: 'preset', color: '#e0782a' },
+      { design: { ...good, dModel: 'x' }, origin: 'file', color: '#2f7fd0' },
+      { design: design(512), origin: 'bogus', color: '#e0782a' },
+    ])!;
+    expect(out).toHaveLength(2);
+    expect(out[0]!.color).toBe('#e0782a');
+    expect(out[1]!.color).not.toBe('#e0782a');
+    expect(out[1]!.origin).toBe('file');
+    expect(sanitizeChartSettings({ xScale: 'cubic', view: 'state', maxSeqLen: 12 })).toEqual({ ...DEFAULT_CHART_SETTINGS, view: 'state' });
+  });
+  it('turns stored running runs into cancelled ones and drops broken records', async () => {
+    const { sanitizeRuns } = await import('./runSlice');
+    const profile = { name: 'tiny', dModel: 32, vocabSize: 64, maxLayers: 8, headDim: 8, ffnMult: 2, maxExperts: 4 };
+    const r = sanitizeRuns({ k: [{ id: 'a', status: 'running', points: [point(128)], profile, seqLens: [128] }, { id: 'b', points: 'x' }], j: 'nope' })!;
+    expect(Object.keys(r)).toEqual(['k']);
+    expect(r.k![0]!.status).toBe('cancelled');
+  });
+});

@@ -1,5 +1,6 @@
 import type { Design } from '../../models/schema';
 import { nextSeriesColor } from '../../components/charts/seriesColors';
+import { validateDesign } from '../../models/validate';
 import { designKey } from './designKey';
 import type { SliceCreator } from './types';
 
@@ -80,3 +81,44 @@ export const createCompareSlice: SliceCreator<CompareSlice> = (set, get) => ({
   setComparison: (pinned, chartSettings) => set({ pinned, chartSettings }),
   setChartSettings: (patch) => set((s) => ({ chartSettings: { ...s.chartSettings, ...patch } })),
 });
+
+/** Pinned designs read back from storage: each design validated again (an invalid one is dropped). */
+export function sanitizePinned(v: unknown): PinnedDesign[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const items: { design: Design; origin: PinOrigin }[] = [];
+  for (const p of v) {
+    if (p === null || typeof p !== 'object') continue;
+    const r = validateDesign((p as { design?: unknown }).design);
+    const origin = (p as { origin?: unknown }).origin;
+    if (r.ok) items.push({ design: r.value, origin: origin === 'current' || origin === 'preset' || origin === 'file' || origin === 'ratio' ? origin : 'file' });
+  }
+  const colors = v.map((p) => (p && typeof p === 'object' ? (p as { color?: unknown }).color : undefined));
+  // Keep stored colours where they are valid and distinct, so a reload does not repaint the comparison.
+  const out: PinnedDesign[] = [];
+  items.forEach((it, i) => {
+    const id = designKey(it.design);
+    if (out.some((q) => q.id === id)) return;
+    const c = colors[i];
+    const color = typeof c === 'string' && /^#[0-9a-f]{6}$/i.test(c) && !out.some((q) => q.color === c) ? c : nextSeriesColor(out.map((q) => q.color));
+    out.push({ id, design: it.design, origin: it.origin, color });
+  });
+  return out;
+}
+
+/** Stored chart settings merged over the defaults, keeping only values of the right kind. */
+export function sanitizeChartSettings(v: unknown): ChartSettings | undefined {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  const s = { ...DEFAULT_CHART_SETTINGS };
+  const pick = <K extends keyof ChartSettings>(k: K, allowed: readonly ChartSettings[K][]) => {
+    if (allowed.includes(o[k] as ChartSettings[K])) s[k] = o[k] as ChartSettings[K];
+  };
+  pick('view', ['memory', 'throughput', 'state']);
+  pick('xScale', ['log', 'linear']);
+  pick('memoryView', ['full', 'run']);
+  pick('throughputView', ['prefill', 'decode', 'flops']);
+  pick('spread', ['minmax', 'iqr']);
+  if (Number.isInteger(o.maxSeqLen) && (o.maxSeqLen as number) >= 2048 && (o.maxSeqLen as number) <= 1 << 30) s.maxSeqLen = o.maxSeqLen as number;
+  if (Number.isInteger(o.tableSeqLen) && (o.tableSeqLen as number) >= 1) s.tableSeqLen = o.tableSeqLen as number;
+  return s;
+}

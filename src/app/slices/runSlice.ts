@@ -128,3 +128,36 @@ export function restoreRuns(runs: Record<string, RunRecord[]>): Record<string, R
   for (const [k, list] of Object.entries(runs)) out[k] = list.map((r) => (r.status === 'running' ? { ...r, status: 'cancelled' as const } : r));
   return out;
 }
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * Stored runs read back from localStorage: records without the fields the charts read are dropped, and a run cut off
+ * by the reload becomes `cancelled` (its points kept). Returns undefined when nothing usable is there.
+ */
+export function sanitizeRuns(v: unknown): Record<string, RunRecord[]> | undefined {
+  if (!isRecord(v)) return undefined;
+  const out: Record<string, RunRecord[]> = {};
+  for (const [key, list] of Object.entries(v)) {
+    if (!Array.isArray(list)) continue;
+    const ok = list.filter(
+      (r): r is RunRecord =>
+        isRecord(r) && typeof r.id === 'string' && Array.isArray(r.points) && r.points.every((p) => isRecord(p) && typeof p.seqLen === 'number' && isRecord(p.prefillMs) && isRecord(p.decodeMs)) && isRecord(r.profile) && Array.isArray(r.seqLens),
+    );
+    if (ok.length) out[key] = ok.slice(-MAX_RUNS_PER_DESIGN);
+  }
+  return restoreRuns(out);
+}
+
+/** Stored run settings merged over the defaults, keeping only values of the right kind. */
+export function sanitizeRunSettings(v: unknown): RunSettings | undefined {
+  if (!isRecord(v)) return undefined;
+  const s = { ...DEFAULT_RUN_SETTINGS };
+  if (Array.isArray(v.seqLens) && v.seqLens.length > 0 && v.seqLens.every((n) => Number.isInteger(n) && (n as number) > 1)) s.seqLens = v.seqLens as number[];
+  if (typeof v.backend === 'string' && ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'].includes(v.backend)) s.backend = v.backend as BackendChoice;
+  if (typeof v.scan === 'string' && ['auto', 'naive', 'chunked', 'wgsl'].includes(v.scan)) s.scan = v.scan as ScanChoice;
+  if (typeof v.profileName === 'string' && v.profileName.length < 50) s.profileName = v.profileName;
+  return s;
+}

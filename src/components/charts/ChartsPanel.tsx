@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import './charts.css';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../app/store';
+import { registerChartsTestApi } from '../../app/chartsTestApi';
 import { BUDGET_PRESETS_GIB } from '../../app/slices/uiSlice';
 import type { ChartSettings } from '../../app/slices/compareSlice';
 import { PRESETS } from '../../models/presets';
@@ -46,6 +47,7 @@ function useComparisonFromLink(): void {
 /** The charts area: chart tabs and settings, comparison actions, the active chart, the run panel and the table. */
 export function ChartsPanel({ runPanel }: { runPanel?: ReactNode }) {
   useComparisonFromLink();
+  useEffect(registerChartsTestApi, []);
   const series = useChartSeries();
   const theme = useChartTheme();
   const { design, settings, budgetBytes, setChartSettings, setBudgetBytes, pinDesign, pinDesigns, unpinDesign, clearPinned, pinnedCount, pushNotice } = useAppStore(
