@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { exportHfConfig, findPeriodOffset, HF_MODEL_TYPES, importHfConfig } from './hf';
+import { exportHfConfig, findPeriodOffset, HF_MODEL_TYPES, importHfConfig, importMambaSsmConfig, padVocab } from './hf';
 import { loadDesignSource } from './load';
 import { applyRatio } from './patterns';
 import { getPreset, makeTemplate } from './presets';
@@ -76,6 +76,42 @@ describe('importHfConfig: mamba', () => {
   it('explicit time_step_rank, state size, conv kernel', () => {
     const m = layersOf(ok({ model_type: 'mamba', time_step_rank: 12, state_size: 8, conv_kernel: 3 }))[0]!.mixer;
     expect(m).toMatchObject({ kind: 'mamba', dtRank: 12, dState: 8, dConv: 3 });
+  });
+});
+
+describe('importMambaSsmConfig (state-spaces config.json, no model_type)', () => {
+  it('defaults are Mamba-2.8B: 64 Mamba-1 layers, vocab 50277 padded to 50280, tied', () => {
+    const r = importMambaSsmConfig({});
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(layersOf(r.value)).toEqual(layersOf(getPreset('mamba-2.8b')!.design));
+    expect(r.value).toMatchObject({ vocabSize: 50280, dModel: 2560, tiedEmbeddings: true });
+  });
+  it('a Mamba-2 hybrid: attention at attn_layer_idx with attn_cfg, GatedMLP of d_intermediate everywhere', () => {
+    const cfg = { d_model: 1024, n_layer: 8, d_intermediate: 2048, vocab_size: 1000, ssm_cfg: { layer: 'Mamba2', ngroups: 2 }, attn_layer_idx: [3, 7], attn_cfg: { num_heads: 16, num_heads_kv: 4, head_dim: 64, rotary_emb_dim: 32 } };
+    const r = loadDesignSource(JSON.stringify(cfg));
+    expect(r.ok && r.kind).toBe('hf-config');
+    if (!r.ok) return;
+    const ls = layersOf(r.value);
+    expect(where(ls, isAttn)).toEqual([3, 7]);
+    expect(ls[3]!.mixer).toMatchObject({ nHeads: 16, nKvHeads: 4, headDim: 64, positional: 'rope', bias: true });
+    expect(ls[0]!.mixer).toMatchObject({ kind: 'mamba2', dState: 128, headDim: 64, nGroups: 2, chunkSize: 256 });
+    expect(ls.every((l) => l.ffn.kind === 'mlp' && l.ffn.width === 2048 && l.ffn.activation === 'swiglu')).toBe(true);
+    expect(r.value.vocabSize).toBe(1000);
+  });
+  it.each([
+    [{ ssm_cfg: { layer: 'Mamba3' } }, 'ssm_cfg.layer', 'expected "Mamba1" or "Mamba2"'],
+    [{ n_layer: 4, attn_layer_idx: [4] }, 'attn_layer_idx', 'from 0 to 3'],
+    [{ ssm_cfg: { d_state: 'big' } }, 'ssm_cfg.d_state', 'expected an integer'],
+    [{ attn_layer_idx: [1], attn_cfg: { num_heads: 8, qkv_proj_bias: false } }, 'attn_cfg.out_proj_bias', 'one bias flag'],
+    [{ ssm_cfg: [] }, 'ssm_cfg', 'expected an object'],
+  ])('%j -> %s', (cfg, path, fragment) => {
+    const r = importMambaSsmConfig(cfg);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues.find((i) => i.path === path)?.message).toContain(fragment);
+  });
+  it('padVocab rounds up to the multiple', () => {
+    expect([padVocab(50277, 8), padVocab(50280, 8), padVocab(7, 1)]).toEqual([50280, 50280, 7]);
   });
 });
 

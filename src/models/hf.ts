@@ -218,15 +218,14 @@ export function importHfConfig(json: unknown): ParseResult<Design> {
   const t = readModelType(j);
   if (!t.ok) return t;
   const type = t.value;
+  if (type === 'mamba' && j.hidden_size === undefined && (j.d_model !== undefined || j.n_layer !== undefined)) return importMambaSsmConfig(j);
   const r = new ConfigReader(j);
   const ssm = type === 'mamba' || type === 'mamba2';
-  const d = type === 'mamba' && !r.has('hidden_size') && r.has('d_model') ? r.int('d_model', 768) : r.int('hidden_size', { jamba: 4096, zamba: 3712, mamba: 768, mamba2: 4096, llama: 4096, mistral: 4096, mixtral: 4096 }[type]);
+  const d = r.int('hidden_size', { jamba: 4096, zamba: 3712, mamba: 768, mamba2: 4096, llama: 4096, mistral: 4096, mixtral: 4096 }[type]);
   let vocab = r.int('vocab_size', { jamba: 65536, zamba: 32000, mamba: 50280, mamba2: 32768, llama: 32000, mistral: 32000, mixtral: 32000 }[type]);
-  // state-spaces mixer_seq_simple.py: vocab padded up to a multiple of pad_vocab_size_multiple.
-  const pad = r.int('pad_vocab_size_multiple', 1);
-  if (vocab % pad !== 0) vocab += pad - (vocab % pad);
+  vocab = padVocab(vocab, r.int('pad_vocab_size_multiple', 1));
   const tiedDefault = type === 'zamba' || type === 'mamba';
-  const tied = r.has('tie_word_embeddings') ? r.bool('tie_word_embeddings', tiedDefault) : r.has('tie_embeddings') ? r.bool('tie_embeddings', tiedDefault) : tiedDefault;
+  const tied = r.bool('tie_word_embeddings', tiedDefault);
   const ctxDefault = { jamba: 262144, zamba: 4096, mamba: SSM_DEFAULT_CONTEXT, mamba2: SSM_DEFAULT_CONTEXT, llama: 2048, mistral: 131072, mixtral: 131072 }[type];
   const maxContext = ssm && !r.has('max_position_embeddings') ? ctxDefault : r.int('max_position_embeddings', ctxDefault);
 
@@ -238,7 +237,7 @@ export function importHfConfig(json: unknown): ParseResult<Design> {
     layers = compactLayers(z.layers as Layer[]);
     sharedBlocks = z.sharedBlocks;
   } else if (type === 'mamba') {
-    const nLayers = r.has('num_hidden_layers') ? r.int('num_hidden_layers', 32) : r.int('n_layer', 32);
+    const nLayers = r.int('num_hidden_layers', 32);
     const mixer = { kind: 'mamba', dState: r.int('state_size', 16), dConv: r.int('conv_kernel', 4), expand: r.int('expand', 2), dtRank: r.intOrAuto('time_step_rank'), convBias: r.bool('use_conv_bias', true), projBias: r.bool('use_bias', false), innerNorms: false };
     layers = [{ repeat: nLayers, layers: [{ mixer, ffn: { kind: 'none' } }] } as unknown as LayerItem];
   } else if (type === 'mamba2') {
@@ -258,12 +257,83 @@ export function importHfConfig(json: unknown): ParseResult<Design> {
     source: `Hugging Face config.json (model_type ${type})`,
     vocabSize: vocab,
     dModel: d,
-    norm: type === 'mamba' && r.has('rms_norm') && !r.bool('rms_norm', true) ? 'layernorm' : 'rmsnorm',
+    norm: 'rmsnorm',
     tiedEmbeddings: tied,
     maxContext,
     dtype: dtypeOf(r),
     sharedBlocks,
     layers,
+  };
+  return validateDesign(JSON.parse(JSON.stringify(design)));
+}
+
+/** state-spaces `mixer_seq_simple.py`: the vocabulary is padded up to a multiple of pad_vocab_size_multiple. */
+export function padVocab(vocab: number, multiple: number): number {
+  return vocab % multiple === 0 ? vocab : vocab + multiple - (vocab % multiple);
+}
+
+function readObject(j: Json, key: string, issues: ValidationIssue[]): Json {
+  const v = j[key];
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) {
+    issues.push({ path: key, message: `expected an object, got ${Array.isArray(v) ? 'an array' : typeof v}` });
+    return {};
+  }
+  return v as Json;
+}
+
+/**
+ * A design from a state-spaces/mamba `config.json` (`mamba_ssm/models/config_mamba.py`: d_model, n_layer,
+ * d_intermediate, ssm_cfg, attn_layer_idx, attn_cfg, pad_vocab_size_multiple, tie_embeddings), laid out as
+ * `mixer_seq_simple.py` `create_block` builds it: layer i is MHA when i is in attn_layer_idx, else Mamba-1 or Mamba-2
+ * (ssm_cfg.layer); every layer has a GatedMLP of d_intermediate (none when 0). Defaults are those of
+ * `config_mamba.py`, `mamba_simple.py`, `mamba2.py` and `mha.py` (num_heads_kv = num_heads, head_dim = d / heads,
+ * q/k/v/out biases on, rotary_emb_dim 0 meaning no positional embedding). Never throws.
+ */
+export function importMambaSsmConfig(json: unknown): ParseResult<Design> {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return { ok: false, issues: [{ path: '(document)', message: 'a config.json must be a JSON object' }] };
+  const forbidden = findForbiddenKeys(json);
+  if (forbidden.length) return { ok: false, issues: forbidden };
+  const j = json as Json;
+  const r = new ConfigReader(j);
+  const d = r.int('d_model', 2560);
+  const nLayers = r.int('n_layer', 64);
+  const vocab = padVocab(r.int('vocab_size', 50277), r.int('pad_vocab_size_multiple', 8));
+  const dInter = r.int('d_intermediate', 0, 0);
+  const ssmCfg = new ConfigReader(readObject(j, 'ssm_cfg', r.issues));
+  const attnCfg = new ConfigReader(readObject(j, 'attn_cfg', r.issues));
+  const layerKind = ssmCfg.str('layer', 'Mamba1');
+  if (layerKind !== 'Mamba1' && layerKind !== 'Mamba2') r.issues.push({ path: 'ssm_cfg.layer', message: `expected "Mamba1" or "Mamba2", got ${JSON.stringify(layerKind)}` });
+  const attnIdx = j.attn_layer_idx ?? [];
+  if (!Array.isArray(attnIdx) || !attnIdx.every((x) => Number.isInteger(x) && (x as number) >= 0 && (x as number) < nLayers)) {
+    r.issues.push({ path: 'attn_layer_idx', message: `expected a list of layer indices from 0 to ${nLayers - 1}` });
+  }
+  const attnSet = new Set(Array.isArray(attnIdx) ? (attnIdx as number[]) : []);
+  const mixer = layerKind === 'Mamba2'
+    ? { kind: 'mamba2', dState: ssmCfg.int('d_state', 128), headDim: ssmCfg.int('headdim', 64), nGroups: ssmCfg.int('ngroups', 1), dConv: ssmCfg.int('d_conv', 4), expand: ssmCfg.int('expand', 2), chunkSize: ssmCfg.int('chunk_size', 256), convBias: ssmCfg.bool('conv_bias', true), projBias: ssmCfg.bool('bias', false) }
+    : { kind: 'mamba', dState: ssmCfg.int('d_state', 16), dConv: ssmCfg.int('d_conv', 4), expand: ssmCfg.int('expand', 2), dtRank: ssmCfg.intOrAuto('dt_rank'), convBias: ssmCfg.bool('conv_bias', true), projBias: ssmCfg.bool('bias', false), innerNorms: false };
+  const nHeads = attnCfg.int('num_heads', 1);
+  const qkvBias = attnCfg.bool('qkv_proj_bias', true);
+  const outBias = attnCfg.bool('out_proj_bias', true);
+  if (qkvBias !== outBias) r.issues.push({ path: 'attn_cfg.out_proj_bias', message: `must equal qkv_proj_bias (${qkvBias}); the design format has one bias flag for q, k, v and o` });
+  const attention = { kind: 'attention', nHeads, nKvHeads: attnCfg.intOrNull('num_heads_kv', null) ?? nHeads, headDim: attnCfg.int('head_dim', Math.max(1, Math.floor(d / nHeads))), positional: attnCfg.int('rotary_emb_dim', 0, 0) > 0 ? 'rope' : 'none', slidingWindow: null, bias: qkvBias };
+  for (const c of [ssmCfg, attnCfg]) for (const i of c.issues) r.issues.push({ path: `${c === ssmCfg ? 'ssm_cfg' : 'attn_cfg'}.${i.path}`, message: i.message });
+  if (r.issues.length) return { ok: false, issues: r.issues };
+  // mixer_seq_simple.py create_block: GatedMLP(hidden_features=d_intermediate) when d_intermediate > 0.
+  const ffn = dInter > 0 ? { kind: 'mlp', width: dInter, activation: GATED, bias: false } : { kind: 'none' };
+  const layers = Array.from({ length: nLayers }, (_, i) => ({ mixer: attnSet.has(i) ? attention : mixer, ffn }));
+  const design = {
+    format: FORMAT,
+    name: nameOf(r, 'mamba'),
+    source: `state-spaces/mamba config.json (${layerKind}${attnSet.size ? ` + ${attnSet.size} attention layers` : ''})`,
+    vocabSize: vocab,
+    dModel: d,
+    norm: r.bool('rms_norm', true) ? 'rmsnorm' : 'layernorm',
+    tiedEmbeddings: r.bool('tie_embeddings', true),
+    maxContext: SSM_DEFAULT_CONTEXT,
+    dtype: 'bf16',
+    sharedBlocks: [],
+    layers: compactLayers(JSON.parse(JSON.stringify(layers)) as Layer[]),
   };
   return validateDesign(JSON.parse(JSON.stringify(design)));
 }
