@@ -87,6 +87,9 @@ describe('applyRatio', () => {
   it('rejects an offset outside the period, naming it', () => {
     expect(() => applyRatio(base, { attn: 1, other: 7, nLayers: 8, placement: 'period', offset: 8, otherMixer: 'mamba' })).toThrow(/offset 8/);
     expect(() => applyRatio(base, { attn: 0, other: 0, nLayers: 8, placement: 'period', otherMixer: 'mamba' })).toThrow(/attn \+ other/);
+    expect(() => applyRatio(base, { attn: 1, other: 1, nLayers: 8, placement: 'period', otherMixer: 'mamba', moe: { every: 2, offset: 0, nExperts: 2, topK: 3 } })).toThrow(/topK 3 exceeds/);
+    expect(() => applyRatio(base, { attn: 1, other: 1, nLayers: 5000, placement: 'even', otherMixer: 'mamba' })).toThrow(/nLayers 5000/);
+    expect(() => applyRatio(base, { attn: 1.5, other: 1, nLayers: 8, placement: 'even', otherMixer: 'mamba' })).toThrow(/attn must be an integer/);
   });
   it('uses defaults derived from dModel for kinds the design lacks', () => {
     const ls = layersOf(applyRatio(base, { attn: 1, other: 1, nLayers: 4, placement: 'period', otherMixer: 'hyena' }));

@@ -19,7 +19,7 @@
  * - dense FFN: SwiGLU of width 3.5 d rounded up to a multiple of 64; MoE expert width = the dense width.
  */
 import { withLayers } from './compact';
-import { expandLayers, type AttentionMixer, type Design, type Ffn, type Layer, type Mixer, type MlpFfn, type MoeFfn, type SharedBlock } from './schema';
+import { expandLayers, LIMITS, type AttentionMixer, type Design, type Ffn, type Layer, type Mixer, type MlpFfn, type MoeFfn, type SharedBlock } from './schema';
 
 /** Megatron-LM layer symbols: M (Mamba), * (attention), - (MLP-only). */
 export type MegatronLayerKind = 'mamba' | 'attention' | 'mlp';
@@ -139,6 +139,7 @@ export function attentionPositions(o: Pick<RatioOptions, 'attn' | 'other' | 'nLa
   checkCount('attn', a, 0);
   checkCount('other', m, 0);
   checkCount('nLayers', n, 1);
+  if (n > LIMITS.layers) throw new RangeError(`nLayers ${n} exceeds the limit of ${LIMITS.layers}`);
   if (a + m === 0) throw new RangeError('attn + other must be at least 1');
   if (m === 0) return new Array<boolean>(n).fill(true);
   if (a === 0) return new Array<boolean>(n).fill(false);
@@ -170,6 +171,9 @@ function ffnAt(layers: readonly Layer[], i: number, dModel: number, moe: MoePlac
   checkCount('moe.every', moe.every, 1);
   checkCount('moe.offset', moe.offset, 0);
   if (moe.offset >= moe.every) throw new RangeError(`moe.offset ${moe.offset} must be less than moe.every ${moe.every}`);
+  checkCount('moe.nExperts', moe.nExperts, 1);
+  checkCount('moe.topK', moe.topK, 1);
+  if (moe.topK > moe.nExperts) throw new RangeError(`moe.topK ${moe.topK} exceeds moe.nExperts ${moe.nExperts}`);
   const denseMlp = firstFfn(layers, 'mlp') ?? defaultMlp(dModel);
   if (i % moe.every === moe.offset) {
     const existing = firstFfn(layers, 'moe');
