@@ -10,6 +10,7 @@ import type { PinOrigin } from './slices/compareSlice';
 import type { RunRecord } from './slices/runSlice';
 import { useAppStore } from './store';
 import { registerTestGetter } from './testApi';
+import { comparisonLink } from '../components/charts/comparisonLink';
 
 /** A pinned design with the cost-model figures the table shows for it. */
 export interface PinnedView {
@@ -69,4 +70,5 @@ export function getRuns(): DesignRuns[] {
 export function registerChartsTestApi(): void {
   registerTestGetter('getPinned', getPinned);
   registerTestGetter('getRuns', getRuns);
+  registerTestGetter('getCompareLink', comparisonLink);
 }

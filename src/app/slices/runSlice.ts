@@ -97,7 +97,8 @@ export const createRunSlice: SliceCreator<RunSlice> = (set) => ({
   runProgressed: (p) => set((s) => (s.activeRunId === p.runId ? { runProgress: p } : {})),
   runPointAdded: (runId, point) =>
     set((s) => ({
-      runs: updateRun(s.runs, runId, (r) => ({ ...r, points: [...r.points.filter((q) => q.seqLen !== point.seqLen), point].sort((a, b) => a.seqLen - b.seqLen) })),
+      // A point that arrives after the run was ended (cancelled by the user) was measured after the stop: dropped.
+      runs: updateRun(s.runs, runId, (r) => (r.status !== 'running' ? r : { ...r, points: [...r.points.filter((q) => q.seqLen !== point.seqLen), point].sort((a, b) => a.seqLen - b.seqLen) })),
     })),
   runEnded: (runId, status, error) =>
     set((s) => ({

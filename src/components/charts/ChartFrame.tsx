@@ -64,10 +64,10 @@ export function ChartFrame({ testId, title, chartId, subtitle, legend, table, fi
   return (
     <figure className="hx-chart" data-testid={testId} aria-label={title}>
       <figcaption className="hx-chart-head">
-        <div className="hx-chart-titles">
-          <span className="hx-chart-title">{title}</span>
-          <span className="hx-chart-subtitle">{subtitle}</span>
-        </div>
+        <span className="hx-chart-title">{title}</span>
+        <span className="hx-chart-subtitle" title={subtitle}>
+          {subtitle}
+        </span>
         {controls}
         <div className="hx-chart-export" role="group" aria-label={`Export ${title}`}>
           <button type="button" disabled={!!empty} onClick={guard(async () => {

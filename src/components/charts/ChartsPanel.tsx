@@ -11,6 +11,7 @@ import { loadDesignSource } from '../../models/load';
 import { formatIssues } from '../../models/validate';
 import { formatTokens } from './chartData';
 import { comparisonFromHash } from './compareShare';
+import { comparisonLink } from './comparisonLink';
 import { CompareTable } from './CompareTable';
 import { MemoryChart } from './MemoryChart';
 import { StateKvChart } from './StateKvChart';
@@ -26,13 +27,19 @@ const TABS: { id: ChartSettings['view']; label: string }[] = [
   { id: 'state', label: 'State vs KV' },
 ];
 
+/**
+ * The hash the page was opened with, read when this module loads: the editor's link loader clears the hash before
+ * the first render, and the comparison part must still be read.
+ */
+const OPENED_HASH = globalThis.location?.hash ?? '';
+
 /** Applies a comparison carried by the page's share link (`c=` in the hash) once, at start. */
 function useComparisonFromLink(): void {
   const done = useRef(false);
   useEffect(() => {
     if (done.current) return;
     done.current = true;
-    const r = comparisonFromHash(globalThis.location?.hash ?? '');
+    const r = comparisonFromHash(OPENED_HASH);
     if (!r) return;
     const s = useAppStore.getState();
     if (!r.ok) {
@@ -152,7 +159,7 @@ export function ChartsPanel({ runPanel }: { runPanel?: ReactNode }) {
         </label>
         <span className="hx-spacer" />
         <button type="button" onClick={() => design && pinDesign(design, 'current')} disabled={!design} data-testid="pin-design" title="Keep the current design in the comparison, in its own colour">
-          📌 Pin current
+          Pin current
         </button>
         <select
           value=""
@@ -190,6 +197,20 @@ export function ChartsPanel({ runPanel }: { runPanel?: ReactNode }) {
         </button>
         <button type="button" onClick={clearPinned} disabled={pinnedCount === 0} data-testid="clear-pins">
           Clear pins
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            const url = comparisonLink();
+            navigator.clipboard?.writeText(url).then(
+              () => pushNotice('info', 'Link to this comparison copied.'),
+              () => pushNotice('error', `Could not copy; here is the link:\n${url}`),
+            );
+          }}
+          data-testid="share-compare"
+          title="Copy a link that opens this design with the pinned designs and chart settings"
+        >
+          Copy link
         </button>
       </div>
       {budgetError && (

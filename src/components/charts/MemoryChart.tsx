@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { CartesianGrid, ComposedChart, Line, ReferenceDot, ReferenceLine, ResponsiveContainer, Tooltip, YAxis } from 'recharts';
 import { formatBytes, formatInt, maxContextForCost } from '../../sim/cost';
 import type { ChartSettings } from '../../app/slices/compareSlice';
-import { binaryByteTicks, describeProfile, formatTokens, lengthGrid, mergeRows, seriesKey } from './chartData';
+import { binaryByteTicks, describeProfile, formatTokens, lengthGrid, mergeRows, seriesKey, shortDesignNames } from './chartData';
 import { curveOf } from './designSummary';
 import type { DataTable } from './exportData';
 import { ChartFrame, type LegendEntry } from './ChartFrame';
@@ -15,7 +15,7 @@ import type { ChartTheme } from './useChartTheme';
 export const MEMORY_MIN_SEQ_LEN = 1024;
 
 type Metric = 'total' | 'kv' | 'state';
-const METRIC_LABEL: Record<Metric, string> = { total: 'total (weights + KV + state)', kv: 'KV cache', state: 'recurrent state' };
+const METRIC_LABEL: Record<Metric, string> = { total: 'total = weights + KV + state', kv: 'KV cache', state: 'state' };
 
 interface Props {
   series: DesignSeries[];
@@ -28,9 +28,9 @@ interface Props {
 
 /** The legend's words for a design's longest context within the budget. */
 function maxContextText(m: number): string {
-  if (m === 0) return 'weights exceed the budget';
-  if (!Number.isFinite(m)) return 'fits the budget at any length';
-  return `max ${formatTokens(m)} in budget`;
+  if (m === 0) return 'weights over budget';
+  if (!Number.isFinite(m)) return 'fits at any length';
+  return `max ${formatTokens(m)}`;
 }
 
 function byteTooltip(value: unknown): string {
@@ -78,8 +78,9 @@ function FullMemoryChart({ series, settings, budgetBytes, fileBase, setSettings,
   for (const r of data.rows) for (const s of series) for (const m of metrics) yMax = Math.max(yMax, r[seriesKey(s.id, m)] ?? 0);
   const ticks = binaryByteTicks(yMax);
 
+  const short = shortDesignNames(series.map((s) => s.name));
   const legend: LegendEntry[] = [
-    ...series.map((s, i) => ({ label: `${s.name} · ${maxContextText(data.maxCtx[i] ?? 0)}`, color: s.color })),
+    ...series.map((s, i) => ({ label: `${short[i]} · ${maxContextText(data.maxCtx[i] ?? 0)}`, color: s.color })),
     ...metrics.map((m) => ({ label: METRIC_LABEL[m], color: theme.muted, dash: METRIC_DASH[m] })),
     { label: `budget ${formatBytes(budgetBytes)}`, color: BUDGET_COLOR, dash: '4 4' },
   ];

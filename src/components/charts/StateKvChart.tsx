@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { CartesianGrid, ComposedChart, Line, ReferenceDot, ResponsiveContainer, Tooltip, YAxis } from 'recharts';
 import { formatBytes, formatInt } from '../../sim/cost';
 import type { ChartSettings } from '../../app/slices/compareSlice';
-import { binaryByteTicks, formatTokens, lengthGrid, powerOfTwoTicks, seriesKey } from './chartData';
+import { binaryByteTicks, formatTokens, lengthGrid, powerOfTwoTicks, seriesKey, shortDesignNames } from './chartData';
 import { curveOf } from './designSummary';
 import type { DataTable } from './exportData';
 import { ChartFrame, type LegendEntry } from './ChartFrame';
@@ -64,8 +64,9 @@ export function StateKvChart({ series, settings, fileBase, theme }: Props) {
   const yHi = 2 ** Math.ceil(Math.log2(hi));
   const ticks = log ? powerOfTwoTicks(yLo, yHi, Math.max(1, Math.ceil(Math.log2(yHi / yLo) / 7))) : binaryByteTicks(hi);
 
+  const short = shortDesignNames(series.map((s) => s.name));
   const legend: LegendEntry[] = [
-    ...series.map((s, i) => ({ label: `${s.name} · crossover ${crossovers[i] === null ? 'none' : formatTokens(crossovers[i]!)}`, color: s.color })),
+    ...series.map((s, i) => ({ label: `${short[i]} · KV > state ${crossovers[i] === null ? 'never' : `from ${formatTokens(crossovers[i]!)}`}`, color: s.color })),
     { label: 'KV cache (grows with L)', color: theme.muted, dash: METRIC_DASH.kv },
     { label: 'recurrent state (flat)', color: theme.muted, dash: METRIC_DASH.state },
   ];

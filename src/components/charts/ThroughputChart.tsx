@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { CartesianGrid, ComposedChart, ErrorBar, Line, ResponsiveContainer, Tooltip, YAxis } from 'recharts';
 import { formatCount, formatInt } from '../../sim/cost';
 import type { ChartSettings } from '../../app/slices/compareSlice';
-import { decodeMarkers, describeProfile, lengthGrid, prefillMarkers, seriesKey } from './chartData';
+import { decodeMarkers, describeProfile, lengthGrid, prefillMarkers, seriesKey, shortDesignNames } from './chartData';
 import { curveOf } from './designSummary';
 import type { DataTable } from './exportData';
 import { ChartFrame, type LegendEntry } from './ChartFrame';
@@ -190,7 +190,8 @@ function FlopsChart({ series, settings, fileBase, setSettings, theme }: Props) {
     curves.forEach(({ s, points }) => points.forEach((p, i) => (out[i]![seriesKey(s.id, 'f')] = p.flopsPerToken)));
     return out;
   }, [curves]);
-  const legend: LegendEntry[] = series.map((s) => ({ label: `${s.name} (analytic)`, color: s.color }));
+  const short = shortDesignNames(series.map((s) => s.name));
+  const legend: LegendEntry[] = series.map((s, i) => ({ label: short[i]!, color: s.color }));
   const table = (): DataTable => ({
     chart: 'flops',
     title: 'Decode FLOPs per token of the full-size designs (analytic)',

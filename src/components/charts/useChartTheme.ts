@@ -1,7 +1,10 @@
 import { useSyncExternalStore } from 'react';
 import { useAppStore } from '../../app/store';
 
-/** Concrete chart colours per theme (SVG attributes cannot read CSS variables, and exported files need real colours). */
+/**
+ * Concrete chart colours per theme, matching the app's --panel/--text/--text-2/--border (SVG attributes cannot read
+ * CSS variables, and exported files need real colours).
+ */
 export interface ChartTheme {
   name: 'light' | 'dark';
   bg: string;
@@ -12,8 +15,8 @@ export interface ChartTheme {
 }
 
 export const CHART_THEMES: Record<'light' | 'dark', ChartTheme> = {
-  light: { name: 'light', bg: '#ffffff', fg: '#1d2330', muted: '#5f6b7a', grid: '#e3e7ee', budget: '#c92a2a' },
-  dark: { name: 'dark', bg: '#171b22', fg: '#e6e9ef', muted: '#9aa5b4', grid: '#2c333f', budget: '#ff6b6b' },
+  light: { name: 'light', bg: '#ffffff', fg: '#1d2127', muted: '#5b6470', grid: '#e6e9ed', budget: '#c92a2a' },
+  dark: { name: 'dark', bg: '#181c21', fg: '#e6e9ed', muted: '#a3abb5', grid: '#2b3139', budget: '#ff8787' },
 };
 
 const query = '(prefers-color-scheme: dark)';

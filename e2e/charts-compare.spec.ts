@@ -1,0 +1,89 @@
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { makeTemplate } from '../src/models/presets';
+import { parseCsv } from '../src/components/charts/exportData';
+
+/** Compare ratios on a 32-layer design, the compare table, the share link and the CSV export (issue 5). */
+
+interface PinnedView {
+  name: string;
+  color: string;
+  cost: { kvBytesAt256K: number; paramsTotal: number };
+}
+
+type Api = { hybridExplorer: { loadDesign: (d: unknown) => unknown; getPinned: () => PinnedView[] } };
+
+async function openWith32Layers(page: Page) {
+  await page.goto('/');
+  await page.evaluate(() => localStorage.clear());
+  await page.goto('/');
+  const design = makeTemplate('1:7', { dModel: 2048, nLayers: 32, vocabSize: 32000 });
+  await page.evaluate((d) => (window as unknown as Api).hybridExplorer.loadDesign(d), design);
+  await expect(page.getByTestId('charts-panel')).toBeVisible();
+}
+
+const getPinned = (page: Page) => page.evaluate(() => (window as unknown as Api).hybridExplorer.getPinned());
+
+test('compare ratios pins five variants; at 256K the 1:1 variant holds 4x the KV cache of 1:7', async ({ page }) => {
+  await openWith32Layers(page);
+  await page.getByTestId('compare-ratios').click();
+  const pinned = await getPinned(page);
+  expect(pinned).toHaveLength(5);
+  expect(new Set(pinned.map((p) => p.color)).size).toBe(5);
+  const kv = (label: string) => pinned.find((p) => p.name.endsWith(`(${label})`))!.cost.kvBytesAt256K;
+  expect(kv('1:7')).toBeGreaterThan(0);
+  expect(kv('1:1')).toBe(4 * kv('1:7'));
+
+  // The table shows the same figures, one column per design, in the design's colour.
+  const table = page.getByTestId('compare-table');
+  await expect(table).toBeVisible();
+  const header = table.locator('thead th');
+  await expect(header).toHaveCount(1 + 6); // row labels + current design + five pins
+  const cellExact = async (label: string) => {
+    const col = await header.evaluateAll((ths, l) => ths.findIndex((th) => th.textContent?.includes(l as string)), label);
+    const text = await table.locator('tr[data-row="kv-256k"] > *').nth(col).getAttribute('data-exact');
+    return Number(text!.replace(/[^0-9]/g, ''));
+  };
+  expect(await cellExact('1:1')).toBe(kv('1:1'));
+  expect(await cellExact('1:1')).toBe(4 * (await cellExact('1:7')));
+
+  // Every pinned design is drawn on the memory chart in its colour.
+  const chart = page.getByTestId('chart-memory');
+  for (const p of pinned) await expect(chart.locator(`path.recharts-curve[stroke="${p.color}"]`).first()).toBeAttached();
+});
+
+test('CSV export of the memory chart holds the plotted numbers', async ({ page }) => {
+  await openWith32Layers(page);
+  await page.getByTestId('compare-ratios').click();
+  const pinned = await getPinned(page);
+  await page.getByTestId('tab-memory').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('chart-memory').getByTestId('export-csv').click()]);
+  expect(download.suggestedFilename()).toMatch(/memory\.csv$/);
+  const rows = parseCsv(readFileSync((await download.path())!, 'utf8'));
+  const head = rows[0]!;
+  const col = (k: string) => head.indexOf(k);
+  expect(col('kv_cache_bytes')).toBeGreaterThanOrEqual(0);
+  for (const p of pinned) {
+    const at256K = rows.find((r) => r[col('design')] === p.name && r[col('seq_len_tokens')] === '262144');
+    expect(at256K, `a row for ${p.name} at 262144`).toBeTruthy();
+    expect(Number(at256K![col('kv_cache_bytes')])).toBe(p.cost.kvBytesAt256K);
+  }
+});
+
+test('the comparison survives a reload and travels in a share link', async ({ page }) => {
+  await openWith32Layers(page);
+  await page.getByTestId('compare-ratios').click();
+  await page.getByTestId('tab-state').click();
+  const before = await getPinned(page);
+  await page.reload();
+  await expect(page.getByTestId('chart-state')).toBeVisible();
+  expect((await getPinned(page)).map((p) => [p.name, p.color])).toEqual(before.map((p) => [p.name, p.color]));
+
+  const link = await page.evaluate(() => (window as unknown as { hybridExplorer: { getCompareLink: () => string } }).hybridExplorer.getCompareLink());
+  const fresh = await page.context().newPage();
+  await fresh.goto('/');
+  await fresh.evaluate(() => localStorage.clear());
+  await fresh.goto(link);
+  await expect(fresh.getByTestId('chart-state')).toBeVisible();
+  expect((await getPinned(fresh)).map((p) => p.name)).toEqual(before.map((p) => p.name));
+});
