@@ -207,18 +207,18 @@ export const SharedBlockSchema = z.strictObject({
 
 export const DesignSchema = z
   .strictObject({
-    format: z.literal(FORMAT, { error: `format must be "${FORMAT}"` }),
-    name: z.string().min(1).max(LIMITS.nameLength),
+    format: z.literal(FORMAT, { error: `format must be "${FORMAT}"` }).meta({ description: `Format and version of this document; always "${FORMAT}".` }),
+    name: z.string().min(1).max(LIMITS.nameLength).meta({ description: 'Display name of the design.' }),
     /** Where the numbers come from (a config file, a paper). */
-    source: z.string().max(500).optional(),
-    vocabSize: int(LIMITS.vocabSize),
-    dModel: int(LIMITS.dModel),
-    norm: z.enum(['rmsnorm', 'layernorm']).default('rmsnorm'),
-    tiedEmbeddings: z.boolean().default(false),
-    maxContext: int(LIMITS.maxContext),
-    dtype: DtypeSchema.default('bf16'),
-    sharedBlocks: z.array(SharedBlockSchema).max(16).default([]),
-    layers: z.array(LayerItemSchema).min(1).max(LIMITS.layers),
+    source: z.string().max(500).optional().meta({ description: 'Where the numbers come from (a config file, a paper).' }),
+    vocabSize: int(LIMITS.vocabSize).meta({ description: 'Embedding rows (vocabulary size).' }),
+    dModel: int(LIMITS.dModel).meta({ description: 'Hidden size d.' }),
+    norm: z.enum(['rmsnorm', 'layernorm']).default('rmsnorm').meta({ description: 'Normalisation used around every block.' }),
+    tiedEmbeddings: z.boolean().default(false).meta({ description: 'Whether the LM head shares the embedding matrix.' }),
+    maxContext: int(LIMITS.maxContext).meta({ description: 'Longest context the design is meant for, in tokens.' }),
+    dtype: DtypeSchema.default('bf16').meta({ description: 'Default weight and cache element type.' }),
+    sharedBlocks: z.array(SharedBlockSchema).max(16).default([]).meta({ description: 'Zamba-style blocks stored once and called by layers whose mixer is {"kind": "shared", "blockId": ...}.' }),
+    layers: z.array(LayerItemSchema).min(1).max(LIMITS.layers).meta({ description: 'The layers in order: explicit {mixer, ffn} layers, {repeat, layers} blocks, or {pattern} period/offset rules.' }),
   })
   .superRefine((d, ctx) => checkDesign(d as Design, ctx));
 
