@@ -190,6 +190,23 @@ describe('exportHfConfig', () => {
     expect(flat(back)).toEqual(flat(preset));
     expect(back.name).toBe(preset.name);
   });
+  it('random Jamba layouts survive import -> export -> import (property, 200 seeds)', () => {
+    let a = 12345;
+    const rand = (k: number) => {
+      a = (Math.imul(a, 1103515245) + 12345) >>> 0;
+      return (a >>> 8) % k;
+    };
+    for (let seed = 0; seed < 200; seed++) {
+      const ap = 1 + rand(10);
+      const ep = 1 + rand(6);
+      const cfg = { model_type: 'jamba', hidden_size: 128, num_attention_heads: 4, num_key_value_heads: 2, intermediate_size: 256, num_experts: 1 + rand(4), num_hidden_layers: 1 + rand(40), attn_layer_period: ap, attn_layer_offset: rand(ap), expert_layer_period: ep, expert_layer_offset: rand(ep), vocab_size: 500 };
+      const first = ok(cfg);
+      const exported = exportHfConfig(first);
+      expect(exported.ok, JSON.stringify(cfg)).toBe(true);
+      if (!exported.ok) return;
+      expect(layersOf(ok(exported.value)), JSON.stringify(cfg)).toEqual(layersOf(first));
+    }
+  });
   it('Jamba-1.5-Large round trips through config.json', () => {
     const preset = getPreset('jamba-1.5-large')!.design;
     const r = exportHfConfig(preset);
