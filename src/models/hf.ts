@@ -17,6 +17,7 @@
  *   Mistral's sliding_window; Mixtral MoE in every layer.
  */
 import { compactLayers } from './compact';
+import { zambaHybridIndices } from './patterns';
 import { FORMAT, expandLayers, type Design, type DesignInput, type Dtype, type Layer, type LayerInput, type LayerItem } from './schema';
 import { findForbiddenKeys, validateDesign, type ParseResult, type ValidationIssue } from './validate';
 
@@ -162,10 +163,9 @@ function zambaDesign(r: ConfigReader, d: number): Pick<DesignInput, 'layers' | '
   };
   const call: LayerInput = { mixer: { kind: 'shared', blockId: 'zamba-shared' }, ffn: { kind: 'none' } };
   const layers: LayerInput[] = [];
+  const hybrid = new Set(zambaHybridIndices(nLayers, period, offset));
   for (let i = 0; i < nLayers; i++) {
-    // configuration_zamba.py `_layers_block_type`: ["mamba", "mamba", "hybrid"] + period/offset over the rest.
-    const hybrid = i === 2 || (i >= 3 && (i - 3) % period === offset);
-    if (hybrid) layers.push(call);
+    if (hybrid.has(i)) layers.push(call);
     layers.push(mamba);
   }
   return {

@@ -7,6 +7,7 @@
  * - {@link sharedEvery}: a Zamba-style shared attention+MLP block called every k layers.
  * - {@link alternate}: StripedHyena's strict alternation.
  * - {@link megatronHybridPattern}: Megatron-LM's `allocate_layers` (mamba / attention / MLP-only).
+ * - {@link zambaHybridIndices}: the layers where Zamba calls its shared block (`configuration_zamba.py`).
  *
  * Parameters of new layers come from the design's existing layers of the same kind (the first one found), else the
  * defaults below, derived from dModel:
@@ -62,6 +63,19 @@ export function megatronHybridPattern(nLayers: number, attentionRatio: number, m
   return kinds;
 }
 
+/**
+ * The Mamba-layer indices that carry a shared-block call in Zamba (HF `configuration_zamba.py`,
+ * `_layers_block_type`): layers 0 and 1 are plain Mamba, layer 2 is hybrid, and from there on layer `i` (i >= 3)
+ * is hybrid when `(i - 3) % period == offset`.
+ */
+export function zambaHybridIndices(nLayers: number, period: number, offset: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < nLayers; i++) {
+    if (i === 2 || (i >= 3 && (i - 3) % period === offset)) out.push(i);
+  }
+  return out;
+}
+
 /** The state-space mixer kinds a ratio can mix with attention. */
 export type OtherMixerKind = 'mamba' | 'mamba2' | 'hyena';
 
@@ -73,6 +87,7 @@ export interface MoePlacement {
   topK: number;
 }
 
+/** Options of {@link applyRatio}. */
 export interface RatioOptions {
   /** a in a:m (attention layers per group). 0 gives a pure state-space stack. */
   attn: number;
@@ -239,6 +254,7 @@ export function ratioVariants(design: Design): { label: string; design: Design }
   });
 }
 
+/** Options of {@link sharedEvery}. */
 export interface SharedEveryOptions {
   /** Call the shared block before every k-th layer. */
   every: number;
@@ -285,6 +301,7 @@ export function sharedEvery(design: Design, opts: SharedEveryOptions): Design {
   return { ...withLayers(design, layers), sharedBlocks: [block] };
 }
 
+/** Options of {@link alternate}. */
 export interface AlternateOptions {
   nLayers: number;
   /** The mixer at even indices (StripedHyena: hyena); attention goes to odd indices. */

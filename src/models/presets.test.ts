@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { getPreset, makeTemplate, PRESET_IDS, PRESETS, SEED_RULE_PRESET, TEMPLATE_KINDS, zambaHybridIndices } from './presets';
+import { zambaHybridIndices } from './patterns';
+import { getPreset, makeTemplate, PRESET_IDS, PRESETS, SEED_RULE_PRESET, TEMPLATE_KINDS } from './presets';
 import { expandLayers, type Design, type Layer } from './schema';
 import { validateDesign } from './validate';
 

@@ -7,7 +7,7 @@
  * offered separately as {@link SEED_RULE_PRESET}.
  */
 import { DesignSchema, FORMAT, type Design, type DesignInput, type Layer, type LayerInput } from './schema';
-import { megatronHybridPattern } from './patterns';
+import { megatronHybridPattern, zambaHybridIndices } from './patterns';
 
 /** One preset: a design plus where its numbers come from. */
 export interface Preset {
@@ -75,19 +75,6 @@ function zambaLayers(): DesignInput['layers'] {
   for (let i = 0; i < 76; i++) {
     if (hybrid.has(i)) out.push(shared);
     out.push(mamba);
-  }
-  return out;
-}
-
-/**
- * The Mamba-layer indices that carry a shared-block call in Zamba (HF `configuration_zamba.py`,
- * `_layers_block_type`): layers 0 and 1 are plain Mamba, layer 2 is hybrid, and from there on layer `i` (i >= 3)
- * is hybrid when `(i - 3) % period == offset`.
- */
-export function zambaHybridIndices(nLayers: number, period: number, offset: number): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < nLayers; i++) {
-    if (i === 2 || (i >= 3 && (i - 3) % period === offset)) out.push(i);
   }
   return out;
 }
@@ -327,6 +314,7 @@ export function getPreset(id: string): Preset | undefined {
 
 /** The template kinds: pure attention, pure Mamba, and attention:Mamba ratios. */
 export const TEMPLATE_KINDS = ['attention', 'mamba', '1:1', '1:3', '1:7'] as const;
+/** One of {@link TEMPLATE_KINDS}. */
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 
 /** The size of a template: width, depth, vocabulary; the rest defaults from `dModel`. */
