@@ -44,7 +44,7 @@ export function paramTensor(p: Param): tf.Tensor {
 }
 
 /** (rows, in) @ (in, out) [+ bias] -> (rows, out). */
-export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
-  const y = tf.matMul(x, w);
-  return b ? tf.add(y, b) : y;
+export function linear(x: tf.Tensor, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
+  const y = tf.matMul(x, w) as tf.Tensor2D;
+  return b ? (tf.add(y, b) as tf.Tensor2D) : y;
 }

@@ -83,7 +83,7 @@ describe.each(['cpu', 'wasm'] as const)('runtime layers vs Float64 reference twi
       ht.dispose();
       layer.dispose();
       const want = new Float64Array(50);
-      for (let v = 0; v < 50; v++) for (let i = 0; i < 8; i++) want[v] += h[i]! * (tied ? w.table.data[v * 8 + i]! : w.lmHead!.data[i * 50 + v]!);
+      for (let v = 0; v < 50; v++) for (let i = 0; i < 8; i++) want[v] = want[v]! + h[i]! * (tied ? w.table.data[v * 8 + i]! : w.lmHead!.data[i * 50 + v]!);
       expect(maxRelErr(logits, want)).toBeLessThan(TOL);
     }
   });

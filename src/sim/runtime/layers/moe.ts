@@ -68,7 +68,7 @@ export class MoeLayer implements RuntimeFfn {
     const k = this.weights.topK;
     const nE = this.experts.length;
     return tf.tidy(() => {
-      const x2 = tf.reshape(x, [n, d]);
+      const x2 = tf.reshape(x, [n, d]) as tf.Tensor2D;
       const probs = tf.softmax(tf.matMul(x2, this.router)); // (n, E)
       const top = tf.topk(probs, k); // values, indices: (n, k)
       let y: tf.Tensor2D;
@@ -78,7 +78,7 @@ export class MoeLayer implements RuntimeFfn {
         const cols = tf.split(wts, nE, 1);
         y = tf.zeros([n, d]);
         this.experts.forEach((ex, e) => {
-          y = tf.add(y, tf.mul(ex.forward(x2), cols[e]!));
+          y = tf.add(y, tf.mul(ex.forward(x2 as tf.Tensor2D), cols[e]!));
         });
       } else {
         const idx = top.indices.dataSync();
@@ -92,7 +92,7 @@ export class MoeLayer implements RuntimeFfn {
           if (!slots.length) return;
           const tokens = tf.tensor1d(slots.map((s) => Math.floor(s / k)), 'int32');
           const scale = tf.tensor2d(slots.map((s) => val[s]!), [slots.length, 1]);
-          parts.push(tf.mul(this.experts[e]!.forward(tf.gather(x2, tokens)), scale)); // (n_e, d)
+          parts.push(tf.mul(this.experts[e]!.forward(tf.gather(x2, tokens) as tf.Tensor2D), scale)); // (n_e, d)
           for (const s of slots) perm[s] = row++;
         });
         const all = parts.length === 1 ? parts[0]! : tf.concat(parts, 0); // (n * k, d)

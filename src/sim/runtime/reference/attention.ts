@@ -51,7 +51,7 @@ export function attentionRef(w: AttentionWeights, x: Float64Array, b: number, l:
         for (let j = j0; j <= i; j++) z += (scores[j] = Math.exp(scores[j]! - m));
         for (let j = j0; j <= i; j++) {
           const p = scores[j]! / z;
-          for (let t = 0; t < hd; t++) o[(bb * l + i) * h * hd + hh * hd + t] += p * v[(bb * l + j) * kvh * hd + kh * hd + t]!;
+          for (let t = 0; t < hd; t++) o[(bb * l + i) * h * hd + hh * hd + t]! += p * v[(bb * l + j) * kvh * hd + kh * hd + t]!;
         }
       }
     }

@@ -15,7 +15,7 @@ export function moeRef(w: MoeWeights, x: Float64Array, rows: number): Float64Arr
     for (const e of order.slice(0, w.topK)) {
       const ye = mlpRef(w.experts[e]!, xr, 1);
       const p = probs[r * nE + e]!;
-      for (let i = 0; i < d; i++) y[r * d + i] += p * ye[i]!;
+      for (let i = 0; i < d; i++) y[r * d + i]! += p * ye[i]!;
     }
   }
   return y;

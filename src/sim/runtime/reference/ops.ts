@@ -10,9 +10,9 @@ export function linearRef(x: Float64Array, rows: number, w: Param, b?: Param | n
       const xv = x[r * din + i]!;
       if (xv === 0) continue;
       const wo = i * dout;
-      for (let o = 0; o < dout; o++) y[r * dout + o] += xv * w.data[wo + o]!;
+      for (let o = 0; o < dout; o++) y[r * dout + o]! += xv * w.data[wo + o]!;
     }
-    if (b) for (let o = 0; o < dout; o++) y[r * dout + o] += b.data[o]!;
+    if (b) for (let o = 0; o < dout; o++) y[r * dout + o]! += b.data[o]!;
   }
   return y;
 }

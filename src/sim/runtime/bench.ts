@@ -1,0 +1,317 @@
+/**
+ * The benchmark sweep: per sequence length L, measure prefill throughput, decode latency at context L, and the bytes
+ * the caches actually hold, on a real model built from the scaled design.
+ *
+ * Honest measurement (tfjs-notes, "Measuring honestly"): device work is asynchronous, so every timing runs from
+ * before the forward to the resolution of `await data()` on a small result (the last position's logits for prefill,
+ * the argmax token for decode). Prefill: one warm-up run, then `repeats` timed runs, median and spread. Decode: prefill
+ * to L, then `decodeSteps` timed steps of forward + argmax + `await data()`, each feeding its token to the next.
+ * The caches are allocated once per L at capacity exactly L + decodeSteps, so their measured bytes can be compared
+ * with the cost model's prediction for the scaled design at seqLen = L + decodeSteps, float32.
+ *
+ * Every tensor is freed on completion, error and cancellation; cancellation is checked between runs and steps.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { expandLayers, type Design } from '../../models/schema';
+import { costAt } from '../cost';
+import type { BackendName, BenchPoint, BenchRequest, BenchResult, RunProfileSpec, ScanImpl, Spread } from '../protocol';
+import { initBackend } from './backend';
+import { RuntimeModel, initModelWeights, type ModelCaches } from './builder';
+import { PREFILL_QUERY_BLOCK } from './layers/attention';
+import { scaleDesign } from './profile';
+import { Rng } from './rng';
+import { chooseScan } from './scan/chooseScan';
+
+/** Thrown inside the sweep when the signal aborts; turned into a result with `cancelled: true`. */
+class Cancelled extends Error {}
+
+export interface BenchStarted {
+  backend: BackendName;
+  backendReason: string;
+  scan: ScanImpl;
+  profile: RunProfileSpec;
+  scaledDesign: Design;
+  profileNotes: string[];
+}
+
+export interface BenchProgress {
+  seqLen: number;
+  index: number;
+  total: number;
+  phase: 'build' | 'prefill' | 'decode';
+  etaMs: number | null;
+}
+
+export interface BenchHooks {
+  onStarted?(s: BenchStarted): void;
+  onProgress?(p: BenchProgress): void;
+  onPoint?(p: BenchPoint): void;
+  signal?: AbortSignal;
+}
+
+/** Median, extremes and quartiles (linear interpolation between order statistics). */
+export function spreadOf(values: readonly number[]): Spread {
+  if (!values.length) throw new Error('spreadOf: no values');
+  const s = [...values].sort((a, b) => a - b);
+  const q = (p: number) => {
+    const i = p * (s.length - 1);
+    const lo = Math.floor(i);
+    const hi = Math.ceil(i);
+    return s[lo]! + (s[hi]! - s[lo]!) * (i - lo);
+  };
+  return { median: q(0.5), min: s[0]!, max: s[s.length - 1]!, q1: q(0.25), q3: q(0.75) };
+}
+
+/** Memory a run of the scaled design at L tokens (+ decode steps) is expected to need, by part. */
+export interface MemoryEstimate {
+  weightBytes: number;
+  kvCacheBytes: number;
+  stateBytes: number;
+  /** Peak temporaries of a prefill: the residual stream and a layer's widest intermediates, attention score blocks. */
+  activationBytes: number;
+  totalBytes: number;
+}
+
+/**
+ * Estimates the memory of a run with the cost model (weights, KV cache, state at float32) plus the prefill's
+ * temporaries: about 8 live (b, L, w) float32 tensors of the widest per-token width w (d, 2·dInner, FFN/expert width,
+ * SSM dInner·N), and the attention score blocks (b, H, Q, L) ×3 (scores, masked, softmax).
+ */
+export function estimateRunMemory(design: Design, seqLen: number, decodeSteps: number, batch: number): MemoryEstimate {
+  const c = costAt(design, seqLen + decodeSteps, { dtype: 'fp32', cacheDtype: 'fp32', batch });
+  const d = design.dModel;
+  let width = d;
+  let scores = 0;
+  const mixers = expandLayers(design.layers).map((l) => l.mixer);
+  for (const l of expandLayers(design.layers)) {
+    if (l.ffn.kind === 'mlp') width = Math.max(width, l.ffn.width);
+    if (l.ffn.kind === 'moe') width = Math.max(width, l.ffn.expertWidth);
+  }
+  for (const b of design.sharedBlocks) {
+    mixers.push(b.attention);
+    width = Math.max(width, 2 * d, b.ffn.kind === 'mlp' ? b.ffn.width : b.ffn.expertWidth);
+  }
+  for (const m of mixers) {
+    if (m.kind === 'attention') {
+      width = Math.max(width, m.nHeads * m.headDim);
+      scores = Math.max(scores, 3 * batch * m.nHeads * Math.min(seqLen, PREFILL_QUERY_BLOCK) * seqLen * 4);
+    }
+    if (m.kind === 'mamba' || m.kind === 'mamba2') width = Math.max(width, 2 * m.expand * d, m.expand * d * Math.min(m.dState, 64));
+    if (m.kind === 'hyena') width = Math.max(width, 3 * d, d * m.stateSize * 2);
+  }
+  const activationBytes = 8 * batch * seqLen * width * 4 + scores;
+  return {
+    weightBytes: c.weightBytes,
+    kvCacheBytes: c.kvCacheBytes,
+    stateBytes: c.stateBytes,
+    activationBytes,
+    totalBytes: c.weightBytes + c.kvCacheBytes + c.stateBytes + activationBytes,
+  };
+}
+
+const MiB = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+
+/** Checks the request's fields; throws naming the field and the rule. */
+export function checkBenchRequest(r: BenchRequest): void {
+  const rule = (field: string, ok: boolean, msg: string) => {
+    if (!ok) throw new Error(`${field} ${msg}`);
+  };
+  const posInt = (v: number, max: number) => Number.isInteger(v) && v >= 1 && v <= max;
+  rule('seqLens', Array.isArray(r.seqLens) && r.seqLens.length >= 1 && r.seqLens.length <= 64, 'must list 1 to 64 sequence lengths');
+  r.seqLens.forEach((L, i) => rule(`seqLens[${i}]`, posInt(L, 1 << 20), `must be an integer in [1, 1048576], got ${L}`));
+  rule('batch', posInt(r.batch, 64), `must be an integer in [1, 64], got ${r.batch}`);
+  rule('decodeSteps', posInt(r.decodeSteps, 4096), `must be an integer in [1, 4096], got ${r.decodeSteps}`);
+  rule('repeats', posInt(r.repeats, 1000), `must be an integer in [1, 1000], got ${r.repeats}`);
+  rule('memoryBudgetBytes', Number.isFinite(r.memoryBudgetBytes) && r.memoryBudgetBytes > 0, `must be a positive number of bytes, got ${r.memoryBudgetBytes}`);
+  rule('seed', Number.isInteger(r.seed), `must be an integer, got ${r.seed}`);
+}
+
+/** Refuses (throws) when any L of the sweep is expected to exceed the budget; nothing is allocated before this. */
+export function checkMemoryBudget(design: Design, r: BenchRequest): void {
+  for (const L of r.seqLens) {
+    const e = estimateRunMemory(design, L, r.decodeSteps, r.batch);
+    if (e.totalBytes > r.memoryBudgetBytes) {
+      throw new Error(
+        `run refused: seqLen ${L} needs an estimated ${MiB(e.totalBytes)} (weights ${MiB(e.weightBytes)}, KV cache ${MiB(e.kvCacheBytes)}, ` +
+          `state ${MiB(e.stateBytes)}, prefill temporaries ${MiB(e.activationBytes)}), above the memory budget of ${MiB(r.memoryBudgetBytes)}`,
+      );
+    }
+  }
+}
+
+function largestStatePerChannel(design: Design): number {
+  let n = 0;
+  for (const l of expandLayers(design.layers)) {
+    if (l.mixer.kind === 'mamba' || l.mixer.kind === 'mamba2') n = Math.max(n, l.mixer.dState);
+    if (l.mixer.kind === 'hyena') n = Math.max(n, l.mixer.stateSize);
+  }
+  return n;
+}
+
+function hasMoe(design: Design): boolean {
+  return expandLayers(design.layers).some((l) => l.ffn.kind === 'moe') || design.sharedBlocks.some((b) => b.ffn.kind === 'moe');
+}
+
+const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/**
+ * Runs the sweep. Resolves with the result (with `cancelled: true` and the points so far when the signal aborts);
+ * rejects on a bad request, a refused (oversize) run or a runtime error. Every tensor it made is freed either way.
+ */
+export async function runBench(request: BenchRequest, hooks: BenchHooks = {}): Promise<BenchResult> {
+  checkBenchRequest(request);
+  const startedAt = new Date().toISOString();
+  const { design: scaled, notes } = scaleDesign(request.design, request.profile);
+  checkMemoryBudget(scaled, request);
+  const signal = hooks.signal;
+  const check = () => {
+    if (signal?.aborted) throw new Cancelled('cancelled');
+  };
+
+  const info = await initBackend(request.backend);
+  const scan = chooseScan(info.backend, request.scan, largestStatePerChannel(scaled));
+  hooks.onStarted?.({ backend: info.backend, backendReason: info.reason, scan, profile: request.profile, scaledDesign: scaled, profileNotes: notes });
+
+  const points: BenchPoint[] = [];
+  const total = request.seqLens.length;
+  const units = request.seqLens.map((L) => L + request.decodeSteps);
+  const allUnits = units.reduce((a, b) => a + b, 0);
+  const t0 = now();
+  let doneUnits = 0;
+  const eta = () => (doneUnits > 0 ? ((now() - t0) / doneUnits) * (allUnits - doneUnits) : null);
+
+  let model: RuntimeModel | null = null;
+  let caches: ModelCaches | null = null;
+  const live = new Set<tf.Tensor>();
+  const keep = <T extends tf.Tensor>(t: T): T => (live.add(t), t);
+  const drop = (t: tf.Tensor | null) => {
+    if (t && live.delete(t)) t.dispose();
+  };
+  let cancelled = false;
+  try {
+    hooks.onProgress?.({ seqLen: request.seqLens[0]!, index: 0, total, phase: 'build', etaMs: null });
+    model = new RuntimeModel(initModelWeights(scaled, request.seed), { backend: info.backend, scan });
+    const b = request.batch;
+    const steps = request.decodeSteps;
+    const rng = new Rng(request.seed ^ 0x5eed);
+    const prefillOnce = async (ids: tf.Tensor2D): Promise<number> => {
+      const s = now();
+      const logits = keep(model!.prefill(ids, caches));
+      await logits.data();
+      const ms = now() - s;
+      drop(logits);
+      return ms;
+    };
+    /** One decode step from `tok` (b, 1) at `pos`; returns the next token (b, 1) and the time. */
+    const decodeOnce = async (tok: tf.Tensor2D, pos: number): Promise<[tf.Tensor2D, number]> => {
+      const s = now();
+      const logits = keep(model!.decode(tok, caches!, pos));
+      const next = keep(tf.tidy(() => tf.reshape(tf.argMax(logits, 1), [b, 1]).cast('int32') as tf.Tensor2D));
+      await next.data();
+      const ms = now() - s;
+      drop(logits);
+      return [next, ms];
+    };
+
+    for (let index = 0; index < total; index++) {
+      const L = request.seqLens[index]!;
+      check();
+      hooks.onProgress?.({ seqLen: L, index, total, phase: 'prefill', etaMs: eta() });
+      const tokens = new Int32Array(b * L);
+      for (let i = 0; i < tokens.length; i++) tokens[i] = Math.floor(rng.next() * scaled.vocabSize);
+      const ids = keep(tf.tensor2d(tokens, [b, L], 'int32'));
+      caches = model.createCaches(b, L + steps);
+      const firstTok = keep(tf.tensor2d(Array.from({ length: b }, () => Math.floor(rng.next() * scaled.vocabSize)), [b, 1], 'int32'));
+
+      // Warm-up: one prefill and up to two decode steps (kernels compiled, buffers pooled); the second step is
+      // profiled for its dispatch count. The timed runs below overwrite these positions.
+      await prefillOnce(ids);
+      check();
+      let tok: tf.Tensor2D = firstTok;
+      let dispatches = 0;
+      const warm = Math.min(2, steps);
+      for (let w = 0; w < warm; w++) {
+        if (w === warm - 1) {
+          let next: tf.Tensor2D | null = null;
+          const prof = await tf.profile(async () => {
+            [next] = await decodeOnce(tok, L + w);
+          });
+          dispatches = prof.kernels.length;
+          if (tok !== firstTok) drop(tok);
+          tok = next!;
+        } else {
+          const [next] = await decodeOnce(tok, L + w);
+          if (tok !== firstTok) drop(tok);
+          tok = next;
+        }
+        check();
+      }
+      if (tok !== firstTok) drop(tok);
+
+      const prefillMs: number[] = [];
+      for (let r = 0; r < request.repeats; r++) {
+        prefillMs.push(await prefillOnce(ids));
+        check();
+      }
+      const held = caches.bytes();
+      const mem = tf.memory();
+      const predicted = costAt(scaled, L + steps, { dtype: 'fp32', cacheDtype: 'fp32', batch: b });
+
+      hooks.onProgress?.({ seqLen: L, index, total, phase: 'decode', etaMs: eta() });
+      const decodeMs: number[] = [];
+      tok = firstTok;
+      for (let s = 0; s < steps; s++) {
+        const [next, ms] = await decodeOnce(tok, L + s);
+        if (tok !== firstTok) drop(tok);
+        tok = next;
+        decodeMs.push(ms);
+        check();
+      }
+      if (tok !== firstTok) drop(tok);
+      drop(firstTok);
+      drop(ids);
+      caches.dispose();
+      caches = null;
+
+      const pre = spreadOf(prefillMs);
+      const dec = spreadOf(decodeMs);
+      const point: BenchPoint = {
+        seqLen: L,
+        prefillTokensPerSec: (b * L) / (pre.median / 1000),
+        prefillMs: pre,
+        decodeMsPerToken: dec.median,
+        decodeMs: dec,
+        kvCacheBytes: held.kvCacheBytes,
+        stateBytes: held.stateBytes,
+        predictedKvCacheBytes: predicted.kvCacheBytes,
+        predictedStateBytes: predicted.stateBytes,
+        tfNumBytes: mem.numBytes,
+        tfNumTensors: mem.numTensors,
+        dispatchesPerDecodeStep: dispatches,
+      };
+      points.push(point);
+      doneUnits += units[index]!;
+      hooks.onPoint?.(point);
+    }
+  } catch (e) {
+    if (!(e instanceof Cancelled)) throw e;
+    cancelled = true;
+  } finally {
+    caches?.dispose();
+    for (const t of live) t.dispose();
+    live.clear();
+    model?.dispose();
+  }
+  return {
+    backend: info.backend,
+    backendReason: info.reason,
+    scan,
+    profile: request.profile,
+    scaledDesign: scaled,
+    points,
+    startedAt,
+    cancelled,
+    profileNotes: notes,
+    ...(hasMoe(scaled) ? { moeCombine: model!.moeCombine } : {}),
+  };
+}

@@ -1,0 +1,279 @@
+/**
+ * The model builder: a runnable tfjs model from a (scaled) design, a seed and a backend.
+ *
+ * Decoder layer = pre-norm residual, as HF `modeling_jamba.py` (`JambaMambaDecoderLayer`,
+ * `JambaAttentionDecoderLayer`): h = x + mixer(input_layernorm(x)); y = h + ffn(pre_ff_layernorm(h)). A `none`
+ * mixer or FFN skips that half (and its norm). A `shared` mixer (Zamba) gets the un-normalised hidden state, because
+ * the shared block has its own input norm (HF `modeling_zamba.py`). Then final norm and LM head.
+ *
+ * Weights are plain data made from the seed (one `Rng.fork` per layer, so adding a layer does not change the weights
+ * of the layers before it); the same objects feed the tfjs layers, the Float64 reference model and the exporter.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { expandLayers, type Design, type Layer, type Mixer } from '../../models/schema';
+import type { BackendName, ScanImpl } from '../protocol';
+import type { ForwardContext, LayerCache, RuntimeFfn, RuntimeMixer } from './types';
+import { Rng } from './rng';
+import { AttentionLayer, attentionDims, initAttentionWeights, type AttentionWeights } from './layers/attention';
+import { EmbeddingLayer, initEmbeddingWeights, type EmbeddingWeights } from './layers/embedding';
+import { MlpLayer, initMlpFromDesign, type MlpWeights } from './layers/mlp';
+import { MoeLayer, initMoeFromDesign, moeCombineFor, type MoeCombine, type MoeWeights } from './layers/moe';
+import { NormLayer, initNormWeights, type NormWeights } from './layers/norm';
+import {
+  SharedBlockTensors,
+  SharedMixer,
+  initSharedBlockWeights,
+  initSharedCallWeights,
+  type SharedBlockWeights,
+  type SharedCallWeights,
+} from './layers/shared';
+import { SSM_MIXERS, type SsmMixerWeights } from './ssmMixers';
+
+export type MixerWeights =
+  | { kind: 'attention'; weights: AttentionWeights }
+  | SsmMixerWeights
+  | { kind: 'shared'; weights: SharedCallWeights }
+  | { kind: 'none' };
+
+export type FfnWeights = { kind: 'mlp'; weights: MlpWeights } | { kind: 'moe'; weights: MoeWeights } | { kind: 'none' };
+
+export interface LayerWeights {
+  /** The design's layer this was made from. */
+  layer: Layer;
+  /** HF `input_layernorm`, null for `none` and `shared` mixers. */
+  mixerNorm: NormWeights | null;
+  mixer: MixerWeights;
+  /** HF `pre_ff_layernorm`, null when the FFN is `none`. */
+  ffnNorm: NormWeights | null;
+  ffn: FfnWeights;
+}
+
+export interface ModelWeights {
+  design: Design;
+  seed: number;
+  embedding: EmbeddingWeights;
+  sharedBlocks: SharedBlockWeights[];
+  layers: LayerWeights[];
+  finalNorm: NormWeights;
+}
+
+function initMixer(m: Mixer, design: Design, rng: Rng): MixerWeights {
+  const d = design.dModel;
+  switch (m.kind) {
+    case 'attention':
+      return { kind: 'attention', weights: initAttentionWeights(attentionDims(m, d, d), m.bias, rng) };
+    case 'mamba':
+    case 'mamba2':
+    case 'hyena':
+      return SSM_MIXERS.init(m, d, rng);
+    case 'shared': {
+      const block = design.sharedBlocks.find((b) => b.id === m.blockId);
+      if (!block) throw new Error(`shared mixer: blockId "${m.blockId}" names no entry of sharedBlocks`);
+      return { kind: 'shared', weights: initSharedCallWeights(block, d, rng) };
+    }
+    case 'none':
+      return { kind: 'none' };
+  }
+}
+
+/** Deterministic weights of a design from a seed. */
+export function initModelWeights(design: Design, seed: number): ModelWeights {
+  const root = new Rng(seed);
+  const d = design.dModel;
+  const layers = expandLayers(design.layers).map((layer, i): LayerWeights => {
+    const r = root.fork(1000 + i);
+    const mixer = initMixer(layer.mixer, design, r.fork(1));
+    const ffn: FfnWeights =
+      layer.ffn.kind === 'mlp'
+        ? { kind: 'mlp', weights: initMlpFromDesign(layer.ffn, d, r.fork(2)) }
+        : layer.ffn.kind === 'moe'
+          ? { kind: 'moe', weights: initMoeFromDesign(layer.ffn, d, r.fork(2)) }
+          : { kind: 'none' };
+    return {
+      layer,
+      mixerNorm: layer.mixer.kind === 'none' || layer.mixer.kind === 'shared' ? null : initNormWeights(design.norm, d, r.fork(3)),
+      mixer,
+      ffnNorm: layer.ffn.kind === 'none' ? null : initNormWeights(design.norm, d, r.fork(4)),
+      ffn,
+    };
+  });
+  return {
+    design,
+    seed,
+    embedding: initEmbeddingWeights(design.vocabSize, d, design.tiedEmbeddings, root.fork(1)),
+    sharedBlocks: design.sharedBlocks.map((b, i) => initSharedBlockWeights(b, design, root.fork(500 + i))),
+    layers,
+    finalNorm: initNormWeights(design.norm, d, root.fork(2)),
+  };
+}
+
+/** The caches of one run: one entry per layer (null where the mixer keeps none). */
+export class ModelCaches {
+  constructor(
+    readonly layers: (LayerCache | null)[],
+    readonly capacity: number,
+    readonly batch: number,
+  ) {}
+
+  /** Bytes of the tensors actually held, split by role (float32: 4 bytes per element). */
+  bytes(): { kvCacheBytes: number; stateBytes: number } {
+    let kv = 0;
+    let state = 0;
+    for (const c of this.layers) {
+      if (!c) continue;
+      const n = c.tensors().reduce((a, t) => a + t.size * 4, 0);
+      if (c.role === 'kv') kv += n;
+      else state += n;
+    }
+    return { kvCacheBytes: kv, stateBytes: state };
+  }
+
+  dispose(): void {
+    for (const c of this.layers) c?.dispose();
+  }
+}
+
+interface RuntimeLayer {
+  mixerNorm: NormLayer | null;
+  mixer: RuntimeMixer | null;
+  ffnNorm: NormLayer | null;
+  ffn: RuntimeFfn | null;
+}
+
+export interface ModelOptions {
+  backend: BackendName;
+  scan: ScanImpl;
+  /** MoE combine strategy; defaults to the backend's (see layers/moe.ts). */
+  moeCombine?: MoeCombine;
+}
+
+/** A runnable model. Call `dispose()` when done: it frees every weight tensor. */
+export class RuntimeModel {
+  private readonly embedding: EmbeddingLayer;
+  private readonly shared: Map<string, SharedBlockTensors>;
+  private readonly layers: RuntimeLayer[];
+  private readonly finalNorm: NormLayer;
+  readonly moeCombine: MoeCombine;
+
+  constructor(
+    readonly weights: ModelWeights,
+    readonly options: ModelOptions,
+  ) {
+    const combine = options.moeCombine ?? moeCombineFor(options.backend);
+    this.moeCombine = combine;
+    this.embedding = new EmbeddingLayer(weights.embedding);
+    this.shared = new Map(weights.sharedBlocks.map((b) => [b.id, new SharedBlockTensors(b, combine)]));
+    this.layers = weights.layers.map((lw) => ({
+      mixerNorm: lw.mixerNorm ? new NormLayer(lw.mixerNorm) : null,
+      mixer: this.makeMixer(lw.mixer),
+      ffnNorm: lw.ffnNorm ? new NormLayer(lw.ffnNorm) : null,
+      ffn: lw.ffn.kind === 'mlp' ? new MlpLayer(lw.ffn.weights) : lw.ffn.kind === 'moe' ? new MoeLayer(lw.ffn.weights, combine) : null,
+    }));
+    this.finalNorm = new NormLayer(weights.finalNorm);
+  }
+
+  private makeMixer(m: MixerWeights): RuntimeMixer | null {
+    switch (m.kind) {
+      case 'attention':
+        return new AttentionLayer(m.weights);
+      case 'mamba':
+      case 'mamba2':
+      case 'hyena':
+        return SSM_MIXERS.build(m);
+      case 'shared':
+        return new SharedMixer(this.shared.get(m.weights.blockId)!, m.weights);
+      case 'none':
+        return null;
+    }
+  }
+
+  get vocabSize(): number {
+    return this.embedding.vocabSize;
+  }
+
+  /** Allocates every layer's cache for `batch` sequences and `capacity` positions. */
+  createCaches(batch: number, capacity: number): ModelCaches {
+    const made: (LayerCache | null)[] = [];
+    try {
+      for (const l of this.layers) made.push(l.mixer ? l.mixer.createCache(batch, capacity) : null);
+    } catch (e) {
+      for (const c of made) c?.dispose();
+      throw e;
+    }
+    return new ModelCaches(made, capacity, batch);
+  }
+
+  /** The hidden states after the last layer and final norm: (b, l, d). */
+  private run(ids: tf.Tensor2D, step: (m: RuntimeMixer, x: tf.Tensor3D, i: number, ctx: ForwardContext) => tf.Tensor3D): tf.Tensor3D {
+    const emb = this.embedding.embed(ids);
+    const ctx: ForwardContext = { backend: this.options.backend, scan: this.options.scan, embeddings: emb };
+    let x: tf.Tensor3D = emb.clone();
+    try {
+      this.layers.forEach((l, i) => {
+        if (l.mixer) {
+          const input = l.mixerNorm ? l.mixerNorm.apply(x) : x;
+          const y = step(l.mixer, input, i, ctx);
+          if (input !== x) input.dispose();
+          const next = tf.add(x, y) as tf.Tensor3D;
+          y.dispose();
+          x.dispose();
+          x = next;
+        }
+        if (l.ffn) {
+          const y = tf.tidy(() => l.ffn!.apply(l.ffnNorm!.apply(x)));
+          const next = tf.add(x, y) as tf.Tensor3D;
+          y.dispose();
+          x.dispose();
+          x = next;
+        }
+      });
+      const out = this.finalNorm.apply(x);
+      return out;
+    } finally {
+      x.dispose();
+      emb.dispose();
+    }
+  }
+
+  /** Logits of the last position: (b, l, d) hidden -> (b, V). */
+  private lastLogits(h: tf.Tensor3D): tf.Tensor2D {
+    const [b, l, d] = h.shape;
+    return tf.tidy(() => this.embedding.logits(tf.reshape(tf.slice(h, [0, l - 1, 0], [b, 1, d]), [b, d])));
+  }
+
+  /**
+   * Prefill: ids (b, l) int32 -> logits of the last position (b, V). With `caches`, every layer's cache holds the
+   * state after token l-1 (positions 0..l-1).
+   */
+  prefill(ids: tf.Tensor2D, caches: ModelCaches | null): tf.Tensor2D {
+    const h = this.run(ids, (m, x, i, ctx) => m.prefill(x, caches ? caches.layers[i]! : null, ctx));
+    const logits = this.lastLogits(h);
+    h.dispose();
+    return logits;
+  }
+
+  /** One decode step: ids (b, 1) int32 at absolute position `pos` -> logits (b, V); updates the caches. */
+  decode(ids: tf.Tensor2D, caches: ModelCaches, pos: number): tf.Tensor2D {
+    const h = this.run(ids, (m, x, i, ctx) => m.decode(x, caches.layers[i]!, pos, ctx));
+    const logits = this.lastLogits(h);
+    h.dispose();
+    return logits;
+  }
+
+  dispose(): void {
+    this.embedding.dispose();
+    for (const b of this.shared.values()) b.dispose();
+    for (const l of this.layers) {
+      l.mixerNorm?.dispose();
+      l.mixer?.dispose();
+      l.ffnNorm?.dispose();
+      l.ffn?.dispose();
+    }
+    this.finalNorm.dispose();
+  }
+}
+
+/** Builds a runnable model of a design. */
+export function buildModel(design: Design, seed: number, options: ModelOptions): RuntimeModel {
+  return new RuntimeModel(initModelWeights(design, seed), options);
+}
