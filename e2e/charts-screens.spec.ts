@@ -1,0 +1,31 @@
+import { expect, test } from '@playwright/test';
+
+/**
+ * Screenshots of the compare view (Jamba-v0.1 with its ratio variants pinned, 141 GiB budget), light and dark, at
+ * 1440×900 and 1024×768. Written to test-results/screens/; the checked-in copies are docs/compare-light.png and
+ * docs/compare-dark.png.
+ */
+for (const [w, h] of [
+  [1440, 900],
+  [1024, 768],
+] as const) {
+  for (const theme of ['light', 'dark'] as const) {
+    test(`compare view ${theme} ${w}x${h}`, async ({ page }) => {
+      await page.setViewportSize({ width: w, height: h });
+      await page.emulateMedia({ colorScheme: theme });
+      await page.goto('/');
+      await page.evaluate(() => localStorage.clear());
+      await page.goto('/');
+      await page.getByTestId('compare-ratios').click();
+      await page.getByTestId('chart-budget').selectOption('141');
+      // Give the charts most of the screen: the resizer moves 24 px per arrow key.
+      const resizer = page.getByTestId('charts-resizer');
+      await resizer.focus();
+      for (let i = 0; i < Math.round((h - 380) / 24); i++) await page.keyboard.press('ArrowUp');
+      await expect(page.getByTestId('chart-memory').locator('path.recharts-curve').first()).toBeAttached();
+      await page.mouse.move(0, 0);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: `test-results/screens/compare-${theme}-${w}x${h}.png` });
+    });
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Starts and cancels benchmark runs of the current design and records what the worker reports in the run slice.
+ * One run at a time. The worker is reached through a client (`RunClient`), so the editor never waits on tfjs.
+ */
+import type { BenchRequest, BenchResult, BenchPoint, BackendName, RunProfileSpec, ScanImpl } from '../sim/protocol';
+import { designKey } from './slices/designKey';
+import type { AppState } from './slices/types';
+
+/** What the worker reports during one run. */
+export interface RunCallbacks {
+  onStarted: (info: { backend: BackendName; backendReason: string; scan: ScanImpl; profile: RunProfileSpec }) => void;
+  onProgress: (p: { seqLen: number; index: number; total: number; phase: 'build' | 'prefill' | 'decode'; etaMs: number | null }) => void;
+  onPoint: (p: BenchPoint) => void;
+  onDone: (r: BenchResult) => void;
+  onError: (message: string) => void;
+}
+
+/** The worker client as the run controller needs it. */
+export interface RunClient {
+  start: (request: BenchRequest, callbacks: RunCallbacks) => { cancel: () => void };
+}
+
+/** Fixed parts of every request from the run panel: one sequence, 32 timed decode steps, 5 timed prefills. */
+export const RUN_DEFAULTS = { seed: 1, batch: 1, decodeSteps: 32, repeats: 5, memoryBudgetBytes: 1024 ** 3 } as const;
+
+interface StoreLike {
+  getState: () => AppState;
+}
+
+let current: { runId: string; cancel: () => void } | null = null;
+let seq = 0;
+
+/**
+ * Starts a run of the store's current design with the run panel's settings. Returns the run id, or null (with a
+ * notice saying why) when it cannot start.
+ */
+export function startRun(client: RunClient, store: StoreLike, profiles: readonly RunProfileSpec[]): string | null {
+  const s = store.getState();
+  if (s.activeRunId) return null;
+  const profile = profiles.find((p) => p.name === s.runSettings.profileName);
+  if (!profile) {
+    s.pushNotice('error', `Run profile "${s.runSettings.profileName}" is unknown; pick one of ${profiles.map((p) => p.name).join(', ')}.`);
+    return null;
+  }
+  const runId = `run-${Date.now().toString(36)}-${(++seq).toString(36)}`;
+  const design = s.design;
+  s.runCreated({ id: runId, designKey: designKey(design), designName: design.name, profile, seqLens: s.runSettings.seqLens.slice(), startedAt: new Date().toISOString() });
+  const request: BenchRequest = { design, seqLens: s.runSettings.seqLens.slice(), backend: s.runSettings.backend, scan: s.runSettings.scan, profile, ...RUN_DEFAULTS };
+  const get = () => store.getState();
+  const finish = () => {
+    if (current?.runId === runId) current = null;
+  };
+  try {
+    const handle = client.start(request, {
+      onStarted: (info) => get().runStarted(runId, info),
+      onProgress: (p) => get().runProgressed({ runId, ...p }),
+      onPoint: (p) => get().runPointAdded(runId, p),
+      onDone: (r) => {
+        get().runEnded(runId, r.cancelled ? 'cancelled' : 'done');
+        finish();
+      },
+      onError: (message) => {
+        get().runEnded(runId, 'error', message);
+        finish();
+      },
+    });
+    current = { runId, cancel: handle.cancel };
+  } catch (e) {
+    get().runEnded(runId, 'error', (e as Error).message || String(e));
+    return null;
+  }
+  return runId;
+}
+
+/**
+ * Cancels the run in flight: the worker is told to stop, and the run is marked cancelled at once with the points
+ * measured so far (a point the worker finishes after this is not added).
+ */
+export function cancelRun(store: StoreLike): void {
+  const c = current;
+  if (!c) return;
+  current = null;
+  c.cancel();
+  store.getState().runEnded(c.runId, 'cancelled');
+}
