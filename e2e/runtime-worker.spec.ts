@@ -1,0 +1,99 @@
+import { expect, test, type Page } from '@playwright/test';
+
+/**
+ * Runs small sweeps in real Chromium through the runtime worker (src/sim/worker.ts) via the typed client
+ * (src/app/workerClient.ts), imported into the page by Vite's dev server. WebGPU is SwiftShader here
+ * (--enable-unsafe-webgpu in playwright.config.ts), a software adapter and slow, so its sweep is tiny.
+ */
+interface Summary {
+  backend: string;
+  backendReason: string;
+  scan: string;
+  cancelled: boolean;
+  started: boolean;
+  progress: number;
+  points: { seqLen: number; prefillTokensPerSec: number; decodeMsPerToken: number; kvCacheBytes: number; predictedKvCacheBytes: number; stateBytes: number; predictedStateBytes: number }[];
+  error: string | null;
+}
+
+async function sweep(page: Page, presetId: string, backend: string, seqLens: number[]): Promise<Summary> {
+  return page.evaluate(
+    async ({ presetId, backend, seqLens }) => {
+      const client = await import('/src/app/workerClient.ts');
+      const presets = await import('/src/models/presets.ts');
+      const profiles = await import('/src/sim/runtime/profile.ts');
+      let started = false;
+      let progress = 0;
+      const pointsSeen: number[] = [];
+      const handle = client.runtimeClient().start(
+        {
+          design: presets.getPreset(presetId)!.design,
+          seqLens,
+          backend: backend as 'wasm' | 'webgpu' | 'auto',
+          scan: 'auto',
+          profile: profiles.getRunProfile('tiny')!,
+          seed: 1,
+          batch: 1,
+          decodeSteps: 2,
+          repeats: 1,
+          memoryBudgetBytes: 2 ** 30,
+        },
+        { onStarted: () => (started = true), onProgress: () => progress++, onPoint: (p) => pointsSeen.push(p.seqLen) },
+      );
+      try {
+        const r = await handle.done;
+        return { backend: r.backend, backendReason: r.backendReason, scan: r.scan, cancelled: r.cancelled, started, progress, points: r.points, error: null };
+      } catch (e) {
+        return { backend: '', backendReason: '', scan: '', cancelled: false, started, progress, points: [], error: String(e) };
+      }
+    },
+    { presetId, backend, seqLens },
+  );
+}
+
+test.describe('runtime worker', () => {
+  test('the tfjs chunk is not loaded until a run starts', async ({ page }) => {
+    const urls: string[] = [];
+    page.on('request', (r) => urls.push(r.url()));
+    await page.goto('/');
+    await expect(page.getByTestId('app')).toBeVisible();
+    expect(urls.filter((u) => /tfjs|sim\/worker/.test(u))).toEqual([]);
+  });
+
+  test('a sweep on wasm returns points whose measured bytes equal the prediction', async ({ page }) => {
+    await page.goto('/');
+    const s = await sweep(page, 'jamba-v0.1', 'wasm', [16, 32]);
+    expect(s.error).toBeNull();
+    expect(s.started).toBe(true);
+    expect(s.progress).toBeGreaterThan(0);
+    expect(s.backend).toBe('wasm');
+    expect(s.points.map((p) => p.seqLen)).toEqual([16, 32]);
+    for (const p of s.points) {
+      expect(p.prefillTokensPerSec).toBeGreaterThan(0);
+      expect(p.decodeMsPerToken).toBeGreaterThan(0);
+      expect(p.kvCacheBytes).toBe(p.predictedKvCacheBytes);
+      expect(p.stateBytes).toBe(p.predictedStateBytes);
+    }
+  });
+
+  test('auto picks wasm over the software (SwiftShader) WebGPU adapter and says why', async ({ page }) => {
+    await page.goto('/');
+    const s = await sweep(page, 'stripedhyena-7b', 'auto', [8]);
+    expect(s.error).toBeNull();
+    expect(s.backend).toBe('wasm');
+    expect(s.backendReason).toMatch(/software|no WebGPU adapter/);
+    expect(s.points).toHaveLength(1);
+  });
+
+  test('a forced webgpu sweep runs on SwiftShader and returns points', async ({ page }) => {
+    test.setTimeout(300_000);
+    await page.goto('/');
+    const s = await sweep(page, 'jamba-v0.1', 'webgpu', [8]);
+    expect(s.error).toBeNull();
+    expect(s.backend).toBe('webgpu');
+    expect(s.scan).toBe('wgsl');
+    expect(s.points).toHaveLength(1);
+    expect(s.points[0]!.kvCacheBytes).toBe(s.points[0]!.predictedKvCacheBytes);
+    expect(s.points[0]!.decodeMsPerToken).toBeGreaterThan(0);
+  });
+});
