@@ -1,8 +1,10 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import './charts.css';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../app/store';
 import { registerChartsTestApi } from '../../app/chartsTestApi';
+import { useRun } from '../../app/useRun';
+import { RunPanel } from './RunPanel';
 import { BUDGET_PRESETS_GIB } from '../../app/slices/uiSlice';
 import type { ChartSettings } from '../../app/slices/compareSlice';
 import { PRESETS } from '../../models/presets';
@@ -52,7 +54,8 @@ function useComparisonFromLink(): void {
 }
 
 /** The charts area: chart tabs and settings, comparison actions, the active chart, the run panel and the table. */
-export function ChartsPanel({ runPanel }: { runPanel?: ReactNode }) {
+export function ChartsPanel() {
+  const run = useRun();
   useComparisonFromLink();
   useEffect(registerChartsTestApi, []);
   const series = useChartSeries();
@@ -225,7 +228,7 @@ export function ChartsPanel({ runPanel }: { runPanel?: ReactNode }) {
           {settings.view === 'state' && <StateKvChart {...common} />}
         </div>
         <aside className="hx-charts-side">
-          {runPanel}
+          <RunPanel model={run} />
           <CompareTable
             series={series}
             budgetBytes={budgetBytes}
