@@ -6,7 +6,13 @@ import type { Design } from '../models/schema';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
-export type ScanImpl = 'naive' | 'chunked' | 'wgsl';
+/**
+ * Scan implementations (src/sim/runtime/scan): `naive` per-token tf ops (shows dispatch cost); `chunked` a few large
+ * tf ops whose count does not grow with L (log L levels for Mamba-1); `wgsl` one custom WebGPU program (webgpu only);
+ * `js` one readback of the scan inputs, a plain TypedArray loop on the CPU, one upload (cpu and wasm, where tensors
+ * already live in CPU memory: the fastest there).
+ */
+export type ScanImpl = 'naive' | 'chunked' | 'wgsl' | 'js';
 export type ScanChoice = ScanImpl | 'auto';
 
 /** How a full-size design is shrunk to something a browser can run; the layer pattern is kept. */

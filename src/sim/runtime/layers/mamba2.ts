@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Mamba2Mixer } from '../../../models/schema';
 import { runSsd } from '../scan/runScan';
+import { expandTo } from '../scan/selectiveScanNaive';
 import type { ForwardContext, LayerCache, RuntimeMixer } from '../types';
 import { asStateCache } from './mamba';
 import { MAMBA2_NORM_EPS, mamba2Dims, type Mamba2Dims, type Mamba2Weights } from './mamba2Weights';
@@ -134,7 +135,7 @@ export class Mamba2Layer implements RuntimeMixer {
       const dt = tf.softplus(tf.add(dtRaw, this.t.dtBias)); // (b, nh)
       const dA = tf.reshape(tf.exp(tf.mul(dt, this.t.A)), [b, nh, 1, 1]);
       const xh = tf.reshape(xs, [b, nh, P]);
-      const toHeads = (t: tf.Tensor) => tf.reshape(tf.broadcastTo(tf.reshape(t, [b, ng, 1, 1, N]), [b, ng, nh / ng, 1, N]), [b, nh, 1, N]);
+      const toHeads = (t: tf.Tensor) => tf.reshape(expandTo(tf.reshape(t, [b, ng, 1, 1, N]), [b, ng, nh / ng, 1, N]), [b, nh, 1, N]);
       const h = tf.add(tf.mul(dA, sc.get('ssm_state')), tf.mul(tf.reshape(tf.mul(xh, tf.reshape(dt, [b, nh, 1])), [b, nh, P, 1]), toHeads(B)));
       const y = tf.add(tf.sum(tf.mul(h, toHeads(C)), 3), tf.mul(xh, tf.reshape(this.t.D, [nh, 1]))); // (b, nh, P)
       const out = tf.reshape(this.gatedOut(tf.reshape(y, [b, di]), z), [b, 1, this.dModel]) as tf.Tensor3D;

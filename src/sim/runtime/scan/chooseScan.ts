@@ -1,7 +1,9 @@
 /**
  * Picks the scan implementation for a backend. `auto`: the custom WGSL program on `webgpu` (one dispatch, no per-op
- * overhead), the chunked tf-op form elsewhere (tfjs-notes: per-op dispatch dominates on wasm and cpu). A forced
- * choice is honoured, except `wgsl` off webgpu, which is refused with a clear error.
+ * overhead); the `js` loop on `wasm` and `cpu`, where tensors already live in CPU memory and the loop beat both the
+ * per-token and the chunked tf ops in `npm run bench -- scan` (the chunked forms pay for exp over every
+ * (token, channel, state) element, which wasm computes slowly); the chunked tf ops on `webgl`, where a readback
+ * would stall the GPU. A forced choice is honoured, except `wgsl` off webgpu, which is refused with a clear error.
  */
 import type { BackendName, ScanChoice, ScanImpl } from '../../protocol';
 
@@ -23,5 +25,6 @@ export function chooseScan(backend: BackendName, requested: ScanChoice, statePer
     return 'wgsl';
   }
   if (requested !== 'auto') return requested;
-  return backend === 'webgpu' && statePerChannel <= WGSL_MAX_STATE_PER_CHANNEL ? 'wgsl' : 'chunked';
+  if (backend === 'webgpu') return statePerChannel <= WGSL_MAX_STATE_PER_CHANNEL ? 'wgsl' : 'chunked';
+  return backend === 'webgl' ? 'chunked' : 'js';
 }

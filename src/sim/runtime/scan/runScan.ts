@@ -2,15 +2,17 @@
  * One entry point per scan problem, switching on the implementation (`ScanImpl` of protocol.ts):
  * - `naive`: per-token tf ops (kept to show dispatch cost);
  * - `chunked`: few large tf ops (log-space chunked selective scan, SSD matmul form, Toeplitz/chunk modal scan);
- * - `wgsl`: one custom WebGPU dispatch (webgpu only).
+ * - `wgsl`: one custom WebGPU dispatch (webgpu only);
+ * - `js`: one readback, a TypedArray loop, one upload (`scanJs.ts`; fastest on cpu and wasm).
  * The layers call these; the D skip and gates stay in the layers.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ScanImpl } from '../../protocol';
 import { modalScanWgsl, selectiveScanWgsl } from '../kernels/runScanWebgpu';
 import { modalScanChunked, modalScanNaive } from './modalScan';
+import { modalScanJs, selectiveScanJs, ssdJs } from './scanJs';
 import { selectiveScanChunked } from './selectiveScanChunked';
-import { selectiveScanNaive } from './selectiveScanNaive';
+import { expandTo, selectiveScanNaive } from './selectiveScanNaive';
 import type { ModalScanInput, ModalScanOutput, SelectiveScanInput, SelectiveScanOutput } from './selectiveScanTypes';
 import { ssdChunked, type SsdInput, type SsdOutput } from './ssdChunked';
 
@@ -27,24 +29,27 @@ export function runSelectiveScan(impl: ScanImpl, inp: SelectiveScanInput): Selec
       return selectiveScanChunked(inp);
     case 'wgsl':
       return selectiveScanWgsl(inp);
+    case 'js':
+      return selectiveScanJs(inp);
     default:
       return assertNever(impl);
   }
 }
 
 /**
- * The Mamba-2 SSD. `chunked` is the SSD matmul form; `naive` and `wgsl` run the same recurrence as a selective scan
+ * The Mamba-2 SSD. `chunked` is the SSD matmul form, `js` a loop with one decay per head; `naive` and `wgsl` run the same recurrence as a selective scan
  * over the nh·P channels (the per-head Δ and A broadcast over P and N).
  */
 export function runSsd(impl: ScanImpl, inp: SsdInput, chunkSize: number): SsdOutput {
   if (impl === 'chunked') return ssdChunked(inp, chunkSize);
+  if (impl === 'js') return ssdJs(inp);
   const [b, l, nh, P] = inp.x.shape;
   const N = inp.B.shape[3];
   const C = nh * P;
   const expanded = tf.tidy(() => ({
     u: tf.reshape(inp.x, [b, l, C]) as tf.Tensor3D,
-    delta: tf.reshape(tf.broadcastTo(tf.reshape(inp.dt, [b, l, nh, 1]), [b, l, nh, P]), [b, l, C]) as tf.Tensor3D,
-    A: tf.reshape(tf.broadcastTo(tf.reshape(inp.A, [nh, 1, 1]), [nh, P, N]), [C, N]) as tf.Tensor2D,
+    delta: tf.reshape(expandTo(tf.reshape(inp.dt, [b, l, nh, 1]), [b, l, nh, P]), [b, l, C]) as tf.Tensor3D,
+    A: tf.reshape(expandTo(tf.reshape(inp.A, [nh, 1, 1]), [nh, P, N]), [C, N]) as tf.Tensor2D,
   }));
   const h0 = inp.h0 ? (tf.reshape(inp.h0, [b, C, N]) as tf.Tensor3D) : null;
   try {
@@ -69,6 +74,8 @@ export function runModalScan(impl: ScanImpl, inp: ModalScanInput): ModalScanOutp
       return modalScanChunked(inp);
     case 'wgsl':
       return modalScanWgsl(inp);
+    case 'js':
+      return modalScanJs(inp);
     default:
       return assertNever(impl);
   }

@@ -9,7 +9,7 @@ import type { ScanImpl } from '../../protocol';
 
 const BACKENDS = ['cpu', 'wasm'] as const;
 const LENGTHS = [1, 7, 64, 300];
-const IMPLS: ScanImpl[] = ['naive', 'chunked'];
+const IMPLS: ScanImpl[] = ['naive', 'chunked', 'js'];
 const TOL = 1e-4;
 
 /** Step sizes log-uniform in [1e-3, 2]: large ones drive Δ·A far below the chunked form's clamp. */
@@ -128,8 +128,9 @@ describe('chooseScan', () => {
   it.each([
     ['webgpu', 'auto', 16, 'wgsl'],
     ['webgpu', 'auto', 512, 'chunked'],
-    ['wasm', 'auto', 16, 'chunked'],
-    ['cpu', 'auto', 16, 'chunked'],
+    ['wasm', 'auto', 16, 'js'],
+    ['cpu', 'auto', 16, 'js'],
+    ['wasm', 'chunked', 16, 'chunked'],
     ['webgl', 'auto', 16, 'chunked'],
     ['wasm', 'naive', 16, 'naive'],
     ['webgpu', 'chunked', 16, 'chunked'],

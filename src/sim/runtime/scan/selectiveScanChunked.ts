@@ -11,7 +11,7 @@
  * they are solved by the same routine, one level up, until one chunk remains.
  */
 import * as tf from '@tensorflow/tfjs';
-import { groupsToChannels } from './selectiveScanNaive';
+import { expandTo } from './selectiveScanNaive';
 import type { SelectiveScanInput, SelectiveScanOutput } from './selectiveScanTypes';
 
 /** Tokens per chunk at every level. */
@@ -27,50 +27,63 @@ export function selectiveChunkLevels(l: number): number {
 }
 
 /**
- * Every state of the diagonal recurrence h_t = exp(a_t)·h_{t−1} + v_t. a, v: (b, T, K); h0: (b, K) or null.
- * Returns (b, T, K). Call inside tf.tidy.
+ * Every state of the diagonal recurrence h_t = exp(a_t)·h_{t−1} + v_t, time on the last axis (cumsum along the last
+ * axis is fast on every backend; along another axis tfjs transposes). a, v: (b, K, T); h0: (b, K) or null.
+ * Returns all states (b, K, T) and the state after the last token (b, K). Call inside tf.tidy.
  */
-function scanLevel(a: tf.Tensor3D, v: tf.Tensor3D, h0: tf.Tensor2D | null): tf.Tensor3D {
-  const [b, T, K] = a.shape;
+function scanLevel(a: tf.Tensor3D, v: tf.Tensor3D, h0: tf.Tensor2D | null): { all: tf.Tensor3D; last: tf.Tensor2D } {
+  const [b, K, T] = a.shape;
   const Q = SELECTIVE_CHUNK;
   const nc = Math.ceil(T / Q);
   const pad = nc * Q - T;
   // Padding at the end with a = 0, v = 0 leaves the state unchanged.
-  const ap = pad ? tf.pad(a, [[0, 0], [0, pad], [0, 0]]) : a;
-  const vp = pad ? tf.pad(v, [[0, 0], [0, pad], [0, 0]]) : v;
-  const a4 = tf.reshape(tf.clipByValue(ap, -LOG_DECAY_FLOOR, 0), [b, nc, Q, K]);
-  const v4 = tf.reshape(vp, [b, nc, Q, K]);
-  const S = tf.cumsum(a4, 2); // (b, nc, Q, K)
-  const sLast = tf.slice(S, [0, 0, Q - 1, 0], [b, nc, 1, K]); // (b, nc, 1, K)
+  const ap = pad ? tf.pad(a, [[0, 0], [0, 0], [0, pad]]) : a;
+  const vp = pad ? tf.pad(v, [[0, 0], [0, 0], [0, pad]]) : v;
+  const a4 = tf.reshape(tf.clipByValue(ap, -LOG_DECAY_FLOOR, 0), [b, K, nc, Q]);
+  const v4 = tf.reshape(vp, [b, K, nc, Q]);
+  const S = tf.cumsum(a4, 3); // (b, K, nc, Q)
+  const sLast = tf.sum(a4, 3, true); // (b, K, nc, 1)
   const M = tf.mul(sLast, 0.5);
-  const local = tf.mul(tf.exp(tf.sub(S, M)), tf.cumsum(tf.mul(tf.exp(tf.sub(M, S)), v4), 2)); // (b, nc, Q, K)
-  let h: tf.Tensor;
+  const E = tf.exp(tf.sub(S, M)); // exp(S − M), the one large exp
+  const W = tf.div(v4, E); // exp(M − S)·v
+  const local = tf.mul(E, tf.cumsum(W, 3)); // zero-start state within each chunk
+  const expM = tf.exp(M); // (b, K, nc, 1)
+  // End of each chunk from a zero start: exp(S_last − M)·Σ W = exp(M)·Σ W, since S_last − M = M.
+  const endLocal = tf.reshape(tf.mul(expM, tf.sum(W, 3, true)), [b, K, nc]) as tf.Tensor3D;
+  let start: tf.Tensor; // (b, K, nc, 1): state entering each chunk
+  let last: tf.Tensor2D;
   if (nc === 1) {
-    h = h0 ? tf.add(local, tf.mul(tf.exp(S), tf.reshape(h0, [b, 1, 1, K]))) : local;
+    start = h0 ? tf.reshape(h0, [b, K, 1, 1]) : tf.zeros([b, K, 1, 1]);
+    last = tf.reshape(tf.add(endLocal, tf.mul(tf.reshape(tf.exp(sLast), [b, K, 1]), tf.reshape(start, [b, K, 1]))), [b, K]) as tf.Tensor2D;
   } else {
-    const endLocal = tf.reshape(tf.slice(local, [0, 0, Q - 1, 0], [b, nc, 1, K]), [b, nc, K]) as tf.Tensor3D;
-    const ends = scanLevel(tf.reshape(sLast, [b, nc, K]) as tf.Tensor3D, endLocal, h0); // state after each chunk
-    const start = h0 ? tf.reshape(h0, [b, 1, K]) : tf.zeros([b, 1, K]);
-    const prev = tf.concat([start, tf.slice(ends, [0, 0, 0], [b, nc - 1, K])], 1); // state before each chunk
-    h = tf.add(local, tf.mul(tf.exp(S), tf.reshape(prev, [b, nc, 1, K])));
+    const up = scanLevel(tf.reshape(sLast, [b, K, nc]) as tf.Tensor3D, endLocal, h0); // state after each chunk
+    const first = h0 ? tf.reshape(h0, [b, K, 1]) : tf.zeros([b, K, 1]);
+    start = tf.reshape(tf.concat([first, tf.slice(up.all, [0, 0, 0], [b, K, nc - 1])], 2), [b, K, nc, 1]);
+    last = up.last;
   }
-  const flat = tf.reshape(h, [b, nc * Q, K]);
-  return (pad ? tf.slice(flat, [0, 0, 0], [b, T, K]) : flat) as tf.Tensor3D;
+  // h = local + exp(S)·start, with exp(S) = exp(S − M)·exp(M).
+  const h = tf.add(local, tf.mul(E, tf.mul(expM, start)));
+  const flat = tf.reshape(h, [b, K, nc * Q]);
+  return { all: (pad ? tf.slice(flat, [0, 0, 0], [b, K, T]) : flat) as tf.Tensor3D, last };
 }
 
 /** The selective scan with O(log l) large ops. */
 export function selectiveScanChunked(inp: SelectiveScanInput): SelectiveScanOutput {
   return tf.tidy(() => {
     const [b, l, C] = inp.u.shape;
-    const N = inp.A.shape[1];
+    const [, , G, N] = inp.B.shape;
     if (l === 0) return { y: tf.zeros([b, 0, C]) as tf.Tensor3D, state: (inp.h0 ? tf.clone(inp.h0) : tf.zeros([b, C, N])) as tf.Tensor3D };
-    const dt = tf.reshape(inp.delta, [b, l, C, 1]);
-    const a = tf.reshape(tf.mul(dt, inp.A), [b, l, C * N]) as tf.Tensor3D; // Δ·A (b, l, C·N)
-    const Bc = groupsToChannels(inp.B, C); // (b, l, C|1, N)
-    const v = tf.reshape(tf.mul(tf.mul(dt, tf.reshape(inp.u, [b, l, C, 1])), Bc), [b, l, C * N]) as tf.Tensor3D; // Δ·B·u
-    const h = scanLevel(a, v, inp.h0 ? tf.reshape(inp.h0, [b, C * N]) : null); // (b, l, C·N)
-    const y = tf.sum(tf.mul(tf.reshape(h, [b, l, C, N]), groupsToChannels(inp.C, C)), 3) as tf.Tensor3D;
-    const state = tf.reshape(tf.slice(h, [0, l - 1, 0], [b, 1, C * N]), [b, C, N]) as tf.Tensor3D;
-    return { y, state };
+    // Time last: (b, C, 1, l) and (b, G, N, l) are small transposes; the (b, C, N, l) tensors are built by broadcasting.
+    const dtT = tf.reshape(tf.transpose(inp.delta, [0, 2, 1]), [b, C, 1, l]);
+    const duT = tf.mul(dtT, tf.reshape(tf.transpose(inp.u, [0, 2, 1]), [b, C, 1, l]));
+    const groupsLast = (t: tf.Tensor4D) => {
+      const g = tf.transpose(t, [0, 2, 3, 1]); // (b, G, N, l)
+      return G === 1 ? g : tf.reshape(expandTo(tf.reshape(g, [b, G, 1, N, l]), [b, G, C / G, N, l]), [b, C, N, l]);
+    };
+    const a = tf.reshape(tf.mul(dtT, tf.reshape(inp.A, [C, N, 1])), [b, C * N, l]) as tf.Tensor3D; // Δ·A
+    const v = tf.reshape(tf.mul(duT, groupsLast(inp.B)), [b, C * N, l]) as tf.Tensor3D; // Δ·B·u
+    const { all, last } = scanLevel(a, v, inp.h0 ? (tf.reshape(inp.h0, [b, C * N]) as tf.Tensor2D) : null);
+    const yT = tf.sum(tf.mul(tf.reshape(all, [b, C, N, l]), groupsLast(inp.C)), 2); // (b, C, l)
+    return { y: tf.transpose(yT, [0, 2, 1]) as tf.Tensor3D, state: tf.reshape(last, [b, C, N]) as tf.Tensor3D };
   });
 }

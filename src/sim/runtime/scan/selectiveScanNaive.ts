@@ -7,6 +7,15 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SelectiveScanInput, SelectiveScanOutput } from './selectiveScanTypes';
 
+/**
+ * Broadcasts x (same rank, dims 1 or equal) to `shape` by multiplying with a small tensor of ones: `broadcastTo`
+ * runs Tile, which is very slow on wasm.
+ */
+export function expandTo(x: tf.Tensor, shape: number[]): tf.Tensor {
+  const ones = shape.map((n, i) => (x.shape[i] === 1 ? n : 1));
+  return ones.every((n) => n === 1) ? x : tf.mul(x, tf.ones(ones));
+}
+
 /** (b, G, N) -> a tensor that broadcasts against (b, C, N): channel c uses group floor(c / (C / G)). */
 export function groupsToChannels(x: tf.Tensor, channels: number): tf.Tensor {
   const shape = x.shape;
@@ -15,7 +24,7 @@ export function groupsToChannels(x: tf.Tensor, channels: number): tf.Tensor {
   const lead = shape.slice(0, -2);
   if (G === 1) return x;
   const perGroup = channels / G;
-  return tf.reshape(tf.broadcastTo(tf.reshape(x, [...lead, G, 1, N]), [...lead, G, perGroup, N]), [...lead, channels, N]);
+  return tf.reshape(expandTo(tf.reshape(x, [...lead, G, 1, N]), [...lead, G, perGroup, N]), [...lead, channels, N]);
 }
 
 /** Runs the scan token by token. */

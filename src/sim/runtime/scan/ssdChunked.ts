@@ -34,18 +34,21 @@ export interface SsdOutput {
   state: tf.Tensor4D;
 }
 
-/** segsum over the last axis: (..., T) -> (..., T, T), out[i, j] = Σ_{j<k≤i} x_k for j ≤ i, −∞ above the diagonal. */
+/**
+ * segsum over the last axis: (..., T) -> (..., T, T), out[i, j] = Σ_{j<k≤i} x_k for j ≤ i, −∞ above the diagonal.
+ * Built transposed ([j, k] = x_k for k > j, then a cumsum along the last axis, which is fast on every backend) and
+ * with broadcast multiplies and adds instead of `where` + `broadcastTo` (Tile is very slow on wasm).
+ */
 function segsum(x: tf.Tensor): tf.Tensor {
   const T = x.shape[x.rank - 1]!;
-  const lead = x.shape.slice(0, -1);
   const row = tf.range(0, T, 1, 'int32');
-  const ki = tf.reshape(row, [T, 1]);
-  const ji = tf.reshape(row, [1, T]);
-  const strict = tf.greater(ki, ji); // (T, T): k > j
-  const incl = tf.greaterEqual(ki, ji); // i >= j
-  const rep = tf.broadcastTo(tf.expandDims(x, -1), [...lead, T, T]); // [.., k, j] = x_k
-  const cs = tf.cumsum(tf.where(strict, rep, tf.zerosLike(rep)), x.rank - 1); // over k
-  return tf.where(incl, cs, tf.fill(cs.shape, -Infinity));
+  const a = tf.reshape(row, [T, 1]);
+  const b = tf.reshape(row, [1, T]);
+  const strictT = tf.cast(tf.greater(b, a), 'float32'); // [j, k]: k > j
+  const upperInf = tf.where(tf.greaterEqual(a, b), tf.zeros([T, T]), tf.fill([T, T], -Infinity)); // [i, j]: 0 if i ≥ j
+  const csT = tf.cumsum(tf.mul(tf.expandDims(x, -2), strictT), x.rank); // [j, i] = Σ_{j<k≤i} x_k
+  const perm = [...Array(x.rank - 1).keys(), x.rank, x.rank - 1];
+  return tf.add(tf.transpose(csT, perm), upperInf);
 }
 
 /** (b, ng, ...rest) -> (b, nh, ...rest), each group repeated for its heads. */
@@ -53,16 +56,23 @@ function groupsToHeads(x: tf.Tensor, nh: number): tf.Tensor {
   const [b, ng, ...rest] = x.shape as number[];
   if (ng === nh) return x;
   const hpg = nh / ng!;
-  return tf.reshape(tf.broadcastTo(tf.reshape(x, [b!, ng!, 1, ...rest]), [b!, ng!, hpg, ...rest]), [b!, nh, ...rest]);
+  // A broadcast multiply by ones instead of broadcastTo: Tile is very slow on wasm.
+  return tf.reshape(tf.mul(tf.reshape(x, [b!, ng!, 1, ...rest]), tf.ones([1, 1, hpg, ...rest.map(() => 1)])), [b!, nh, ...rest]);
 }
 
-/** Runs the SSD for all l tokens with chunk length min(chunkSize, next power of two ≥ l). */
+/**
+ * Largest chunk the runtime uses: the chunk length changes only the cost, never the result (as `chunk_size` in
+ * mamba_ssm), and the intra-chunk work grows with Q (l·Q per head) while the inter-chunk part stays small.
+ */
+export const SSD_MAX_CHUNK = 64;
+
+/** Runs the SSD for all l tokens with chunk length min(chunkSize, SSD_MAX_CHUNK, next power of two ≥ l). */
 export function ssdChunked(inp: SsdInput, chunkSize: number): SsdOutput {
   return tf.tidy(() => {
     const [b, l, nh, P] = inp.x.shape;
     const [, , ng, N] = inp.B.shape;
     if (l === 0) return { y: tf.zeros([b, 0, nh, P]) as tf.Tensor4D, state: (inp.h0 ? tf.clone(inp.h0) : tf.zeros([b, nh, P, N])) as tf.Tensor4D };
-    const Q = Math.max(1, Math.min(chunkSize, 2 ** Math.ceil(Math.log2(l))));
+    const Q = Math.max(1, Math.min(chunkSize, SSD_MAX_CHUNK, 2 ** Math.ceil(Math.log2(l))));
     const nc = Math.ceil(l / Q);
     const pad = nc * Q - l;
     const padL = <T extends tf.Tensor>(t: T): T => (pad ? (tf.pad(t, [[0, 0], [0, pad], ...t.shape.slice(2).map(() => [0, 0] as [number, number])]) as T) : t);

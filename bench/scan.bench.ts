@@ -1,0 +1,144 @@
+/**
+ * `npm run bench -- scan [--backend wasm|cpu|both] [--seq 256,1024]`: the per-token (`naive`) scans against the
+ * `chunked` ones and the `js` loop (one readback, a TypedArray loop, one upload), on the same backend and the same random inputs, for the three scan problems: the Mamba-1 selective
+ * scan (dInner 128, dState 16), the Mamba-2 SSD (8 heads of 16, dState 16, 1 group, chunk 256) and Hyena's modal scan
+ * (d 128, 2 poles). Prints the median time to the resolved output, the speed-up and the kernels dispatched
+ * (tf.profile). Figures only: nothing here is asserted.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { cpus } from 'node:os';
+import { initBackend } from '../src/sim/runtime/backend';
+import { Rng } from '../src/sim/runtime/rng';
+import { runModalScan, runSelectiveScan, runSsd } from '../src/sim/runtime/scan/runScan';
+import { selectiveChunkLevels } from '../src/sim/runtime/scan/selectiveScanChunked';
+import type { ScanImpl } from '../src/sim/protocol';
+
+type Problem = { name: string; make: (l: number, rng: Rng) => { run: (impl: ScanImpl) => tf.Tensor[]; dispose: () => void } };
+
+const C = 128;
+const N = 16;
+
+const PROBLEMS: Problem[] = [
+  {
+    name: `mamba selective scan (C=${C}, N=${N})`,
+    make: (l, rng) => {
+      const t = {
+        u: tf.tensor3d(rng.normals(l * C), [1, l, C]),
+        delta: tf.tensor3d(rng.uniforms(l * C, 1e-3, 0.1), [1, l, C]),
+        A: tf.tensor2d(new Float32Array(C * N).map((_, i) => -((i % N) + 1)), [C, N]),
+        B: tf.tensor4d(rng.normals(l * N), [1, l, 1, N]),
+        C: tf.tensor4d(rng.normals(l * N), [1, l, 1, N]),
+      };
+      return {
+        run: (impl) => {
+          const o = runSelectiveScan(impl, { ...t, h0: null });
+          return [o.y, o.state];
+        },
+        dispose: () => tf.dispose(Object.values(t)),
+      };
+    },
+  },
+  {
+    name: 'mamba2 SSD (8 heads x 16, N=16, chunk 256)',
+    make: (l, rng) => {
+      const nh = 8, P = 16;
+      const t = {
+        x: tf.tensor4d(rng.normals(l * nh * P), [1, l, nh, P]),
+        dt: tf.tensor3d(rng.uniforms(l * nh, 1e-3, 0.1), [1, l, nh]),
+        A: tf.tensor1d(rng.uniforms(nh, -16, -1)),
+        B: tf.tensor4d(rng.normals(l * N), [1, l, 1, N]),
+        C: tf.tensor4d(rng.normals(l * N), [1, l, 1, N]),
+      };
+      return {
+        run: (impl) => {
+          const o = runSsd(impl, { ...t, h0: null }, 256);
+          return [o.y, o.state];
+        },
+        dispose: () => tf.dispose(Object.values(t)),
+      };
+    },
+  },
+  {
+    name: 'hyena modal scan (d=128, S=2)',
+    make: (l, rng) => {
+      const d = 128, S = 2;
+      const mod = rng.uniforms(d * S, 0.5, 0.98);
+      const ang = rng.uniforms(d * S, 0, Math.PI);
+      const t = {
+        x: tf.tensor3d(rng.normals(l * d), [1, l, d]),
+        polesRe: tf.tensor2d(mod.map((m, i) => m * Math.cos(ang[i]!)), [d, S]),
+        polesIm: tf.tensor2d(mod.map((m, i) => m * Math.sin(ang[i]!)), [d, S]),
+        residuesRe: tf.tensor2d(rng.normals(d * S, 0.2), [d, S]),
+        residuesIm: tf.tensor2d(rng.normals(d * S, 0.2), [d, S]),
+      };
+      return {
+        run: (impl) => {
+          const o = runModalScan(impl, { ...t, stateRe: null, stateIm: null });
+          return [o.y, o.stateRe, o.stateIm];
+        },
+        dispose: () => tf.dispose(Object.values(t)),
+      };
+    },
+  },
+];
+
+async function timeRun(run: () => tf.Tensor[], repeats: number): Promise<number> {
+  const once = async () => {
+    const t0 = performance.now();
+    const outs = run();
+    await outs[0]!.data();
+    const ms = performance.now() - t0;
+    tf.dispose(outs);
+    return ms;
+  };
+  await once(); // warm-up
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) times.push(await once());
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+async function kernels(run: () => tf.Tensor[]): Promise<number> {
+  let outs: tf.Tensor[] = [];
+  const p = await tf.profile(() => {
+    outs = run();
+    return outs;
+  });
+  tf.dispose(outs);
+  return p.kernels.length;
+}
+
+function arg(args: string[], name: string, fallback: string): string {
+  const hit = args.find((a) => a.startsWith(`--${name}=`));
+  return hit ? hit.slice(name.length + 3) : fallback;
+}
+
+/** Runs the scan benchmark; `args` are the `--name=value` flags after `npm run bench -- scan`. */
+export async function run(args: string[]): Promise<void> {
+  const which = arg(args, 'backend', 'both');
+  const backends = (which === 'both' ? ['wasm', 'cpu'] : [which]) as ('wasm' | 'cpu')[];
+  const seqs = arg(args, 'seq', '256,1024').split(',').map(Number);
+  process.stdout.write(`machine: ${cpus()[0]?.model ?? 'unknown cpu'} x${cpus().length}, Node ${process.version}; median of 3 (naive) / 7 (chunked, js) runs after warm-up\n`);
+  for (const backend of backends) {
+    const info = await initBackend(backend);
+    process.stdout.write(`\nbackend ${info.backend}\n`);
+    process.stdout.write('problem                                      |     L | naive ms | chunked ms | speed-up | js ms | speed-up | kernels naive / chunked\n');
+    for (const p of PROBLEMS) {
+      for (const l of seqs) {
+        const start = tf.memory().numTensors;
+        const inst = p.make(l, new Rng(l));
+        const naiveMs = await timeRun(() => inst.run('naive'), 3);
+        const jsMs = await timeRun(() => inst.run('js'), 7);
+        const chunkedMs = await timeRun(() => inst.run('chunked'), 7);
+        const kn = await kernels(() => inst.run('naive'));
+        const kc = await kernels(() => inst.run('chunked'));
+        inst.dispose();
+        if (tf.memory().numTensors !== start) throw new Error(`scan bench leaked ${tf.memory().numTensors - start} tensors`);
+        process.stdout.write(
+          `${p.name.padEnd(44)} | ${String(l).padStart(5)} | ${naiveMs.toFixed(1).padStart(8)} | ${chunkedMs.toFixed(1).padStart(10)} | ${(naiveMs / chunkedMs).toFixed(1).padStart(7)}x | ${jsMs.toFixed(1).padStart(5)} | ${(naiveMs / jsMs).toFixed(1).padStart(7)}x | ${kn} / ${kc}\n`,
+        );
+      }
+    }
+  }
+  process.stdout.write(`\nchunked selective scan recursion levels: ${seqs.map((l) => `L=${l}: ${selectiveChunkLevels(l)}`).join(', ')}\n`);
+}
