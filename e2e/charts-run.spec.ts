@@ -56,6 +56,12 @@ test('a small wasm run shows progress, then measured points labelled with the ba
     expect(Number(body[i]![col('decode_ms_per_token')])).toBe(p.decodeMsPerToken);
     expect(body[i]![col('backend')]).toBe('wasm');
   }
+
+  // Results are kept per design and survive a reload.
+  await page.reload();
+  await page.getByTestId('tab-throughput').click();
+  await expect(page.getByTestId('chart-throughput').locator('.recharts-line-dots > *')).toHaveCount(3);
+  expect((await latestRun(page))!.points).toEqual(run.points);
 });
 
 test('cancel mid-run stops it at once and keeps the points measured before', async ({ page }) => {

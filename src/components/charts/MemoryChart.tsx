@@ -185,8 +185,9 @@ function RunMemoryChart({ series, settings, fileBase, setSettings, theme }: Prop
     [withRuns],
   );
   const lens = rows.map((r) => r.seqLen);
-  const min = lens[0] ?? 128;
-  const max = Math.max(min * 2, lens.at(-1) ?? 1024);
+  // A quarter-octave margin so that the end markers are not cut in half by the plot edge.
+  const min = Math.max(1, Math.floor((lens[0] ?? 128) / 1.25));
+  const max = Math.max(min * 2, Math.ceil((lens.at(-1) ?? 1024) * 1.25));
   let yMax = 1;
   for (const r of rows) for (const s of withRuns) for (const m of ['predKv', 'measKv', 'predState', 'measState']) yMax = Math.max(yMax, r[seriesKey(s.id, m)] ?? 0);
   const ticks = binaryByteTicks(yMax);

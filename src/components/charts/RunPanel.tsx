@@ -129,7 +129,7 @@ export function RunPanel({ model }: { model: RunPanelModel }) {
           {shown.backend ? (
             <>
               Backend: <strong data-testid="run-backend">{shown.backend}</strong>
-              {shown.backendReason ? ` (${shown.backendReason})` : ''}
+              {shown.backendReason ? ` — ${shown.backendReason}` : ''}
               {shown.scan ? ` · scan ${shown.scan}` : ''}
             </>
           ) : (
