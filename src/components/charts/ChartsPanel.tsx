@@ -13,7 +13,6 @@ import { loadDesignSource } from '../../models/load';
 import { formatIssues } from '../../models/validate';
 import { formatTokens } from './chartData';
 import { comparisonFromHash } from './compareShare';
-import { comparisonLink } from './comparisonLink';
 import { CompareTable } from './CompareTable';
 import { MemoryChart } from './MemoryChart';
 import { StateKvChart } from './StateKvChart';
@@ -200,20 +199,6 @@ export function ChartsPanel() {
         </button>
         <button type="button" onClick={clearPinned} disabled={pinnedCount === 0} data-testid="clear-pins">
           Clear pins
-        </button>
-        <button
-          type="button"
-          onClick={() => {
-            const url = comparisonLink();
-            navigator.clipboard?.writeText(url).then(
-              () => pushNotice('info', 'Link to this comparison copied.'),
-              () => pushNotice('error', `Could not copy; here is the link:\n${url}`),
-            );
-          }}
-          data-testid="share-compare"
-          title="Copy a link that opens this design with the pinned designs and chart settings"
-        >
-          Copy link
         </button>
       </div>
       {budgetError && (
