@@ -19,9 +19,11 @@ interface Summary {
 async function sweep(page: Page, presetId: string, backend: string, seqLens: number[]): Promise<Summary> {
   return page.evaluate(
     async ({ presetId, backend, seqLens }) => {
-      const client = await import('/src/app/workerClient.ts');
-      const presets = await import('/src/models/presets.ts');
-      const profiles = await import('/src/sim/runtime/profile.ts');
+      // Served by Vite's dev server; a variable specifier keeps TypeScript from resolving the browser paths.
+      const load = (path: string): Promise<unknown> => import(/* @vite-ignore */ path);
+      const client = (await load('/src/app/workerClient.ts')) as typeof import('../src/app/workerClient');
+      const presets = (await load('/src/models/presets.ts')) as typeof import('../src/models/presets');
+      const profiles = (await load('/src/sim/runtime/profile.ts')) as typeof import('../src/sim/runtime/profile');
       let started = false;
       let progress = 0;
       const pointsSeen: number[] = [];

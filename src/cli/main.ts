@@ -9,6 +9,8 @@ import { importHfCommand } from './commands/importHf';
 import { exportHfCommand } from './commands/exportHf';
 import { presetsCommand } from './commands/presets';
 import { validateCommand } from './commands/validate';
+import { benchCommand } from './commands/bench';
+import { runCommand } from './commands/run';
 
 const COMMANDS: Record<string, Command> = {
   schema: schemaCommand,
@@ -17,6 +19,8 @@ const COMMANDS: Record<string, Command> = {
   'export-hf': exportHfCommand,
   presets: presetsCommand,
   validate: validateCommand,
+  bench: benchCommand,
+  run: runCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
