@@ -62,17 +62,17 @@ export class SelectiveScanProgram implements WebGPUProgram {
       let bi = group / C;
       let c = group % C;
       let g = c / (C / G);
-      let active = tid < N;
+      let live = tid < N;
       var h = 0.0;
       var an = 0.0;
-      if (active) {
+      if (live) {
         h = h0[(bi * C + c) * N + tid];
         an = a[c * N + tid];
       }
       for (var t = 0; t < L; t++) {
         let i = (bi * L + t) * C + c;
         var contrib = 0.0;
-        if (active) {
+        if (live) {
           let d = dt[i];
           let bc = ((bi * L + t) * G + g) * N + tid;
           h = exp(d * an) * h + d * bm[bc] * u[i];
@@ -80,7 +80,7 @@ export class SelectiveScanProgram implements WebGPUProgram {
         }
         ${reduceSnippet(this.wg, 'i')}
       }
-      if (active) {
+      if (live) {
         result[nb * L * C + (bi * C + c) * N + tid] = h;
       }
     }`;
@@ -120,14 +120,14 @@ export class ModalScanProgram implements WebGPUProgram {
       let S = uniforms.prShape.y;
       let bi = group / D;
       let c = group % D;
-      let active = tid < S;
+      let live = tid < S;
       var hr = 0.0;
       var hi = 0.0;
       var p_r = 0.0;
       var p_i = 0.0;
       var r_r = 0.0;
       var r_i = 0.0;
-      if (active) {
+      if (live) {
         hr = sr[(bi * D + c) * S + tid];
         hi = si[(bi * D + c) * S + tid];
         p_r = pr[c * S + tid];
@@ -138,7 +138,7 @@ export class ModalScanProgram implements WebGPUProgram {
       for (var t = 0; t < L; t++) {
         let i = (bi * L + t) * D + c;
         var contrib = 0.0;
-        if (active) {
+        if (live) {
           let xv = x[i];
           let nr = p_r * hr - p_i * hi + xv;
           let ni = p_r * hi + p_i * hr;
@@ -148,7 +148,7 @@ export class ModalScanProgram implements WebGPUProgram {
         }
         ${reduceSnippet(this.wg, 'i')}
       }
-      if (active) {
+      if (live) {
         let base = nb * L * D;
         result[base + (bi * D + c) * S + tid] = hr;
         result[base + nb * D * S + (bi * D + c) * S + tid] = hi;

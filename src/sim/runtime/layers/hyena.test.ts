@@ -26,11 +26,11 @@ describe.each(['cpu', 'wasm'] as const)('HyenaLayer on %s', (backend) => {
   });
 
   describe.each(CONFIGS)('%s', (_name, cfg) => {
-    it.each(SCANS.flatMap((s) => [1, 7, 40].map((l) => [s, l] as const)))('prefill (%s scan, l=%i) matches the reference twin, output and state', (scan, l) => {
+    it.each(SCANS.flatMap((s) => [1, 7, 40].map((l) => [s, l] as const)))('prefill (%s scan, l=%i) matches the reference twin, output and state', async (scan, l) => {
       baseline = tf.memory().numTensors;
       const w = initHyenaWeights(cfg, D_MODEL, new Rng(31));
       const layer = new HyenaLayer(cfg, D_MODEL, w);
-      const e = prefillErrors(layer, (x, n) => {
+      const e = await prefillErrors(layer, (x, n) => {
         const r = hyenaRef(w, cfg, D_MODEL, x, n);
         return { y: r.y, state: [...(cfg.shortFilterLength > 1 ? [r.state.fir] : []), r.state.iirRe, r.state.iirIm] };
       }, D_MODEL, l, 2, scan, new Rng(500 + l));
@@ -41,10 +41,10 @@ describe.each(['cpu', 'wasm'] as const)('HyenaLayer on %s', (backend) => {
       layer.dispose();
     });
 
-    it.each(SCANS.flatMap((s) => [1, 5, 11].map((k) => [s, k] as const)))('prefill then decode (%s scan, split at %i) equals the full forward', (scan, split) => {
+    it.each(SCANS.flatMap((s) => [1, 5, 11].map((k) => [s, k] as const)))('prefill then decode (%s scan, split at %i) equals the full forward', async (scan, split) => {
       baseline = tf.memory().numTensors;
       const layer = new HyenaLayer(cfg, D_MODEL, initHyenaWeights(cfg, D_MODEL, new Rng(32)));
-      const e = decodeErrors(layer, D_MODEL, 12, split, 2, scan, new Rng(600 + split));
+      const e = await decodeErrors(layer, D_MODEL, 12, split, 2, scan, new Rng(600 + split));
       expect(e.y).toBeLessThan(1e-4);
       expect(e.state).toBeLessThan(1e-4);
       layer.dispose();

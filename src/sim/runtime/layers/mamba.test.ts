@@ -25,11 +25,11 @@ describe.each(['cpu', 'wasm'] as const)('MambaLayer on %s', (backend) => {
   });
 
   describe.each(CONFIGS)('%s', (_name, cfg) => {
-    it.each(SCANS.flatMap((s) => [1, 7, 40].map((l) => [s, l] as const)))('prefill (%s scan, l=%i) matches the reference twin, output and state', (scan, l) => {
+    it.each(SCANS.flatMap((s) => [1, 7, 40].map((l) => [s, l] as const)))('prefill (%s scan, l=%i) matches the reference twin, output and state', async (scan, l) => {
       baseline = tf.memory().numTensors;
       const w = initMambaWeights(cfg, D_MODEL, new Rng(11));
       const layer = new MambaLayer(cfg, D_MODEL, w);
-      const e = prefillErrors(layer, (x, n) => {
+      const e = await prefillErrors(layer, (x, n) => {
         const r = mambaRef(w, cfg, D_MODEL, x, n);
         return { y: r.y, state: [r.state.conv, r.state.ssm] };
       }, D_MODEL, l, 2, scan, new Rng(100 + l));
@@ -42,10 +42,10 @@ describe.each(['cpu', 'wasm'] as const)('MambaLayer on %s', (backend) => {
       layer.dispose();
     });
 
-    it.each(SCANS.flatMap((s) => [1, 5, 11].map((k) => [s, k] as const)))('prefill then decode (%s scan, split at %i) equals the full forward', (scan, split) => {
+    it.each(SCANS.flatMap((s) => [1, 5, 11].map((k) => [s, k] as const)))('prefill then decode (%s scan, split at %i) equals the full forward', async (scan, split) => {
       baseline = tf.memory().numTensors;
       const layer = new MambaLayer(cfg, D_MODEL, initMambaWeights(cfg, D_MODEL, new Rng(12)));
-      const e = decodeErrors(layer, D_MODEL, 12, split, 2, scan, new Rng(200 + split));
+      const e = await decodeErrors(layer, D_MODEL, 12, split, 2, scan, new Rng(200 + split));
       expect(e.y).toBeLessThan(1e-4);
       expect(e.state).toBeLessThan(1e-4);
       layer.dispose();
