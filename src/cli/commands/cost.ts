@@ -96,7 +96,7 @@ function textReport(design: Design, cost: DesignCost, points: CostPoint[], cross
   const out = [
     `${design.name}  (weights ${cost.dtype}, caches ${cost.cacheDtype}, batch ${cost.batch}; bytes in binary units, 1 GiB = 2^30 bytes)`,
     `Parameters: ${formatInt(p.total)} total (${formatCount(p.total)}), ${formatInt(p.active)} active per token (${formatCount(p.active)})` +
-      (p.activeDistinct !== p.active ? `; ${formatCount(p.activeDistinct)} distinct (shared blocks counted once)` : ''),
+      (p.activeWithRepeats !== p.active ? `; ${formatCount(p.activeWithRepeats)} executed per token (shared blocks counted at every call)` : ''),
     `Weights: ${formatBytes(cost.weightBytes)}   State: ${formatBytes(cost.stateBytes)} (constant in length)   KV passes state at: ${crossover === null ? 'never' : `${formatInt(crossover)} tokens`}`,
   ];
   if (budget) {

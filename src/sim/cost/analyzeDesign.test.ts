@@ -177,8 +177,8 @@ describe('reference hybrids, worked out from the shapes', () => {
     expect(c.sharedBlocks[0]!.calls).toBe(13);
     expect(c.params.shared).toBe(358_263_680);
     expect(c.params.total).toBe(7_232_490_496);
-    expect(c.params.active).toBe(7_232_490_496 + 12 * 358_263_680);
-    expect(c.params.activeDistinct).toBe(7_232_490_496);
+    expect(c.params.activeWithRepeats).toBe(7_232_490_496 + 12 * 358_263_680);
+    expect(c.params.active).toBe(7_232_490_496);
     // Each call keeps its own KV cache: 2 × 16 × 464 per position.
     expect(c.kvGroups).toEqual([{ window: null, bytesPerToken: 13 * 2 * 16 * 464 * 2, layers: 13 }]);
   });

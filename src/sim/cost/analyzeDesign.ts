@@ -9,9 +9,9 @@
  *   (not for `none` or a shared-block call, whose norms belong to the shared block, HF `modeling_zamba.py`) and one
  *   before an FFN that is not `none`. Plus the final norm, the embedding [vocab, d] and the LM head [vocab, d]
  *   unless tied (HF `modeling_llama.py`).
- * - Active parameters: everything a token touches; an MoE layer touches its router and top-k experts
- *   (HF `modeling_mixtral.py`); the embedding, final norm and LM head are touched by every token. A shared block is
- *   counted at every call (it is executed each time); `params.activeDistinct` counts it once.
+ * - Active parameters: the distinct stored parameters a token touches; an MoE layer touches its router and top-k
+ *   experts (HF `modeling_mixtral.py`); the embedding, final norm and LM head are touched by every token. A shared
+ *   block counts once in `params.active`; `params.activeWithRepeats` counts it at every call (executed each time).
  * - Weight bytes = total parameters × bytes per element of the weight dtype (every tensor in that dtype).
  * - KV cache per attention layer and per shared-block call: 2 (k and v) × KVH × hd × bytes × batch per position,
  *   never d_model; a sliding window caps the positions kept.
@@ -105,7 +105,7 @@ export function analyzeDesign(design: Design, opts: CostOptions = {}): DesignCos
   const layerParams = layers.reduce((a, l) => a + l.params, 0);
   const layerActive = layers.reduce((a, l) => a + l.activeParams, 0);
   const total = layerParams + shared + embedding + lmHead + finalNorm;
-  const active = layerActive + embedding + lmHead + finalNorm;
+  const activeWithRepeats = layerActive + embedding + lmHead + finalNorm;
   const repeatedShared = sharedBlocks.reduce((a, b) => a + Math.max(0, b.calls - 1) * b.activeParams, 0);
 
   const kvByWindow = new Map<number | null, { bytesPerToken: number; layers: number }>();
@@ -120,7 +120,7 @@ export function analyzeDesign(design: Design, opts: CostOptions = {}): DesignCos
 
   return {
     name: design.name,
-    params: { total, active, embedding, lmHead, shared, finalNorm, activeDistinct: active - repeatedShared },
+    params: { total, active: activeWithRepeats - repeatedShared, embedding, lmHead, shared, finalNorm, activeWithRepeats },
     layers,
     weightBytes: total * BYTES_PER_ELEMENT[dtype],
     stateBytes: layers.reduce((a, l) => a + l.stateBytes, 0),

@@ -184,10 +184,10 @@ describe('shared block (Zamba-style)', () => {
     expect(cost.params.total).toBe(3 * mambaLayer + 2 * 64 * 64 + blockParams + 10 * 64 * 2 + 64);
   });
 
-  it('counts the block as active at every call, and once in activeDistinct', () => {
+  it('counts the block once in active, and at every call in activeWithRepeats', () => {
     for (const l of cost.layers.filter((x) => x.mixer === 'shared')) expect(l.activeParams).toBe(64 * 64 + blockParams);
-    expect(cost.params.active - cost.params.total).toBe(blockParams);
-    expect(cost.params.activeDistinct).toBe(cost.params.total);
+    expect(cost.params.activeWithRepeats - cost.params.total).toBe(blockParams);
+    expect(cost.params.active).toBe(cost.params.total);
   });
 
   it('each call keeps its own KV cache of KVH × hd (not the 2d input width)', () => {

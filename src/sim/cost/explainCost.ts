@@ -61,10 +61,12 @@ function explainParamsActive(cost: DesignCost): string {
   const moe = cost.layers.filter((l) => l.ffn === 'moe').length;
   if (moe) notes.push(`${plural(moe, 'MoE layer')} touch the router and top-k experts only`);
   for (const b of cost.sharedBlocks) {
-    if (b.calls > 1) notes.push(`shared block "${b.id}" (${formatCount(b.activeParams)}) counted at each of its ${b.calls} calls; once: ${formatCount(p.activeDistinct)}`);
+    if (b.calls > 1) notes.push(`shared block "${b.id}" (${formatCount(b.activeParams)}) counted once though called ${b.calls} times; executed per token: ${formatCount(p.activeWithRepeats)}`);
   }
   const note = notes.length ? ` (${notes.join('; ')})` : '';
-  return `Active per token = layers ${formatCount(layerActive)}${note} + embedding ${formatCount(p.embedding)} + LM head ${formatCount(p.lmHead)} + final norm ${formatInt(p.finalNorm)} = ${formatInt(p.active)} (${formatCount(p.active)})`;
+  const repeats = p.activeWithRepeats - p.active;
+  const minusRepeats = repeats > 0 ? ` − repeated shared-block calls ${formatCount(repeats)}` : '';
+  return `Active per token = layers ${formatCount(layerActive)}${note} + embedding ${formatCount(p.embedding)} + LM head ${formatCount(p.lmHead)} + final norm ${formatInt(p.finalNorm)}${minusRepeats} = ${formatInt(p.active)} (${formatCount(p.active)})`;
 }
 
 function explainKv(cost: DesignCost, seqLen: number): string {

@@ -96,8 +96,8 @@ export interface DesignCost {
   params: {
     total: number;
     /**
-     * Parameters touched per token, counted with multiplicity: a shared block executed at k call sites counts k
-     * times (it does k times the work), so for Zamba-style designs `active` can exceed `total`.
+     * Distinct stored parameters a token touches (MoE: router + top-k experts). A shared block counts once however
+     * often it is called, so `active <= total` always holds.
      */
     active: number;
     embedding: number;
@@ -105,8 +105,11 @@ export interface DesignCost {
     shared: number;
     /** Final norm before the LM head. */
     finalNorm: number;
-    /** Distinct stored parameters touched per token (a shared block counted once, however often it is called). */
-    activeDistinct: number;
+    /**
+     * Parameters executed per token, with multiplicity: a shared block called at k sites counts k times (it does
+     * k times the work). Equals `active` when no shared block is called twice.
+     */
+    activeWithRepeats: number;
   };
   layers: LayerCost[];
   weightBytes: number;
