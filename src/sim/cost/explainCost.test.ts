@@ -68,7 +68,7 @@ describe('explainCost', () => {
     expect(s.kvCacheBytes).toMatch(/^KV = 0: no attention layers/);
   });
 
-  it('names shared-block calls and counts the block at each call', () => {
+  it('names shared-block calls and counts the block once in active params', () => {
     const z = build({
       name: 'z',
       vocabSize: 100,
@@ -83,7 +83,8 @@ describe('explainCost', () => {
     });
     const x = explainCost(z, 10);
     expect(x.kvCacheBytes).toBe(`KV = 2 × 2 shared-block calls × 2 KV heads × 32 head dim × 10 tokens × 2 B (bf16) × batch 1 = ${formatBytes(costAt(z, 10).kvCacheBytes)}`);
-    expect(x.paramsActive).toContain('counted at each of its 2 calls');
+    expect(x.paramsActive).toContain('counted once though called 2 times');
+    expect(x.paramsActive).toMatch(/= 102,592 /);
     expect(x.flopsPerToken).toContain('attention 4 × 128 (heads × head dim) × 10 positions × 2 shared-block calls');
   });
 
