@@ -2,9 +2,10 @@ import { expect, test } from '@playwright/test';
 
 /**
  * Screenshots of the compare view (Jamba-v0.1 with its ratio variants pinned, 141 GiB budget), light and dark, at
- * 1440×900 and 1024×768. Written to test-results/screens/; the checked-in copies are docs/compare-light.png and
- * docs/compare-dark.png.
+ * 1440×900 and 1024×768. Written to $SCREENS_DIR (default test-results/screens/); the checked-in copies are
+ * docs/compare-light.png and docs/compare-dark.png.
  */
+const dir = process.env.SCREENS_DIR ?? 'test-results/screens';
 for (const [w, h] of [
   [1440, 900],
   [1024, 768],
@@ -25,7 +26,7 @@ for (const [w, h] of [
       await expect(page.getByTestId('chart-memory').locator('path.recharts-curve').first()).toBeAttached();
       await page.mouse.move(0, 0);
       await page.waitForTimeout(300);
-      await page.screenshot({ path: `test-results/screens/compare-${theme}-${w}x${h}.png` });
+      await page.screenshot({ path: `${dir}/compare-${theme}-${w}x${h}.png` });
     });
   }
 }

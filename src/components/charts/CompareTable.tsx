@@ -96,7 +96,7 @@ export function CompareTable({ series, budgetBytes, tableSeqLen, setTableSeqLen,
                   </span>
                   {s.unpinned ? (
                     <button type="button" className="hx-link" onClick={onPinCurrent} title="Pin the current design to keep it in the comparison">
-                      pin
+                      + pin
                     </button>
                   ) : (
                     <button type="button" className="hx-link" onClick={() => onUnpin(s.key)} aria-label={`Unpin ${s.name}`} title="Unpin">
