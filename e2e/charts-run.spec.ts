@@ -69,6 +69,12 @@ test('cancel mid-run stops it at once and keeps the points measured before', asy
   await page.getByTestId('run-start').click();
   await expect(page.getByTestId('run-progress')).toBeVisible();
   await expect.poll(async () => (await latestRun(page))?.points.length ?? 0, { timeout: 90_000 }).toBeGreaterThanOrEqual(1);
+  // The page stays responsive while the worker runs: switch charts and change the budget mid-run.
+  await page.getByTestId('tab-state').click();
+  await expect(page.getByTestId('chart-state')).toBeVisible({ timeout: 2000 });
+  await page.getByTestId('chart-budget').selectOption('24');
+  await expect(page.getByTestId('compare-table')).toContainText('24.0 GiB', { timeout: 2000 });
+  await expect(page.getByTestId('run-progress')).toBeVisible();
   await page.getByTestId('run-cancel').click();
   await expect(page.getByTestId('run-progress')).toBeHidden({ timeout: 1000 });
   const run = (await latestRun(page))!;
@@ -81,4 +87,13 @@ test('cancel mid-run stops it at once and keeps the points measured before', asy
   await page.getByTestId('tab-throughput').click();
   await expect(page.getByTestId('chart-throughput').getByTestId('throughput-legend')).toContainText('cancelled');
   await expect(page.getByTestId('chart-throughput').locator('.recharts-line-dots > *')).toHaveCount(kept);
+});
+
+test('a run the memory check refuses shows the reason in words and keeps the editor usable', async ({ page }) => {
+  await setUpRun(page, '32768');
+  await page.getByTestId('run-start').click();
+  await expect(page.getByTestId('run-error')).toContainText('refused', { timeout: 60_000 });
+  await expect(page.getByTestId('run-progress')).toBeHidden();
+  expect((await latestRun(page))!.status).toBe('error');
+  await expect(page.getByTestId('run-start')).toBeEnabled();
 });
