@@ -5,6 +5,7 @@ import { relError, useTestBackend } from '../testBackend';
 import { runModalScan, runSelectiveScan, runSsd } from './runScan';
 import { modalScanRef, selectiveScanRef } from './scanRef';
 import { chooseScan } from './chooseScan';
+import { selectiveScanChunked } from './selectiveScanChunked';
 import type { ScanImpl } from '../../protocol';
 
 const BACKENDS = ['cpu', 'wasm'] as const;
@@ -121,6 +122,30 @@ describe.each(BACKENDS)('scans on %s', (backend) => {
       expect(relError(out.stateIm.dataSync(), ref.stateIm)).toBeLessThan(TOL);
       tf.dispose([out.y, out.stateRe, out.stateIm, t.x, t.polesRe, t.polesIm, t.residuesRe, t.residuesIm, ...(t.stateRe ? [t.stateRe, t.stateIm!] : [])]);
     });
+  });
+});
+
+describe.each(BACKENDS)('chunked selective scan in blocks on %s', (backend) => {
+  beforeAll(async () => {
+    await useTestBackend(backend);
+  });
+  it.each([64, 100])('carries the state across blocks of %i tokens (l=300) and frees every tensor', (block) => {
+    const start = tf.memory().numTensors;
+    const rng = new Rng(4000 + block);
+    const b = 2, l = 300, C = 4, N = 3, G = 1;
+    const u = rng.normals(b * l * C);
+    const delta = deltas(rng, b * l * C);
+    const A = new Float32Array(C * N).map(() => -Math.exp(rng.uniform(0, Math.log(16))));
+    const B = rng.normals(b * l * G * N);
+    const Cm = rng.normals(b * l * G * N);
+    const h0 = rng.normals(b * C * N);
+    const ref = selectiveScanRef({ b, l, C, N, G }, u, delta, A, B, Cm, h0);
+    const t = [tf.tensor3d(u, [b, l, C]), tf.tensor3d(delta, [b, l, C]), tf.tensor2d(A, [C, N]), tf.tensor4d(B, [b, l, G, N]), tf.tensor4d(Cm, [b, l, G, N]), tf.tensor3d(h0, [b, C, N])] as const;
+    const out = selectiveScanChunked({ u: t[0], delta: t[1], A: t[2], B: t[3], C: t[4], h0: t[5] }, block);
+    expect(relError(out.y.dataSync(), ref.y)).toBeLessThan(TOL);
+    expect(relError(out.state.dataSync(), ref.state)).toBeLessThan(TOL);
+    tf.dispose([out.y, out.state, ...t]);
+    expect(tf.memory().numTensors).toBe(start);
   });
 });
 

@@ -67,8 +67,46 @@ function scanLevel(a: tf.Tensor3D, v: tf.Tensor3D, h0: tf.Tensor2D | null): { al
   return { all: (pad ? tf.slice(flat, [0, 0, 0], [b, K, T]) : flat) as tf.Tensor3D, last };
 }
 
-/** The selective scan with O(log l) large ops. */
-export function selectiveScanChunked(inp: SelectiveScanInput): SelectiveScanOutput {
+/**
+ * Tokens per block: longer inputs are scanned block after block, carrying the state, so the (b, C·N, block) tensors
+ * (about ten alive at once) stay near 10·4·C·N·block bytes (168 MB for C·N = 4096) instead of growing with l.
+ */
+export const SELECTIVE_BLOCK = 1024;
+
+/**
+ * The selective scan with O(log l) large ops per block of `block` tokens (one block up to SELECTIVE_BLOCK tokens,
+ * so the kernel count grows only as log_8 l there, and by one block's worth per further SELECTIVE_BLOCK tokens).
+ */
+export function selectiveScanChunked(inp: SelectiveScanInput, block = SELECTIVE_BLOCK): SelectiveScanOutput {
+  const [b, l] = inp.u.shape;
+  if (l <= block) return selectiveScanBlock(inp);
+  const ys: tf.Tensor3D[] = [];
+  let h: tf.Tensor3D | null = inp.h0;
+  try {
+    for (let t0 = 0; t0 < l; t0 += block) {
+      const n = Math.min(block, l - t0);
+      const part = tf.tidy(() => {
+        const cut = <T extends tf.Tensor>(x: T): T => tf.slice(x, [0, t0, ...x.shape.slice(2).map(() => 0)], [b, n, ...x.shape.slice(2)]) as T;
+        return { u: cut(inp.u), delta: cut(inp.delta), B: cut(inp.B), C: cut(inp.C) };
+      });
+      const out = selectiveScanBlock({ ...part, A: inp.A, h0: h });
+      tf.dispose([part.u, part.delta, part.B, part.C]);
+      if (h && h !== inp.h0) h.dispose();
+      h = out.state;
+      ys.push(out.y);
+    }
+    const y = tf.concat(ys, 1);
+    return { y, state: h! };
+  } catch (e) {
+    if (h && h !== inp.h0) h.dispose();
+    throw e;
+  } finally {
+    tf.dispose(ys);
+  }
+}
+
+/** One block: every state from the recursive chunked form, then y = Σ_n C·h. */
+function selectiveScanBlock(inp: SelectiveScanInput): SelectiveScanOutput {
   return tf.tidy(() => {
     const [b, l, C] = inp.u.shape;
     const [, , G, N] = inp.B.shape;
