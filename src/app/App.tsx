@@ -1,11 +1,44 @@
-import { ChartsPanel } from '../components/charts/ChartsPanel';
+import { useCallback, useState } from 'react';
+import { ReactFlowProvider } from '@xyflow/react';
+import { Header } from '../components/Header';
+import { Palette } from '../components/Palette';
+import { PatternStrip } from '../components/PatternStrip';
+import { EditorCanvas } from '../components/canvas/EditorCanvas';
+import { MetricsPanel } from '../components/MetricsPanel';
+import { Inspector } from '../components/Inspector';
+import { BottomPanel } from '../components/BottomPanel';
+import { HelpDialog } from '../components/HelpDialog';
+import { Toasts } from '../components/Toasts';
+import { useFileDrop, useShortcuts, useTheme } from './useEditorEffects';
 
 /** The one screen: design on the left, consequences on the right, charts below. */
 export function App() {
+  const [help, setHelp] = useState(false);
+  const openHelp = useCallback(() => setHelp(true), []);
+  const closeHelp = useCallback(() => setHelp(false), []);
+  useTheme();
+  useShortcuts(openHelp);
+  const fileOver = useFileDrop();
   return (
-    <div className="app" data-testid="app">
-      <header>Hybrid Architecture Explorer</header>
-      <ChartsPanel />
-    </div>
+    <ReactFlowProvider>
+      <div className="app" data-testid="app">
+        <Header onHelp={openHelp} />
+        <main className="workspace">
+          <Palette />
+          <div className="centre">
+            <PatternStrip />
+            <EditorCanvas />
+          </div>
+          <aside className="panel side-right" aria-label="Metrics and inspector">
+            <MetricsPanel />
+            <Inspector />
+          </aside>
+        </main>
+        <BottomPanel />
+      </div>
+      {help && <HelpDialog onClose={closeHelp} />}
+      <Toasts />
+      {fileOver && <div className="drop-overlay">Drop a design JSON or an HF config.json to import it</div>}
+    </ReactFlowProvider>
   );
 }

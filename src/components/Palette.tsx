@@ -1,0 +1,72 @@
+import type { DragEvent, KeyboardEvent } from 'react';
+import { BLOCK_DESCRIPTIONS } from '../app/blockDefaults';
+import { insertBlock, runCommand } from '../app/commands';
+import { useAppStore } from '../app/store';
+import { selectLayers } from '../app/selectors';
+import { BLOCK_KINDS, FFN_BLOCK_KINDS, MIXER_BLOCK_KINDS, kindStyle, type BlockKind } from './kindColors';
+import { BLOCK_MIME } from './canvas/EditorCanvas';
+
+function PaletteItem({ kind }: { kind: BlockKind }) {
+  const s = kindStyle(kind);
+  const onDragStart = (e: DragEvent) => {
+    e.dataTransfer.setData(BLOCK_MIME, kind);
+    e.dataTransfer.setData('text/plain', kind);
+    e.dataTransfer.effectAllowed = 'copy';
+  };
+  const insertAfterSelection = () => {
+    const st = useAppStore.getState();
+    const n = selectLayers(st).length;
+    const last = st.selection[st.selection.length - 1];
+    runCommand(insertBlock, { kind, at: last === undefined ? n : last + 1 });
+  };
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      insertAfterSelection();
+    }
+  };
+  return (
+    <div
+      role="button"
+      tabIndex={0}
+      className="palette-item"
+      draggable
+      onDragStart={onDragStart}
+      onKeyDown={onKeyDown}
+      onDoubleClick={insertAfterSelection}
+      data-testid={`palette-${kind}`}
+      aria-label={`${s.label}: ${BLOCK_DESCRIPTIONS[kind]} Drag onto the canvas, or press Enter to insert after the selection.`}
+      title={BLOCK_DESCRIPTIONS[kind]}
+    >
+      <span className="kind-badge" style={{ background: s.color }} aria-hidden>
+        {s.letter}
+      </span>
+      <span className="name">{s.label}</span>
+      <span className="desc">{BLOCK_DESCRIPTIONS[kind]}</span>
+    </div>
+  );
+}
+
+/** The block kinds: drag onto the canvas, or focus and press Enter to insert after the selection. */
+export function Palette() {
+  return (
+    <aside className="panel side-left" aria-label="Block palette">
+      <div className="panel-title">Blocks</div>
+      <div className="palette-list">
+        <div className="palette-group">Mixers: drop on a layer to replace its mixer</div>
+        {MIXER_BLOCK_KINDS.map((k) => (
+          <PaletteItem key={k} kind={k} />
+        ))}
+        <div className="palette-group">FFNs: drop on a layer to set its FFN</div>
+        {FFN_BLOCK_KINDS.map((k) => (
+          <PaletteItem key={k} kind={k} />
+        ))}
+      </div>
+      <p className="palette-help">
+        Drop between layers to insert. Drag a layer to reorder. <span className="kbd">Enter</span> on a block inserts it after
+        the selection.
+      </p>
+      <span className="sr-only">{BLOCK_KINDS.length} block kinds</span>
+    </aside>
+  );
+}

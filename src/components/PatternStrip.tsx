@@ -1,0 +1,46 @@
+import { useAppStore } from '../app/store';
+import { selectLayers } from '../app/selectors';
+import { kindStyle } from './kindColors';
+import { mixerLetter } from './canvas/graphModel';
+
+/** The whole stack at a glance: one cell per layer (colour and letter per mixer, a dot for MoE); click to go there. */
+export function PatternStrip() {
+  const layers = useAppStore(selectLayers);
+  const selection = useAppStore((s) => s.selection);
+  const setSelection = useAppStore((s) => s.setSelection);
+  const focusLayer = useAppStore((s) => s.focusLayer);
+  const sel = new Set(selection);
+  const attn = layers.filter((l) => l.mixer.kind === 'attention').length;
+  const moe = layers.filter((l) => l.ffn.kind === 'moe').length;
+  return (
+    <div className="strip" aria-label="Pattern strip">
+      <span className="strip-label">Pattern</span>
+      <div className="strip-cells" data-testid="pattern-strip">
+        {layers.map((l, i) => {
+          const s = kindStyle(l.mixer.kind);
+          return (
+            <button
+              type="button"
+              key={i}
+              className={`strip-cell${sel.has(i) ? ' selected' : ''}`}
+              style={{ background: s.color }}
+              data-testid="strip-cell"
+              aria-label={`Layer ${i}: ${s.label}${l.ffn.kind === 'moe' ? ' with MoE' : ''}`}
+              title={`Layer ${i}: ${s.label}${l.ffn.kind !== 'none' ? ` · ${kindStyle(l.ffn.kind).label}` : ''}`}
+              onClick={(e) => {
+                setSelection(e.shiftKey || e.metaKey || e.ctrlKey ? [...selection, i] : [i]);
+                focusLayer(i);
+              }}
+            >
+              {mixerLetter(l)}
+              {l.ffn.kind === 'moe' && <span className="moe-dot" aria-hidden />}
+            </button>
+          );
+        })}
+      </div>
+      <span className="strip-count num" title="Layers, attention layers, MoE layers">
+        {layers.length} layers · {attn} A · {moe} MoE
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,227 @@
+import { useEffect, useRef, useState } from 'react';
+import type { OtherMixerKind, RatioOptions } from '../models/patterns';
+import { applyRatioCommand, commandContext, runCommand } from '../app/commands';
+import { useAppStore } from '../app/store';
+import { selectLayers } from '../app/selectors';
+
+const QUICK = [
+  [1, 1],
+  [1, 3],
+  [1, 7],
+] as const;
+
+interface Draft {
+  attn: string;
+  other: string;
+  nLayers: string;
+  placement: RatioOptions['placement'];
+  offset: string;
+  otherMixer: OtherMixerKind;
+  moe: boolean;
+  moeEvery: string;
+  moeOffset: string;
+  experts: string;
+  topK: string;
+}
+
+function draftFromDesign(): Draft {
+  const { layers } = commandContext();
+  const attn = layers.filter((l) => l.mixer.kind === 'attention').length;
+  const other = layers.length - attn;
+  const firstMoe = layers.find((l) => l.ffn.kind === 'moe')?.ffn;
+  const moeIdx = layers.map((l, i) => (l.ffn.kind === 'moe' ? i : -1)).filter((i) => i >= 0);
+  const every = moeIdx.length >= 2 ? (moeIdx[1] as number) - (moeIdx[0] as number) : 2;
+  const ssm = layers.find((l) => l.mixer.kind === 'mamba' || l.mixer.kind === 'mamba2' || l.mixer.kind === 'hyena')?.mixer.kind as OtherMixerKind | undefined;
+  const g = attn && other ? gcd(attn, other) : 1;
+  return {
+    attn: String(attn && other ? attn / g : attn ? 1 : 0),
+    other: String(attn && other ? other / g : other ? 1 : 0),
+    nLayers: String(layers.length),
+    placement: 'period',
+    offset: '',
+    otherMixer: ssm ?? 'mamba',
+    moe: !!firstMoe,
+    moeEvery: String(every),
+    moeOffset: String(moeIdx.length ? (moeIdx[0] as number) % every : 1),
+    experts: String(firstMoe?.kind === 'moe' ? firstMoe.nExperts : 16),
+    topK: String(firstMoe?.kind === 'moe' ? firstMoe.topK : 2),
+  };
+}
+
+function gcd(a: number, b: number): number {
+  return b ? gcd(b, a % b) : a;
+}
+
+function toInt(name: string, text: string, min: number): number {
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isInteger(v) || v < min) throw new RangeError(`${name} must be an integer ≥ ${min}`);
+  return v;
+}
+
+/** Builds the applyRatio options from the form, naming the first bad field. */
+function optionsFrom(d: Draft): RatioOptions {
+  const attn = toInt('attention (a)', d.attn, 0);
+  const other = toInt('other (m)', d.other, 0);
+  const nLayers = toInt('layers', d.nLayers, 1);
+  if (attn + other === 0) throw new RangeError('a + m must be at least 1');
+  const o: RatioOptions = { attn, other, nLayers, placement: d.placement, otherMixer: d.otherMixer };
+  if (d.placement === 'period' && d.offset.trim() !== '') o.offset = toInt('offset', d.offset, 0);
+  if (d.moe) {
+    o.moe = { every: toInt('MoE every', d.moeEvery, 1), offset: toInt('MoE offset', d.moeOffset, 0), nExperts: toInt('experts', d.experts, 1), topK: toInt('top-k', d.topK, 1) };
+  }
+  return o;
+}
+
+/** Attention : other ratio, depth, placement and MoE placement; Apply replaces the stack in one undo step. */
+export function RatioTool() {
+  const [open, setOpen] = useState(false);
+  const [d, setD] = useState<Draft>(draftFromDesign);
+  const [error, setError] = useState<string | null>(null);
+  const ref = useRef<HTMLDivElement>(null);
+  const summary = useAppStore((s) => {
+    const ls = selectLayers(s);
+    const a = ls.filter((l) => l.mixer.kind === 'attention').length;
+    const m = ls.length - a;
+    const g = a && m ? gcd(a, m) : 1;
+    return a && m ? `${a / g}:${m / g}` : a ? 'all attn' : 'no attn';
+  });
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: MouseEvent) => {
+      if (ref.current && !ref.current.contains(e.target as Node)) setOpen(false);
+    };
+    const esc = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
+    window.addEventListener('mousedown', close);
+    window.addEventListener('keydown', esc);
+    return () => {
+      window.removeEventListener('mousedown', close);
+      window.removeEventListener('keydown', esc);
+    };
+  }, [open]);
+  const set = (patch: Partial<Draft>) => {
+    setD((x) => ({ ...x, ...patch }));
+    setError(null);
+  };
+  const apply = () => {
+    let o: RatioOptions;
+    try {
+      o = optionsFrom(d);
+      applyRatioCommand.perform(commandContext(), o);
+    } catch (e) {
+      setError((e as Error).message);
+      return;
+    }
+    const r = runCommand(applyRatioCommand, o);
+    if (r && !r.ok) setError(r.issues[0]?.message ?? 'refused');
+    else {
+      useAppStore.getState().requestFit();
+      setOpen(false);
+    }
+  };
+  const n = (label: string, key: keyof Draft, testId?: string, width = 56) => (
+    <input
+      className="input num"
+      style={{ width }}
+      aria-label={label}
+      data-testid={testId}
+      value={d[key] as string}
+      inputMode="numeric"
+      onChange={(e) => set({ [key]: e.target.value } as Partial<Draft>)}
+      onKeyDown={(e) => e.key === 'Enter' && apply()}
+    />
+  );
+  return (
+    <div className="popover-anchor" ref={ref}>
+      <button
+        type="button"
+        className="btn"
+        aria-expanded={open}
+        aria-haspopup="dialog"
+        data-testid="ratio-open"
+        title="Attention : state-space ratio and placement"
+        onClick={() => {
+          if (!open) setD(draftFromDesign());
+          setOpen(!open);
+          setError(null);
+        }}
+      >
+        Ratio <span className="num">{summary}</span> ▾
+      </button>
+      {open && (
+        <div className="popover" role="dialog" aria-label="Ratio and placement" style={{ width: 350 }}>
+          <div className="form-grid">
+            <label>Attn : other</label>
+            <span className="form-row">
+              {n('Attention layers per group (a)', 'attn', 'ratio-attn', 44)}
+              <span>:</span>
+              {n('Other layers per group (m)', 'other', 'ratio-mamba', 44)}
+              <span className="seg" role="group" aria-label="Common ratios">
+                {QUICK.map(([a, m]) => (
+                  <button key={m} type="button" aria-pressed={d.attn === String(a) && d.other === String(m)} onClick={() => set({ attn: String(a), other: String(m) })}>
+                    {a}:{m}
+                  </button>
+                ))}
+              </span>
+            </span>
+            <label>Total layers</label>
+            <span className="form-row">{n('Total layers', 'nLayers', 'ratio-layers')}</span>
+            <label>Placement</label>
+            <span className="form-row">
+              <select className="select" aria-label="Placement" value={d.placement} onChange={(e) => set({ placement: e.target.value as Draft['placement'] })}>
+                <option value="period">period + offset (Jamba)</option>
+                <option value="even">evenly spread</option>
+                <option value="every-k">every k-th (seed)</option>
+              </select>
+              {d.placement === 'period' && (
+                <input className="input num" style={{ width: 56 }} aria-label="Offset" placeholder="auto" value={d.offset} onChange={(e) => set({ offset: e.target.value })} />
+              )}
+            </span>
+            <label>Other mixer</label>
+            <select className="select" aria-label="Mixer of the non-attention layers" value={d.otherMixer} onChange={(e) => set({ otherMixer: e.target.value as OtherMixerKind })}>
+              <option value="mamba">Mamba</option>
+              <option value="mamba2">Mamba-2</option>
+              <option value="hyena">Hyena</option>
+            </select>
+            <label>MoE</label>
+            <span className="form-row">
+              <label className="check">
+                <input type="checkbox" checked={d.moe} onChange={(e) => set({ moe: e.target.checked })} /> place MoE
+              </label>
+            </span>
+            {d.moe && (
+              <>
+                <label>MoE every / offset</label>
+                <span className="form-row">
+                  {n('MoE every e layers', 'moeEvery', 'ratio-moe-every', 44)}
+                  {n('MoE offset', 'moeOffset', 'ratio-moe-offset', 44)}
+                </span>
+                <label>Experts / top-k</label>
+                <span className="form-row">
+                  {n('Experts', 'experts', 'ratio-experts', 44)}
+                  {n('Top-k', 'topK', 'ratio-topk', 44)}
+                </span>
+              </>
+            )}
+          </div>
+          {error && (
+            <div className="field-error" role="alert" style={{ marginTop: 8 }}>
+              {error}
+            </div>
+          )}
+          <p className="note">
+            Replaces the whole stack in one undoable step. Without “place MoE”, each index keeps its FFN. Period placement puts attention at offset
+            ⌊(a+m)/2⌋ by default (Jamba’s 4 for 1:7).
+          </p>
+          <div className="actions">
+            <button type="button" className="btn" onClick={() => setOpen(false)}>
+              Cancel
+            </button>
+            <button type="button" className="btn primary" data-testid="ratio-apply" onClick={apply}>
+              Apply
+            </button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+import { memo } from 'react';
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { useAppStore } from '../../app/store';
+import { selectDesignCost, selectLayers } from '../../app/selectors';
+import { kindStyle } from '../kindColors';
+import { mixerLetter } from './graphModel';
+import { formatShare } from './LayerNode';
+import type { GroupNodeType } from './graphNodes';
+
+/** A collapsed run of a repeated block ("Jamba block × 4"); double-click (or the arrow) expands it. */
+export const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<GroupNodeType>) {
+  const { start, period, count, label } = data;
+  const n = period * count;
+  const block = useAppStore((s) => selectLayers(s).slice(start, start + period).map((l) => `${l.mixer.kind}/${l.ffn.kind}`).join(','));
+  const share = useAppStore((s) => {
+    const c = selectDesignCost(s);
+    let p = 0;
+    for (let i = start; i < start + n; i++) p += c.layers[i]?.params ?? 0;
+    return p / c.params.total;
+  });
+  const letters = useAppStore((s) => selectLayers(s).slice(start, start + period).map(mixerLetter).join(''));
+  const setGroupExpanded = useAppStore((s) => s.setGroupExpanded);
+  const setSelection = useAppStore((s) => s.setSelection);
+  // Expanding shows the layers one by one; the group's selection would otherwise select all of them.
+  const expand = () => {
+    setSelection([]);
+    setGroupExpanded({ start, end: start + n }, true);
+  };
+  const cells = block.split(',').map((k) => k.split('/') as [string, string]);
+  return (
+    <div
+      className={`gnode group${selected ? ' selected' : ''}`}
+      data-testid="group-node"
+      data-start={start}
+      data-layers={n}
+      onDoubleClick={expand}
+      title={`Layers ${start}–${start + n - 1}: ${letters} repeated ${count} times. Double-click to expand.`}
+    >
+      <Handle type="target" position={Position.Top} isConnectable={false} />
+      <span className="stripe" aria-hidden>
+        {cells.map(([m], i) => (
+          <i key={i} style={{ background: kindStyle(m as 'none').color }} />
+        ))}
+      </span>
+      <span className="idx">{start}</span>
+      <span className="body">
+        <span className="title">
+          {label} × {count}
+        </span>
+        <span className="sub">
+          {period > 1 ? `${period} layers per block · ` : ''}
+          {n} layers · <span className="mono">{letters}</span>
+        </span>
+        <span className="mini" aria-hidden>
+          {cells.map(([m, f], i) => (
+            <i key={i} style={{ background: kindStyle(m as 'none').color, outline: f === 'moe' ? `2px solid ${kindStyle('moe').color}` : undefined }} />
+          ))}
+        </span>
+      </span>
+      <span className="share">{formatShare(share, 1)}</span>
+      <button
+        type="button"
+        className="btn ghost icon nodrag"
+        aria-label={`Expand ${label} × ${count}`}
+        onClick={(e) => {
+          e.stopPropagation();
+          expand();
+        }}
+      >
+        ▸
+      </button>
+      <Handle type="source" position={Position.Bottom} isConnectable={false} />
+      <Handle id="r" type="target" position={Position.Right} isConnectable={false} />
+    </div>
+  );
+});
