@@ -3,7 +3,8 @@
  * overhead); the `js` loop on `wasm` and `cpu`, where tensors already live in CPU memory and the loop beat both the
  * per-token and the chunked tf ops in `npm run bench -- scan` (the chunked forms pay for exp over every
  * (token, channel, state) element, which wasm computes slowly); the chunked tf ops on `webgl`, where a readback
- * would stall the GPU. A forced choice is honoured, except `wgsl` off webgpu, which is refused with a clear error.
+ * would stall the GPU. A forced choice is honoured, except `wgsl` off webgpu and `js` on webgpu (whose synchronous
+ * readback goes through a canvas and is poor by tfjs's own warning), which are refused with a clear error.
  */
 import type { BackendName, ScanChoice, ScanImpl } from '../../protocol';
 
@@ -23,6 +24,9 @@ export function chooseScan(backend: BackendName, requested: ScanChoice, statePer
       throw new Error(`scan "wgsl" handles at most ${WGSL_MAX_STATE_PER_CHANNEL} state elements per channel; the model has ${statePerChannel}`);
     }
     return 'wgsl';
+  }
+  if (requested === 'js' && backend === 'webgpu') {
+    throw new Error('scan "js" needs a synchronous readback, which the webgpu backend does poorly; use wgsl, chunked or auto on webgpu');
   }
   if (requested !== 'auto') return requested;
   if (backend === 'webgpu') return statePerChannel <= WGSL_MAX_STATE_PER_CHANNEL ? 'wgsl' : 'chunked';

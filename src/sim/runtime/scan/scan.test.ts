@@ -167,4 +167,9 @@ describe('chooseScan', () => {
   it('refuses wgsl off webgpu, naming the backend', () => {
     expect(() => chooseScan('wasm', 'wgsl')).toThrow(/needs the webgpu backend.*wasm/);
   });
+
+  it('refuses js on webgpu and wgsl beyond 256 state elements per channel', () => {
+    expect(() => chooseScan('webgpu', 'js')).toThrow(/"js".*webgpu/);
+    expect(() => chooseScan('webgpu', 'wgsl', 512)).toThrow(/at most 256 state elements.*512/);
+  });
 });
