@@ -123,7 +123,8 @@ export class AttentionCore {
   private readonly bk?: tf.Tensor1D;
   private readonly bv?: tf.Tensor1D;
   private readonly bo?: tf.Tensor1D;
-  private readonly invFreq: tf.Tensor1D | null;
+  /** RoPE inverse frequencies theta^(-2i/hd), i < hd/2; kept in JS so a step uploads its cos/sin rows directly. */
+  private readonly invFreq: Float64Array | null;
 
   constructor(readonly weights: AttentionWeights) {
     const w = weights;
@@ -136,7 +137,7 @@ export class AttentionCore {
     if (w.bv) this.bv = paramTensor(w.bv) as tf.Tensor1D;
     if (w.bo) this.bo = paramTensor(w.bo) as tf.Tensor1D;
     const { headDim: hd, rope, ropeTheta } = w.dims;
-    this.invFreq = rope ? tf.tensor1d(Array.from({ length: hd / 2 }, (_, i) => Math.pow(ropeTheta, (-2 * i) / hd))) : null;
+    this.invFreq = rope ? Float64Array.from({ length: hd / 2 }, (_, i) => Math.pow(ropeTheta, (-2 * i) / hd)) : null;
   }
 
   get dims(): AttentionDims {
@@ -149,16 +150,29 @@ export class AttentionCore {
     return new KvCache(tf.zeros([batch, kvh, slots, hd]), tf.zeros([batch, kvh, slots, hd]), slots);
   }
 
-  /** RoPE on (b, heads, l, hd) at positions start..start+l-1 (HF `apply_rotary_pos_emb` with `rotate_half`). */
-  private rope(x: tf.Tensor4D, start: number): tf.Tensor4D {
-    if (!this.invFreq) return x;
+  /**
+   * RoPE on (b, heads, l, hd) at positions start..start+l-1 (HF `apply_rotary_pos_emb` with `rotate_half`), times
+   * `scale`. The cos/sin rows are computed in JS and uploaded (2 uploads instead of ~6 ops per call); folding the
+   * attention scale 1/sqrt(hd) into q's rows saves a pass over the (much larger) score matrix.
+   */
+  private rope(x: tf.Tensor4D, start: number, scale: number): tf.Tensor4D {
+    if (!this.invFreq) return scale === 1 ? x : tf.mul(x, scale);
     const [, , l, hd] = x.shape;
-    const pos = tf.range(start, start + l, 1, 'float32');
-    const f = tf.outerProduct(pos, this.invFreq); // (l, hd/2)
-    const emb = tf.concat([f, f], 1); // (l, hd)
-    const [x1, x2] = tf.split(x, [hd / 2, hd / 2], 3);
+    const half = hd / 2;
+    const cos = new Float32Array(l * hd);
+    const sin = new Float32Array(l * hd);
+    for (let t = 0; t < l; t++) {
+      for (let i = 0; i < half; i++) {
+        const ang = (start + t) * this.invFreq[i]!;
+        const c = Math.cos(ang) * scale;
+        const s = Math.sin(ang) * scale;
+        cos[t * hd + i] = cos[t * hd + half + i] = c;
+        sin[t * hd + i] = sin[t * hd + half + i] = s;
+      }
+    }
+    const [x1, x2] = tf.split(x, [half, half], 3);
     const rot = tf.concat([tf.neg(x2!), x1!], 3);
-    return tf.add(tf.mul(x, tf.cos(emb)), tf.mul(rot, tf.sin(emb)));
+    return tf.add(tf.mul(x, tf.tensor2d(cos, [l, hd])), tf.mul(rot, tf.tensor2d(sin, [l, hd])));
   }
 
   /** x (b, l, dIn) -> q (b, H, l, hd), k, v (b, KVH, l, hd), RoPE applied at positions start.. */
@@ -170,7 +184,8 @@ export class AttentionCore {
     const q = heads(linear(x2, this.wq, this.bq), h);
     const k = heads(linear(x2, this.wk, this.bk), kvh);
     const v = heads(linear(x2, this.wv, this.bv), kvh);
-    return [this.rope(q, start), this.rope(k, start), v];
+    // q carries the 1/sqrt(hd) score scale.
+    return [this.rope(q, start, 1 / Math.sqrt(hd)), this.rope(k, start, 1), v];
   }
 
   /** o (b, H, l, hd) -> (b, l, dOut). */
@@ -189,7 +204,6 @@ export class AttentionCore {
     const kvh = k.shape[1];
     const g = h / kvh;
     const win = this.dims.slidingWindow;
-    const scale = 1 / Math.sqrt(hd);
     const blocks: tf.Tensor4D[] = [];
     for (let s = 0; s < l; s += PREFILL_QUERY_BLOCK) {
       const e = Math.min(l, s + PREFILL_QUERY_BLOCK);
@@ -200,7 +214,7 @@ export class AttentionCore {
       const qb = tf.reshape(l === nq ? q : tf.slice(q, [0, 0, s, 0], [b, h, nq, hd]), [b, kvh, g * nq, hd]);
       const kb = nk === l ? k : tf.slice(k, [0, 0, k0, 0], [b, kvh, nk, hd]);
       const vb = nk === l ? v : tf.slice(v, [0, 0, k0, 0], [b, kvh, nk, hd]);
-      const scores = tf.reshape(tf.mul(tf.matMul(qb, kb, false, true), scale), [b, kvh, g, nq, nk]);
+      const scores = tf.reshape(tf.matMul(qb, kb, false, true), [b, kvh, g, nq, nk]); // q is pre-scaled
       // diff = query position - key position; allowed when 0 <= diff (< W).
       const diff = tf.sub(tf.reshape(tf.range(s, e, 1, 'float32'), [nq, 1]), tf.reshape(tf.range(k0, e, 1, 'float32'), [1, nk]));
       let allowed = tf.greaterEqual(diff, 0);
@@ -247,7 +261,7 @@ export class AttentionCore {
       const vAll = tf.add(tf.mul(cache.v, keep), tf.mul(v, m)) as tf.Tensor4D;
       const filled = win === null ? pos + 1 : Math.min(pos + 1, slots);
       const qg = tf.reshape(q, [b, kvh, h / kvh, hd]);
-      const scores = tf.mul(tf.matMul(qg, kAll, false, true), 1 / Math.sqrt(hd)); // (b, KVH, G, slots)
+      const scores = tf.matMul(qg, kAll, false, true); // (b, KVH, G, slots), q pre-scaled
       const bias = tf.mul(tf.cast(tf.greaterEqual(tf.range(0, slots, 1, 'float32'), filled), 'float32'), MASKED);
       const p = tf.softmax(tf.add(scores, bias));
       const o = tf.reshape(tf.matMul(p, vAll), [b, h, 1, hd]) as tf.Tensor4D;
@@ -258,7 +272,7 @@ export class AttentionCore {
   }
 
   dispose(): void {
-    for (const t of [this.wq, this.wk, this.wv, this.wo, this.bq, this.bk, this.bv, this.bo, this.invFreq]) t?.dispose();
+    for (const t of [this.wq, this.wk, this.wv, this.wo, this.bq, this.bk, this.bv, this.bo]) t?.dispose();
   }
 }
 
