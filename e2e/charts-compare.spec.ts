@@ -113,3 +113,26 @@ test('each chart exports as SVG (standalone, with legend) and PNG, and its data 
   expect(json.meta.designs.map((d) => d.name)).toEqual(expect.arrayContaining(pinned.map((p) => p.name)));
   expect(json.rows.length).toBeGreaterThan(0);
 });
+
+test('pin a preset and a design file; a bad file is refused with the reason and pins nothing', async ({ page }) => {
+  await openWith32Layers(page);
+  await page.getByTestId('pin-preset').selectOption('mixtral-8x7b');
+  await page.getByTestId('pin-design').click();
+  const file = makeTemplate('mamba', { dModel: 1024, nLayers: 24, vocabSize: 50280 });
+  await page.getByTestId('pin-file').setInputFiles({ name: 'mamba.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+  await expect.poll(async () => (await getPinned(page)).length).toBe(3);
+  const pinned = await getPinned(page);
+  expect(pinned.map((p) => (p as unknown as { origin: string }).origin)).toEqual(['preset', 'current', 'file']);
+  expect(pinned[0]!.cost.paramsTotal).toBe(46_702_792_704); // Mixtral-8x7B, the published check
+  expect(pinned[2]!.name).toBe(file.name);
+  await expect(page.getByTestId('compare-table').locator('thead th')).toHaveCount(4);
+
+  await page.getByTestId('pin-file').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...file, dModel: 0 })) });
+  await expect(page.getByText(/bad\.json was not pinned/)).toBeVisible();
+  await expect(page.getByText(/dModel/).first()).toBeVisible();
+  expect(await getPinned(page)).toHaveLength(3);
+
+  // Unpinning from the table removes the design from the comparison.
+  await page.getByRole('button', { name: `Unpin ${file.name}` }).click();
+  expect(await getPinned(page)).toHaveLength(2);
+});

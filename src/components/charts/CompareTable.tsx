@@ -18,6 +18,8 @@ interface RowSpec {
   label: string;
   title: string;
   value: (sum: DesignSummary, s: DesignSeries) => { text: string; exact: string };
+  /** Cells may wrap (words rather than a number with its unit). */
+  wrap?: boolean;
 }
 
 const bytes = (n: number) => ({ text: formatBytes(n), exact: `${formatInt(n)} B` });
@@ -45,6 +47,7 @@ export function CompareTable({ series, budgetBytes, tableSeqLen, setTableSeqLen,
       key: 'max-context',
       label: `Max ctx in ${formatBytes(budgetBytes)}`,
       title: 'Longest context whose weights + KV + state fit the memory budget',
+      wrap: true,
       value: (m) => (m.maxContext === 0 ? { text: 'weights > budget', exact: '0 tokens: the weights and state alone exceed the budget' } : { text: formatTokens(m.maxContext), exact: Number.isFinite(m.maxContext) ? `${formatInt(m.maxContext)} tokens` : 'unbounded (KV never outgrows the budget)' }),
     },
     { key: 'flops-4k', label: `FLOPs/token @ ${formatTokens(TABLE_LENGTHS.flops)}`, title: 'Forward FLOPs to decode one token at this context', value: (m) => ({ text: formatCount(m.flopsPerTokenAt4K), exact: formatInt(m.flopsPerTokenAt4K) }) },
@@ -116,7 +119,7 @@ export function CompareTable({ series, budgetBytes, tableSeqLen, setTableSeqLen,
                 {series.map((s, i) => {
                   const v = r.value(sums[i]!, s);
                   return (
-                    <td key={s.id} title={v.exact} data-exact={v.exact}>
+                    <td key={s.id} title={v.exact} data-exact={v.exact} className={r.wrap ? 'hx-wrap' : undefined}>
                       {v.text}
                     </td>
                   );
