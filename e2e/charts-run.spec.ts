@@ -57,6 +57,13 @@ test('a small wasm run shows progress, then measured points labelled with the ba
     expect(body[i]![col('backend')]).toBe('wasm');
   }
 
+  // The run profile's predicted cache bytes (lines) are drawn with the measured ones (dots: KV and state per length).
+  await page.getByTestId('tab-memory').click();
+  await page.getByRole('radio', { name: 'Run profile' }).click();
+  const mem = page.getByTestId('chart-memory');
+  await expect(mem.locator('.recharts-line-dots circle')).toHaveCount(6);
+  await expect(mem.getByText('predicted (cost model, run profile, fp32)')).toBeVisible();
+
   // Results are kept per design and survive a reload.
   await page.reload();
   await page.getByTestId('tab-throughput').click();

@@ -48,11 +48,11 @@ function ViewSwitch({ settings, setSettings }: Pick<Props, 'settings' | 'setSett
     <div className="hx-seg" role="radiogroup" aria-label="Memory view">
       {(
         [
-          ['full', 'Full design'],
-          ['run', 'Run profile: predicted vs measured'],
+          ['full', 'Full design', 'Analytic memory of the full-size design'],
+          ['run', 'Run profile', 'The scaled copy that ran: predicted cache bytes (lines) against the bytes measured (dots)'],
         ] as const
-      ).map(([v, label]) => (
-        <button key={v} type="button" role="radio" aria-checked={settings.memoryView === v} className={settings.memoryView === v ? 'on' : ''} onClick={() => setSettings({ memoryView: v })}>
+      ).map(([v, label, title]) => (
+        <button key={v} type="button" role="radio" title={title} aria-checked={settings.memoryView === v} className={settings.memoryView === v ? 'on' : ''} onClick={() => setSettings({ memoryView: v })}>
           {label}
         </button>
       ))}

@@ -22,17 +22,17 @@ interface Props {
 }
 
 const VIEWS = [
-  ['prefill', 'Prefill tokens/s (measured)'],
-  ['decode', 'Decode ms/token (measured)'],
-  ['flops', 'FLOPs/token (analytic)'],
+  ['prefill', 'Prefill tok/s', 'Measured prefill throughput of the run profile (tokens per second)'],
+  ['decode', 'Decode ms/tok', 'Measured decode latency of the run profile (milliseconds per token)'],
+  ['flops', 'FLOPs/token', 'Analytic forward FLOPs per decoded token of the full-size design'],
 ] as const;
 
 function ViewSwitch({ settings, setSettings }: Pick<Props, 'settings' | 'setSettings'>) {
   return (
     <>
       <div className="hx-seg" role="radiogroup" aria-label="Throughput view">
-        {VIEWS.map(([v, label]) => (
-          <button key={v} type="button" role="radio" aria-checked={settings.throughputView === v} className={settings.throughputView === v ? 'on' : ''} onClick={() => setSettings({ throughputView: v })}>
+        {VIEWS.map(([v, label, title]) => (
+          <button key={v} type="button" role="radio" title={title} aria-checked={settings.throughputView === v} className={settings.throughputView === v ? 'on' : ''} onClick={() => setSettings({ throughputView: v })}>
             {label}
           </button>
         ))}
@@ -132,7 +132,7 @@ function MeasuredChart({ series, settings, fileBase, setSettings, theme }: Props
       runs: withRuns.map((s) => ({ design: s.name, backend: s.run!.backend, backendReason: s.run!.backendReason, scan: s.run!.scan, profile: s.run!.profile, status: s.run!.status, startedAt: s.run!.startedAt })),
     },
   });
-  const fmt = (v: number) => (decode ? `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms` : formatCount(v));
+  const fmt = (v: number) => (decode ? `${v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0)} ms` : formatCount(v));
   return (
     <ChartFrame
       testId="chart-throughput"
