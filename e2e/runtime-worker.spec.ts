@@ -78,6 +78,36 @@ test.describe('runtime worker', () => {
     }
   });
 
+  test('cancel stops a running wasm sweep and reports cancelled with the points so far', async ({ page }) => {
+    await page.goto('/');
+    const r = await page.evaluate(async () => {
+      const load = (path: string): Promise<unknown> => import(/* @vite-ignore */ path);
+      const client = (await load('/src/app/workerClient.ts')) as typeof import('../src/app/workerClient');
+      const presets = (await load('/src/models/presets.ts')) as typeof import('../src/models/presets');
+      const profiles = (await load('/src/sim/runtime/profile.ts')) as typeof import('../src/sim/runtime/profile');
+      let handle: ReturnType<ReturnType<typeof client.runtimeClient>['start']> | null = null;
+      handle = client.runtimeClient().start(
+        {
+          design: presets.getPreset('zamba-7b')!.design,
+          seqLens: [16, 32, 64, 128],
+          backend: 'wasm',
+          scan: 'auto',
+          profile: profiles.getRunProfile('tiny')!,
+          seed: 1,
+          batch: 1,
+          decodeSteps: 4,
+          repeats: 2,
+          memoryBudgetBytes: 2 ** 30,
+        },
+        { onPoint: () => handle!.cancel() },
+      );
+      const res = await handle.done;
+      return { cancelled: res.cancelled, n: res.points.length };
+    });
+    expect(r.cancelled).toBe(true);
+    expect(r.n).toBeLessThan(4);
+  });
+
   test('auto picks wasm over the software (SwiftShader) WebGPU adapter and says why', async ({ page }) => {
     await page.goto('/');
     const s = await sweep(page, 'stripedhyena-7b', 'auto', [8]);

@@ -152,6 +152,22 @@ function hasMoe(design: Design): boolean {
   return expandLayers(design.layers).some((l) => l.ffn.kind === 'moe') || design.sharedBlocks.some((b) => b.ffn.kind === 'moe');
 }
 
+/** Lets queued events (a worker's `cancel` message) run: a macrotask turn, without setTimeout's 4 ms clamp. */
+function yieldToEvents(): Promise<void> {
+  if (typeof setImmediate === 'function') return new Promise((r) => setImmediate(r));
+  if (typeof MessageChannel === 'function') {
+    return new Promise((r) => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => {
+        ch.port1.close();
+        r();
+      };
+      ch.port2.postMessage(null);
+    });
+  }
+  return new Promise((r) => setTimeout(r, 0));
+}
+
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /**
@@ -164,7 +180,10 @@ export async function runBench(request: BenchRequest, hooks: BenchHooks = {}): P
   const { design: scaled, notes } = scaleDesign(request.design, request.profile);
   checkMemoryBudget(scaled, request);
   const signal = hooks.signal;
-  const check = () => {
+  // Yield to the event loop first: on cpu/wasm `await data()` resolves as a microtask, so without this a worker
+  // would never get to handle the cancel message until the sweep ended.
+  const check = async () => {
+    await yieldToEvents();
     if (signal?.aborted) throw new Cancelled('cancelled');
   };
 
@@ -215,7 +234,7 @@ export async function runBench(request: BenchRequest, hooks: BenchHooks = {}): P
 
     for (let index = 0; index < total; index++) {
       const L = request.seqLens[index]!;
-      check();
+      await check();
       hooks.onProgress?.({ seqLen: L, index, total, phase: 'prefill', etaMs: eta() });
       const tokens = new Int32Array(b * L);
       for (let i = 0; i < tokens.length; i++) tokens[i] = Math.floor(rng.next() * scaled.vocabSize);
@@ -226,7 +245,7 @@ export async function runBench(request: BenchRequest, hooks: BenchHooks = {}): P
       // Warm-up: one prefill and up to two decode steps (kernels compiled, buffers pooled); the second step is
       // profiled for its dispatch count. The timed runs below overwrite these positions.
       await prefillOnce(ids);
-      check();
+      await check();
       let tok: tf.Tensor2D = firstTok;
       let dispatches = 0;
       const warm = Math.min(2, steps);
@@ -244,14 +263,14 @@ export async function runBench(request: BenchRequest, hooks: BenchHooks = {}): P
           if (tok !== firstTok) drop(tok);
           tok = next;
         }
-        check();
+        await check();
       }
       if (tok !== firstTok) drop(tok);
 
       const prefillMs: number[] = [];
       for (let r = 0; r < request.repeats; r++) {
         prefillMs.push(await prefillOnce(ids));
-        check();
+        await check();
       }
       const held = caches.bytes();
       const mem = tf.memory();
@@ -265,7 +284,7 @@ export async function runBench(request: BenchRequest, hooks: BenchHooks = {}): P
         if (tok !== firstTok) drop(tok);
         tok = next;
         decodeMs.push(ms);
-        check();
+        await check();
       }
       if (tok !== firstTok) drop(tok);
       drop(firstTok);
