@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { CartesianGrid, ComposedChart, Line, ReferenceDot, ResponsiveContainer, Tooltip, YAxis } from 'recharts';
 import { formatBytes, formatInt } from '../../sim/cost';
 import type { ChartSettings } from '../../app/slices/compareSlice';
-import { binaryByteTicks, formatTokens, lengthGrid, powerOfTwoTicks, seriesKey, shortDesignNames } from './chartData';
+import { binaryByteTicks, formatTokens, lengthGrid, powerOfTwoTicks, seriesKey, shortDesignNames, stateAxisMin } from './chartData';
 import { curveOf } from './designSummary';
 import type { DataTable } from './exportData';
 import { ChartFrame, type LegendEntry } from './ChartFrame';
@@ -17,13 +17,6 @@ interface Props {
   settings: ChartSettings;
   fileBase: string;
   theme: ChartTheme;
-}
-
-/** The left end of the axis: a power of two at least an octave below every crossover, between 16 and 1024 tokens. */
-export function stateAxisMin(crossovers: readonly (number | null)[]): number {
-  let min = 1024;
-  for (const c of crossovers) if (c !== null && c > 0) min = Math.min(min, 2 ** Math.floor(Math.log2(c) - 1));
-  return Math.max(16, min);
 }
 
 /** Per-sequence recurrent state (flat in L) against the KV cache (growing), with the length where KV overtakes state. */

@@ -1,22 +1,8 @@
 import { XAxis } from 'recharts';
 import type { CSSProperties } from 'react';
 import { formatInt } from '../../sim/cost';
-import { formatTokens, powerOfTwoTicks } from './chartData';
+import { formatTokens, lengthTicks } from './chartData';
 import type { ChartTheme } from './useChartTheme';
-
-/** Tick values for a sequence-length axis: powers of two, thinned to at most about 8 labels. */
-export function lengthTicks(min: number, max: number, scale: 'log' | 'linear'): number[] {
-  if (scale === 'linear') {
-    const span = max - min;
-    let step = 2 ** Math.ceil(Math.log2(span / 6));
-    if (!Number.isFinite(step) || step <= 0) step = 1;
-    const out: number[] = [];
-    for (let v = Math.ceil(min / step) * step; v <= max; v += step) out.push(v);
-    return out;
-  }
-  const octaves = Math.log2(max / min);
-  return powerOfTwoTicks(min, max, Math.max(1, Math.ceil(octaves / 8)));
-}
 
 /** The shared x axis: sequence length in tokens, log or linear, with binary K/M labels. */
 export function lengthAxis(min: number, max: number, scale: 'log' | 'linear', theme: ChartTheme) {

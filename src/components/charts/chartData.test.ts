@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BenchPoint, Spread } from '../../sim/protocol';
-import { binaryByteTicks, decodeMarkers, formatTokens, lengthGrid, shortDesignNames, mergeRows, powerOfTwoTicks, prefillMarkers, seriesKey } from './chartData';
+import { binaryByteTicks, decodeMarkers, formatTokens, lengthGrid, lengthTicks, shortDesignNames, stateAxisMin, mergeRows, powerOfTwoTicks, prefillMarkers, seriesKey } from './chartData';
 
 function spreadAround(median: number): Spread {
   const xs = Array.from({ length: 7 }, () => median * (0.7 + 0.6 * Math.random())).sort((a, b) => a - b);
@@ -132,4 +132,33 @@ describe('shortDesignNames', () => {
     [['My model', 'My model (1:1)'], ['My model', 'My model (1:1)']],
     [['only one'], ['only one']],
   ])('%j', (names, want) => expect(shortDesignNames(names)).toEqual(want));
+});
+
+describe('lengthTicks', () => {
+  it('thins powers of two to at most about 8 labels on a log axis', () => {
+    for (const [lo, hi] of [
+      [1024, 1 << 20],
+      [16, 1 << 24],
+      [64, 512],
+    ] as const) {
+      const t = lengthTicks(lo, hi, 'log');
+      expect(t.length).toBeGreaterThanOrEqual(2);
+      expect(t.length).toBeLessThanOrEqual(9);
+      for (const v of t) expect(Math.log2(v) % 1).toBe(0);
+      expect(t[0]!).toBeGreaterThanOrEqual(lo);
+      expect(t.at(-1)!).toBeLessThanOrEqual(hi);
+    }
+  });
+  it('uses an even power-of-two step on a linear axis', () => {
+    expect(lengthTicks(1024, 1 << 20, 'linear')).toEqual([262144, 524288, 786432, 1048576]);
+  });
+});
+
+describe('stateAxisMin', () => {
+  it.each([
+    [[561, 81, null], 32],
+    [[null], 1024],
+    [[5000], 1024],
+    [[3], 16],
+  ] as const)('%j -> %d', (c, want) => expect(stateAxisMin(c)).toBe(want));
 });

@@ -163,3 +163,24 @@ export function shortDesignNames(names: readonly string[]): string[] {
   const out = names.map((n) => n.slice(cut + 1).trim().replace(/^\((.*)\)$/, '$1').trim());
   return out.some((s) => s === '') ? names.slice() : out;
 }
+
+/** Tick values for a sequence-length axis: powers of two, thinned to at most about 8 labels. */
+export function lengthTicks(min: number, max: number, scale: 'log' | 'linear'): number[] {
+  if (scale === 'linear') {
+    const span = max - min;
+    let step = 2 ** Math.ceil(Math.log2(span / 6));
+    if (!Number.isFinite(step) || step <= 0) step = 1;
+    const out: number[] = [];
+    for (let v = Math.ceil(min / step) * step; v <= max; v += step) out.push(v);
+    return out;
+  }
+  const octaves = Math.log2(max / min);
+  return powerOfTwoTicks(min, max, Math.max(1, Math.ceil(octaves / 8)));
+}
+
+/** The left end of the axis: a power of two at least an octave below every crossover, between 16 and 1024 tokens. */
+export function stateAxisMin(crossovers: readonly (number | null)[]): number {
+  let min = 1024;
+  for (const c of crossovers) if (c !== null && c > 0) min = Math.min(min, 2 ** Math.floor(Math.log2(c) - 1));
+  return Math.max(16, min);
+}
