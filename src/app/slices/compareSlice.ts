@@ -30,6 +30,7 @@ export interface ChartSettings {
   tableSeqLen: number;
 }
 
+/** Chart settings of a fresh start: memory chart, log x axis up to 1M tokens. */
 export const DEFAULT_CHART_SETTINGS: ChartSettings = {
   view: 'memory',
   xScale: 'log',

@@ -61,6 +61,7 @@ export interface RunSlice {
   clearRuns: (designKey: string) => void;
 }
 
+/** Run settings of a fresh start: four short lengths, automatic backend and scan, the tiny profile. */
 export const DEFAULT_RUN_SETTINGS: RunSettings = {
   seqLens: [128, 256, 512, 1024],
   backend: 'auto',

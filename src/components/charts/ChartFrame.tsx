@@ -3,6 +3,7 @@ import { exportFileName, toCsv, toJson, type DataTable } from './exportData';
 import { downloadBlob, serializeChartSvg, svgToPng, type ImageLegendItem } from './svgExport';
 import type { ChartTheme } from './useChartTheme';
 
+/** A legend entry of a chart (drawn in the page and into exported images). */
 export interface LegendEntry extends ImageLegendItem {
   /** Test id of the legend entry, if any. */
   testId?: string;

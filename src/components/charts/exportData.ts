@@ -10,6 +10,7 @@ export interface DataColumn {
   description: string;
 }
 
+/** One value of an exported table: text, a number, or null for none. */
 export type DataCell = string | number | null;
 
 /** A chart's data: its columns, its rows and what produced it (design names, backend, run profile, settings). */

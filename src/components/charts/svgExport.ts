@@ -13,6 +13,7 @@ export interface ImageLegendItem {
   marker?: boolean;
 }
 
+/** What an exported chart image carries besides the plot: title, legend and theme colours. */
 export interface SvgExportOptions {
   title: string;
   subtitle?: string;

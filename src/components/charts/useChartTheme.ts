@@ -14,6 +14,7 @@ export interface ChartTheme {
   budget: string;
 }
 
+/** The light and dark chart colours. */
 export const CHART_THEMES: Record<'light' | 'dark', ChartTheme> = {
   light: { name: 'light', bg: '#ffffff', fg: '#1d2127', muted: '#5b6470', grid: '#e6e9ed', budget: '#c92a2a' },
   dark: { name: 'dark', bg: '#181c21', fg: '#e6e9ed', muted: '#a3abb5', grid: '#2b3139', budget: '#ff8787' },
