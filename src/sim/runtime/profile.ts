@@ -3,9 +3,9 @@
  * kinds, same order, same ratios, same MoE placement, same shared-block call sites).
  *
  * Layers: the expanded layer list is read as a prefix of s layers followed by a period of p layers that repeats to
- * the end (the last repeat may be cut short, as in Zamba). The scaled design keeps the prefix and as many whole
- * periods as fit in `maxLayers` (at least one, so the pattern is never broken: a design with no shorter period keeps
- * all its layers). Widths: dModel and vocab from the profile; attention keeps the ratio of its width H·hd to dModel
+ * the end (the last repeat may be cut short, as in Zamba, provided the period repeats at least twice and is longer
+ * than the prefix). The scaled design keeps the prefix and as many whole periods as fit in `maxLayers` (at least
+ * one, so the pattern is never broken: a design with no shorter period keeps all its layers). Widths: dModel and vocab from the profile; attention keeps the ratio of its width H·hd to dModel
  * (1 for most models, 2 for Zamba's shared block) at the profile's head dim and keeps H:KVH where the new head count
  * allows (MHA stays MHA, MQA stays MQA); Mamba keeps dConv and expand, caps dState, scales a numeric dtRank with d;
  * Mamba-2 uses the profile's head dim and the largest group count that divides its heads; Hyena is kept; FFN and
@@ -69,7 +69,9 @@ export function findLayerPeriod(layers: readonly Layer[]): LayerPeriod {
     // Smallest s such that keys[i] === keys[i - p] for every i >= s + p.
     let s = n - p;
     while (s > 0 && keys[s - 1 + p] === keys[s - 1]) s--;
-    if (s + p < best.prefix + best.period) best = { prefix: s, period: p };
+    // A period must repeat at least twice and the prefix must be shorter than it: otherwise a cut-short tail or a
+    // long prefix would pass for a pattern (mmmmammm is one period of 8, not m + mmma + mmm, nor mmmma + m + m + m).
+    if (n - s >= 2 * p && s < p && s + p < best.prefix + best.period) best = { prefix: s, period: p };
   }
   return best;
 }
