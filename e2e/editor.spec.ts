@@ -171,11 +171,12 @@ test.describe('editor', () => {
     const ed2 = new EditorPage(other);
     await ed2.ready();
     expect(await ed2.design()).toEqual(d1);
-    await other.goto(url.replace(/d=.*/, 'd=eJzLSM3JyVcozy_KSQEAGgQEXQ'));
-    await other.reload();
-    await ed2.ready();
-    await expect(other.getByTestId('notice-error')).toContainText('shared link could not be opened');
-    expect(await ed2.design()).toEqual(d1);
+    const bad = await ctx.newPage();
+    await bad.goto(url.replace(/d=.*/, 'd=eJzLSM3JyVcozy_KSQEAGgQEXQ'));
+    const ed3 = new EditorPage(bad);
+    await ed3.ready();
+    await expect(bad.getByTestId('notice-error')).toContainText('shared link could not be opened');
+    expect(await ed3.design()).toEqual(d1);
     await ctx.close();
   });
 
@@ -228,7 +229,7 @@ test.describe('editor', () => {
     expect(options.length).toBeGreaterThanOrEqual(11);
     for (const o of options) {
       await ed.loadPreset(o.value);
-      await expect(page.getByTestId('canvas').locator('[data-testid="layer-node"], [data-testid="group-node"]').first()).toBeVisible();
+      await expect(page.getByTestId('canvas').locator('[data-testid="layer-node"], [data-testid="group-node"]').first(), o.value).toBeVisible();
       const layers = await ed.layers();
       expect(layers.length, o.value).toBeGreaterThan(0);
       const drawn = await page.getByTestId('layer-node').count();

@@ -35,5 +35,5 @@ export const KIND_COLORS = {
 
 /** The style of a kind, or of `none`. */
 export function kindStyle(kind: BlockKind | 'none'): KindStyle {
-  return KIND_COLORS[kind];
+  return (KIND_COLORS as Record<string, KindStyle>)[kind] ?? KIND_COLORS.none;
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
 import {
   Background,
   BackgroundVariant,
@@ -185,6 +185,12 @@ function buildEdges(layout: GraphLayout): Edge[] {
   return edges;
 }
 
+function pointerOf(e: MouseEvent | TouchEvent | ReactMouseEvent): XYPosition | null {
+  if ('clientX' in e) return { x: e.clientX, y: e.clientY };
+  const t = e.changedTouches[0];
+  return t ? { x: t.clientX, y: t.clientY } : null;
+}
+
 function isBlockKind(v: string): v is BlockKind {
   return (BLOCK_KINDS as readonly string[]).includes(v);
 }
@@ -204,6 +210,8 @@ export function EditorCanvas() {
   const { screenToFlowPosition, fitView, setCenter, getZoom } = useReactFlow();
   const layout = useMemo(() => layoutGraph(design, expandedGroups), [design, expandedGroups]);
   const [drag, setDrag] = useState<Record<string, XYPosition>>({});
+  // The latest dragged positions, updated synchronously (the rendered ones may lag a frame behind the pointer).
+  const dragLatest = useRef<Record<string, XYPosition>>({});
   const selectionSet = useMemo(() => new Set(selection), [selection]);
   const insertAt = dropHint?.type === 'insert' ? dropHint.at : null;
   const nodes = useMemo(() => buildNodes(layout, selectionSet, drag, insertAt), [layout, selectionSet, drag, insertAt]);
@@ -262,24 +270,37 @@ export function EditorCanvas() {
         }
       }
       if (sel) setSelection([...sel]);
-      if (Object.keys(moved).length) setDrag((d) => ({ ...d, ...moved }));
+      if (Object.keys(moved).length) {
+        dragLatest.current = { ...dragLatest.current, ...moved };
+        setDrag((d) => ({ ...d, ...moved }));
+      }
     },
     [layout, selection, setSelection],
   );
 
+  // Where the pointer went down; the drop position is the home position plus the pointer's travel, because React
+  // Flow's last position update can trail the final pointer move.
+  const pointerDown = useRef<XYPosition | null>(null);
+
   const onNodeDragStop = useCallback(
-    (_e: unknown, node: GraphNode, dragged: GraphNode[]) => {
+    (e: MouseEvent | TouchEvent | ReactMouseEvent, node: GraphNode, dragged: GraphNode[]) => {
+      const p = pointerOf(e);
+      const home0 = layout.chain.find((c) => chainNodeId(c) === node.id);
+      const down = pointerDown.current;
+      const latest =
+        p && down && home0 ? { x: 0, y: home0.y + (screenToFlowPosition(p).y - screenToFlowPosition(down).y) } : (dragLatest.current[node.id] ?? node.position);
+      dragLatest.current = {};
       setDrag({});
       if (node.type !== 'layer' && node.type !== 'layerGroup') return;
       const h = node.type === 'layer' ? LAYER_HEIGHT_PX : GROUP_HEIGHT_PX;
       const ids = new Set((dragged.length ? dragged : [node]).map((n) => n.id));
       const home = layout.chain.find((c) => chainNodeId(c) === node.id);
-      if (!home || Math.abs(node.position.y - home.y) < (LAYER_HEIGHT_PX + GAP_PX) / 2) return;
+      if (!home || Math.abs(latest.y - home.y) < (LAYER_HEIGHT_PX + GAP_PX) / 2) return;
       const indices = [...ids].flatMap((id) => indicesOf(layout, id));
-      const to = reorderTarget(layout, node.id, node.position.y + h / 2);
+      const to = reorderTarget(layout, node.id, latest.y + h / 2);
       runCommand(moveSelection, { indices, to });
     },
-    [layout],
+    [layout, screenToFlowPosition],
   );
 
   const onDragOver = useCallback(
@@ -319,7 +340,7 @@ export function EditorCanvas() {
   );
 
   return (
-    <div className="canvas-wrap" ref={wrapRef} data-testid="canvas" onDragOver={onDragOver} onDragLeave={onDragLeave} onDrop={onDrop}>
+    <div className="canvas-wrap" ref={wrapRef} data-testid="canvas" onDragOver={onDragOver} onDragLeave={onDragLeave} onDrop={onDrop} onPointerDownCapture={(e) => (pointerDown.current = { x: e.clientX, y: e.clientY })}>
       <ReactFlow<GraphNode, Edge>
         nodes={nodes}
         edges={edges}

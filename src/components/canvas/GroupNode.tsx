@@ -26,6 +26,8 @@ export const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<G
     setSelection([]);
     setGroupExpanded({ start, end: start + n }, true);
   };
+  // A node can render once more with stale data right after the design changed under it (its parent redraws next).
+  if (!block) return null;
   const cells = block.split(',').map((k) => k.split('/') as [string, string]);
   return (
     <div
