@@ -21,10 +21,12 @@ for (const [w, h] of [
       await page.goto('/');
       await page.getByTestId('compare-ratios').click();
       await page.getByTestId('chart-budget').selectOption('141');
-      // Give the charts most of the screen: the resizer moves 24 px per arrow key.
-      const resizer = page.getByTestId('charts-resizer');
-      await resizer.focus();
-      for (let i = 0; i < Math.round((h - 380) / 24); i++) await page.keyboard.press('ArrowUp');
+      // Give the charts most of the screen: drag the region's top edge up to about 110 px below the top bar.
+      const box = (await page.getByTestId('charts-resizer').boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width / 2, 150, { steps: 8 });
+      await page.mouse.up();
       await expect(page.getByTestId('chart-memory').locator('path.recharts-curve').first()).toBeAttached();
       await page.mouse.move(0, 0);
       await page.waitForTimeout(300);
