@@ -49,7 +49,7 @@ describe('scaleDesign keeps the layer pattern', () => {
           expect(l.ffn.nExperts).toBe(Math.min(f.ffn.nExperts, prof.maxExperts));
           expect(l.ffn.topK).toBe(Math.min(f.ffn.topK, l.ffn.nExperts));
         }
-        if (l.mixer.kind === 'mamba' && f.mixer.kind === 'mamba') expect(l.mixer.dState).toBe(Math.min(f.mixer.dState, prof.maxDState));
+        if (l.mixer.kind === 'mamba' && f.mixer.kind === 'mamba') expect(l.mixer.dState).toBe(Math.min(f.mixer.dState, prof.maxDState ?? Infinity));
       });
     }
   });
