@@ -50,6 +50,13 @@ test('compare ratios pins five variants; at 256K the 1:1 variant holds 4x the KV
   // Every pinned design is drawn on the memory chart in its colour.
   const chart = page.getByTestId('chart-memory');
   for (const p of pinned) await expect(chart.locator(`path.recharts-curve[stroke="${p.color}"]`).first()).toBeAttached();
+
+  // Hovering shows exact values: the length in tokens and each value in binary units with its byte count.
+  const box = (await chart.locator('.recharts-surface').boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.5);
+  const tip = chart.locator('.recharts-tooltip-wrapper');
+  await expect(tip).toContainText(/L = [\d,]+ tokens/);
+  await expect(tip).toContainText(/\(1:1\) · KV cache : [\d.]+ [KMG]iB \([\d,]+ B\)/);
 });
 
 test('CSV export of the memory chart holds the plotted numbers', async ({ page }) => {
