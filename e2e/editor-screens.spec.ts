@@ -23,7 +23,11 @@ for (const [w, h] of [
       test(`screenshot ${preset} ${theme} ${w}x${h}`, async ({ page }) => {
         await page.setViewportSize({ width: w, height: h });
         await open(page, theme, preset);
-        await page.screenshot({ path: `test-results/screens/${preset}-${theme}-${w}x${h}.png` });
+        await page.screenshot({ path: `${process.env.SCREENS_DIR ?? 'test-results/screens'}/${preset}-${theme}-${w}x${h}.png` });
+        await page.getByTestId('group-node').first().dblclick();
+        await page.locator('[data-testid="layer-node"][data-index="4"]').click();
+        await page.waitForTimeout(300);
+        await page.screenshot({ path: `${process.env.SCREENS_DIR ?? 'test-results/screens'}/${preset}-${theme}-${w}x${h}-expanded.png` });
       });
     }
   }

@@ -239,3 +239,50 @@ test.describe('editor', () => {
     }
   });
 });
+
+test.describe('editor chrome', () => {
+  test('metrics explain themselves on hover; theme toggles; help lists the shortcuts; the strip selects a layer', async ({ page }) => {
+    const ed = new EditorPage(page);
+    await ed.openFresh();
+    await page.getByTestId('metric-kv').hover();
+    await expect(page.getByRole('tooltip')).toContainText('KV');
+    await page.getByTestId('metric-params-total').hover();
+    await expect(page.getByRole('tooltip')).toContainText('embedding');
+    const before = await page.evaluate(() => document.documentElement.dataset.theme);
+    await page.getByTestId('theme-toggle').click();
+    await page.getByTestId('theme-toggle').click();
+    const after = await page.evaluate(() => document.documentElement.dataset.theme);
+    expect(after).not.toBe(before);
+    await page.locator('body').press('?');
+    await expect(page.getByTestId('help-dialog')).toContainText('Ctrl/⌘ D');
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('help-dialog')).toBeHidden();
+    await page.getByTestId('strip-cell').nth(12).click();
+    await expect(ed.layerNode(12)).toBeVisible();
+    await expect(ed.layerNode(12)).toHaveAttribute('data-mixer', 'attention');
+    await expect(page.getByTestId('inspector-mixer-kind')).toHaveValue('attention');
+  });
+
+  test('a file dropped on the window is imported; a bad one is refused with its message', async ({ page }) => {
+    const ed = new EditorPage(page);
+    await ed.openFresh();
+    const drop = async (name: string, text: string) =>
+      page.evaluate(
+        ([n, t]) => {
+          const dt = new DataTransfer();
+          dt.items.add(new File([t!], n!, { type: 'application/json' }));
+          window.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true }));
+          window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        },
+        [name, text],
+      );
+    const d0 = await ed.design();
+    await drop('bad.json', JSON.stringify({ ...d0, layers: [] }));
+    await expect(page.getByTestId('notice-error')).toContainText('layers');
+    expect(await ed.design()).toEqual(d0);
+    const hf = { model_type: 'mistral', vocab_size: 32000, hidden_size: 4096, intermediate_size: 14336, num_hidden_layers: 4, num_attention_heads: 32, num_key_value_heads: 8, sliding_window: 4096, max_position_embeddings: 32768 };
+    await drop('config.json', JSON.stringify(hf));
+    await expect.poll(async () => (await ed.layers()).length).toBe(4);
+    expect((await ed.layers()).every((l) => l.mixer === 'attention')).toBe(true);
+  });
+});

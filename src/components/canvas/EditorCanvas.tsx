@@ -236,7 +236,7 @@ export function EditorCanvas() {
       return;
     }
     if (!grew || !range) return;
-    const first = Array.from({ length: Math.min(8, range.end - range.start) }, (_, k) => ({ id: layerNodeId(range.start + k) }));
+    const first = [{ id: `frame-${range.start}` }, ...Array.from({ length: Math.min(7, range.end - range.start) }, (_, k) => ({ id: layerNodeId(range.start + k) }))];
     const t = requestAnimationFrame(() => void fitView({ nodes: first, padding: 0.1, maxZoom: 1, duration: 200 }));
     return () => cancelAnimationFrame(t);
   }, [expandedGroups, layout, fitView]);
@@ -363,7 +363,7 @@ export function EditorCanvas() {
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="var(--dots)" />
         <Controls showInteractive={false} position="bottom-left" />
-        <MiniMap pannable zoomable position="bottom-right" nodeColor={(n) => minimapColor(n as GraphNode)} maskColor="rgba(120,130,140,0.15)" />
+        <MiniMap pannable zoomable position="bottom-right" style={{ width: 150, height: 100 }} nodeColor={(n) => minimapColor(n as GraphNode)} maskColor="rgba(120,130,140,0.15)" />
       </ReactFlow>
     </div>
   );

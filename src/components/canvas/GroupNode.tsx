@@ -44,18 +44,16 @@ export const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<G
           <i key={i} style={{ background: kindStyle(m as 'none').color }} />
         ))}
       </span>
-      <span className="idx">{start}</span>
       <span className="body">
         <span className="title">
           {label} × {count}
         </span>
         <span className="sub">
-          {period > 1 ? `${period} layers per block · ` : ''}
-          {n} layers · <span className="mono">{letters}</span>
+          layers {start}–{start + n - 1} · <span className="mono">{letters}</span>
         </span>
         <span className="mini" aria-hidden>
           {cells.map(([m, f], i) => (
-            <i key={i} style={{ background: kindStyle(m as 'none').color, outline: f === 'moe' ? `2px solid ${kindStyle('moe').color}` : undefined }} />
+            <i key={i} className={f === 'moe' ? 'moe' : undefined} style={{ background: kindStyle(m as 'none').color }} />
           ))}
         </span>
       </span>

@@ -52,7 +52,6 @@ export const LayerNode = memo(function LayerNode({ data, selected }: NodeProps<L
       <span className="share" title="Share of the design's stored parameters">
         {formatShare(share, 1)}
       </span>
-      <span className="sharebar" style={{ width: `${Math.min(100, share * 100 * 4)}%` }} aria-hidden />
       <Handle type="source" position={Position.Bottom} isConnectable={false} />
       <Handle id="r" type="target" position={Position.Right} isConnectable={false} />
     </div>
