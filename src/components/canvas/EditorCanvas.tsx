@@ -207,7 +207,7 @@ export function EditorCanvas() {
   const setSelection = useAppStore((s) => s.setSelection);
   const setDropHint = useAppStore((s) => s.setDropHint);
   const setGroupExpanded = useAppStore((s) => s.setGroupExpanded);
-  const { screenToFlowPosition, fitView, setCenter, getZoom } = useReactFlow();
+  const { screenToFlowPosition, fitView, fitBounds, setCenter, getZoom } = useReactFlow();
   const layout = useMemo(() => layoutGraph(design, expandedGroups), [design, expandedGroups]);
   const [drag, setDrag] = useState<Record<string, XYPosition>>({});
   // The latest dragged positions, updated synchronously (the rendered ones may lag a frame behind the pointer).
@@ -236,10 +236,13 @@ export function EditorCanvas() {
       return;
     }
     if (!grew || !range) return;
-    const first = [{ id: `frame-${range.start}` }, ...Array.from({ length: Math.min(7, range.end - range.start) }, (_, k) => ({ id: layerNodeId(range.start + k) }))];
-    const t = requestAnimationFrame(() => void fitView({ nodes: first, padding: 0.1, maxZoom: 1, duration: 200 }));
+    const frame = layout.frames.find((f) => f.segment.start <= range.start && range.start < f.segment.start + f.segment.period * f.segment.count);
+    if (!frame) return;
+    const rows = Math.min(8, range.end - range.start);
+    const bounds = { x: -14, y: frame.y, width: NODE_WIDTH_PX + 28, height: 26 + rows * (LAYER_HEIGHT_PX + GAP_PX) };
+    const t = requestAnimationFrame(() => void fitBounds(bounds, { padding: 0.08, duration: 200 }));
     return () => cancelAnimationFrame(t);
-  }, [expandedGroups, layout, fitView]);
+  }, [expandedGroups, layout, fitBounds]);
 
   useEffect(() => {
     if (!focus) return;
