@@ -9,6 +9,7 @@ import { Inspector } from '../components/Inspector';
 import { BottomPanel } from '../components/BottomPanel';
 import { HelpDialog } from '../components/HelpDialog';
 import { Toasts } from '../components/Toasts';
+import { ErrorBoundary } from '../components/ErrorBoundary';
 import { useFileDrop, useShortcuts, useTheme } from './useEditorEffects';
 
 /** The one screen: design on the left, consequences on the right, charts below. */
@@ -27,11 +28,15 @@ export function App() {
           <Palette />
           <div className="centre">
             <PatternStrip />
-            <EditorCanvas />
+            <ErrorBoundary what="the canvas">
+              <EditorCanvas />
+            </ErrorBoundary>
           </div>
           <aside className="panel side-right" aria-label="Metrics and inspector">
-            <MetricsPanel />
-            <Inspector />
+            <ErrorBoundary what="the metrics and inspector">
+              <MetricsPanel />
+              <Inspector />
+            </ErrorBoundary>
           </aside>
         </main>
         <BottomPanel />

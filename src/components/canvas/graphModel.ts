@@ -17,7 +17,7 @@ export const GROUP_HEIGHT_PX = 62;
 export const IO_HEIGHT_PX = 34;
 export const GAP_PX = 18;
 export const SHARED_X_PX = NODE_WIDTH_PX + 90;
-export const SHARED_WIDTH_PX = 230;
+export const SHARED_WIDTH_PX = 250;
 export const SHARED_HEIGHT_PX = 54;
 const FRAME_PAD_PX = 10;
 const MAX_PERIOD = 16;
@@ -234,8 +234,8 @@ export function layoutGraph(design: Design, expanded: readonly { start: number; 
     return {
       id: `shared-${b.id}`,
       blockId: b.id,
-      title: `Shared block “${b.id}” · ${callSites.length} calls`,
-      detail: `Attention ${b.attention.nHeads}×${b.attention.headDim} · ${ffn}`,
+      title: `Shared block · ${callSites.length} calls`,
+      detail: `${b.id}: Attention ${b.attention.nHeads}×${b.attention.headDim} · ${ffn}`,
       y: mid,
       callSites,
     };
