@@ -227,9 +227,12 @@ test.describe('editor', () => {
       (os as HTMLOptionElement[]).filter((o) => o.value && !o.disabled).map((o) => ({ value: o.value, text: o.textContent ?? '' })),
     );
     expect(options.length).toBeGreaterThanOrEqual(11);
+    const times: string[] = [];
     for (const o of options) {
+      const t0 = Date.now();
       await ed.loadPreset(o.value);
       await expect(page.getByTestId('canvas').locator('[data-testid="layer-node"], [data-testid="group-node"]').first(), o.value).toBeVisible();
+      times.push(`${o.value} ${Date.now() - t0} ms`);
       const layers = await ed.layers();
       expect(layers.length, o.value).toBeGreaterThan(0);
       const drawn = await page.getByTestId('layer-node').count();
@@ -237,6 +240,8 @@ test.describe('editor', () => {
       expect(drawn + grouped, `${o.value}: layer-nodes + layers in collapsed groups`).toBe(layers.length);
       await expect(page.getByTestId('strip-cell')).toHaveCount(layers.length);
     }
+    // Printed, never asserted: wall-clock time depends on the machine.
+    console.log(`time to first node after choosing a preset (includes Playwright round trips): ${times.join(', ')}`);
   });
 });
 
