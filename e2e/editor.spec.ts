@@ -268,6 +268,19 @@ test.describe('editor chrome', () => {
     await expect(page.getByTestId('inspector-mixer-kind')).toHaveValue('attention');
   });
 
+  test('the cost dtype and the sequence length of interest drive the metrics', async ({ page }) => {
+    const ed = new EditorPage(page);
+    await ed.openFresh();
+    const w16 = await ed.metricValue('weights');
+    const kv256k = await ed.metricValue('kv');
+    await page.getByTestId('setting-dtype').selectOption('fp32');
+    await expect.poll(() => ed.metricValue('weights')).toBe(2 * w16);
+    await page.getByTestId('setting-dtype').selectOption('design');
+    await page.getByTestId('setting-seqlen').selectOption('4096');
+    await expect.poll(() => ed.metricValue('kv')).toBe(kv256k / 64);
+    await expect(page.getByText('KV cache @4K')).toBeVisible();
+  });
+
   test('a file dropped on the window is imported; a bad one is refused with its message', async ({ page }) => {
     const ed = new EditorPage(page);
     await ed.openFresh();

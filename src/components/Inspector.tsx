@@ -1,81 +1,63 @@
-import {
-  DTYPES,
-  type Design,
-  type Ffn,
-  type FfnKind,
-  type Mixer,
-  type MixerKind,
-} from "../models/schema";
-import { validateDesign } from "../models/validate";
-import { useShallow } from "zustand/react/shallow";
-import { useAppStore } from "../app/store";
-import { selectLayers } from "../app/selectors";
-import {
-  commandContext,
-  setFfn,
-  setMixer,
-  type Command,
-} from "../app/commands";
-import { placeBlock } from "../app/blockDefaults";
-import { BUDGET_PRESETS_GIB } from "../app/slices/uiSlice";
-import { kindStyle } from "./kindColors";
-import {
-  CheckField,
-  NumberField,
-  SelectField,
-  issueFor,
-  type TryResult,
-} from "./Field";
-import { formatTokens } from "./MetricsPanel";
+import { DTYPES, type Design, type Ffn, type FfnKind, type Mixer, type MixerKind } from '../models/schema';
+import { validateDesign } from '../models/validate';
+import { useShallow } from 'zustand/react/shallow';
+import { useAppStore } from '../app/store';
+import { selectLayers } from '../app/selectors';
+import { commandContext, setFfn, setMixer, type Command } from '../app/commands';
+import { placeBlock } from '../app/blockDefaults';
+import { BUDGET_PRESETS_GIB } from '../app/slices/uiSlice';
+import { kindStyle } from './kindColors';
+import { CheckField, NumberField, SelectField, issueFor, type TryResult } from './Field';
+import { formatTokens } from './MetricsPanel';
 
 type FieldSpec =
-  | { key: string; label: string; type: "int" }
-  | { key: string; label: string; type: "intOrNull"; placeholder: string }
-  | { key: string; label: string; type: "intOrAuto" }
-  | { key: string; label: string; type: "bool" }
-  | { key: string; label: string; type: "enum"; options: readonly string[] };
+  | { key: string; label: string; type: 'int' }
+  | { key: string; label: string; type: 'intOrNull'; placeholder: string }
+  | { key: string; label: string; type: 'intOrAuto' }
+  | { key: string; label: string; type: 'bool' }
+  | { key: string; label: string; type: 'enum'; options: readonly string[] };
 
 /** The editable parameters of each mixer kind (names as in src/models/schema.ts). */
 const MIXER_FIELDS = {
   attention: [
-    { key: "nHeads", label: "Query heads", type: "int" },
-    { key: "nKvHeads", label: "KV heads", type: "int" },
-    { key: "headDim", label: "Head dim", type: "int" },
+    { key: 'nHeads', label: 'Query heads', type: 'int' },
+    { key: 'nKvHeads', label: 'KV heads', type: 'int' },
+    { key: 'headDim', label: 'Head dim', type: 'int' },
     {
-      key: "slidingWindow",
-      label: "Sliding window",
-      type: "intOrNull",
-      placeholder: "none (full)",
+      key: 'slidingWindow',
+      label: 'Sliding window',
+      type: 'intOrNull',
+      placeholder: 'none (full)',
     },
     {
-      key: "positional",
-      label: "Positional",
-      type: "enum",
-      options: ["rope", "none"],
+      key: 'positional',
+      label: 'Positional',
+      type: 'enum',
+      options: ['rope', 'none'],
     },
-    { key: "bias", label: "QKV/O bias", type: "bool" },
+    { key: 'bias', label: 'QKV/O bias', type: 'bool' },
   ],
   mamba: [
-    { key: "dState", label: "d_state (N)", type: "int" },
-    { key: "dConv", label: "d_conv (K)", type: "int" },
-    { key: "expand", label: "Expand", type: "int" },
-    { key: "dtRank", label: "dt_rank", type: "intOrAuto" },
-    { key: "innerNorms", label: "Inner norms", type: "bool" },
-    { key: "convBias", label: "Conv bias", type: "bool" },
-    { key: "projBias", label: "Proj bias", type: "bool" },
+    { key: 'dState', label: 'd_state (N)', type: 'int' },
+    { key: 'dConv', label: 'd_conv (K)', type: 'int' },
+    { key: 'expand', label: 'Expand', type: 'int' },
+    { key: 'dtRank', label: 'dt_rank', type: 'intOrAuto' },
+    { key: 'innerNorms', label: 'Inner norms', type: 'bool' },
+    { key: 'convBias', label: 'Conv bias', type: 'bool' },
+    { key: 'projBias', label: 'Proj bias', type: 'bool' },
   ],
   mamba2: [
-    { key: "dState", label: "d_state (N)", type: "int" },
-    { key: "headDim", label: "Head dim (P)", type: "int" },
-    { key: "nGroups", label: "Groups (g)", type: "int" },
-    { key: "dConv", label: "d_conv (K)", type: "int" },
-    { key: "expand", label: "Expand", type: "int" },
-    { key: "chunkSize", label: "Chunk size", type: "int" },
+    { key: 'dState', label: 'd_state (N)', type: 'int' },
+    { key: 'headDim', label: 'Head dim (P)', type: 'int' },
+    { key: 'nGroups', label: 'Groups (g)', type: 'int' },
+    { key: 'dConv', label: 'd_conv (K)', type: 'int' },
+    { key: 'expand', label: 'Expand', type: 'int' },
+    { key: 'chunkSize', label: 'Chunk size', type: 'int' },
   ],
   hyena: [
-    { key: "shortFilterLength", label: "Short filter", type: "int" },
-    { key: "stateSize", label: "State size (S)", type: "int" },
-    { key: "projBias", label: "Proj bias", type: "bool" },
+    { key: 'shortFilterLength', label: 'Short filter', type: 'int' },
+    { key: 'stateSize', label: 'State size (S)', type: 'int' },
+    { key: 'projBias', label: 'Proj bias', type: 'bool' },
   ],
   shared: [],
   none: [],
@@ -84,49 +66,43 @@ const MIXER_FIELDS = {
 /** The editable parameters of each FFN kind. */
 const FFN_FIELDS = {
   mlp: [
-    { key: "width", label: "Width (f)", type: "int" },
+    { key: 'width', label: 'Width (f)', type: 'int' },
     {
-      key: "activation",
-      label: "Activation",
-      type: "enum",
-      options: ["swiglu", "gelu"],
+      key: 'activation',
+      label: 'Activation',
+      type: 'enum',
+      options: ['swiglu', 'gelu'],
     },
-    { key: "bias", label: "Bias", type: "bool" },
+    { key: 'bias', label: 'Bias', type: 'bool' },
   ],
   moe: [
-    { key: "nExperts", label: "Experts (E)", type: "int" },
-    { key: "topK", label: "Top-k", type: "int" },
-    { key: "expertWidth", label: "Expert width", type: "int" },
+    { key: 'nExperts', label: 'Experts (E)', type: 'int' },
+    { key: 'topK', label: 'Top-k', type: 'int' },
+    { key: 'expertWidth', label: 'Expert width', type: 'int' },
     {
-      key: "activation",
-      label: "Activation",
-      type: "enum",
-      options: ["swiglu", "gelu"],
+      key: 'activation',
+      label: 'Activation',
+      type: 'enum',
+      options: ['swiglu', 'gelu'],
     },
   ],
   none: [],
 } satisfies Record<FfnKind, FieldSpec[]>;
 
-const MIXER_KIND_OPTIONS: { value: MixerKind; label: string }[] = (
-  ["attention", "mamba", "mamba2", "hyena", "shared", "none"] as const
-).map((k) => ({
+const MIXER_KIND_OPTIONS: { value: MixerKind; label: string }[] = (['attention', 'mamba', 'mamba2', 'hyena', 'shared', 'none'] as const).map((k) => ({
   value: k,
   label: kindStyle(k).label,
 }));
-const FFN_KIND_OPTIONS: { value: FfnKind; label: string }[] = (
-  ["mlp", "moe", "none"] as const
-).map((k) => ({ value: k, label: k === "none" ? "none" : kindStyle(k).label }));
+const FFN_KIND_OPTIONS: { value: FfnKind; label: string }[] = (['mlp', 'moe', 'none'] as const).map((k) => ({
+  value: k,
+  label: k === 'none' ? 'none' : kindStyle(k).label,
+}));
 
 /**
  * Tries a new design: with `dryRun` only validates; otherwise commits it as one undo step. Returns the message
  * for the field `key` when the design is refused (the store is then unchanged).
  */
-function tryDesign(
-  next: Design,
-  key: string,
-  label: string,
-  dryRun: boolean,
-): TryResult {
+function tryDesign(next: Design, key: string, label: string, dryRun: boolean): TryResult {
   if (dryRun) {
     const r = validateDesign(next);
     return r.ok ? null : issueFor(r.issues, key);
@@ -136,19 +112,14 @@ function tryDesign(
   return r.ok ? null : issueFor(r.issues, key);
 }
 
-function tryCommand<A>(
-  cmd: Command<A>,
-  arg: A,
-  key: string,
-  dryRun: boolean,
-): TryResult {
+function tryCommand<A>(cmd: Command<A>, arg: A, key: string, dryRun: boolean): TryResult {
   let effect;
   try {
     effect = cmd.perform(commandContext(), arg);
   } catch (e) {
     return (e as Error).message;
   }
-  if (!effect || effect.kind !== "edit") return null;
+  if (!effect || effect.kind !== 'edit') return null;
   return tryDesign(effect.design, key, cmd.label(arg), dryRun);
 }
 
@@ -169,52 +140,43 @@ function PartFields({
         const v = part[f.key];
         const k = `${scope}-${f.key}`;
         switch (f.type) {
-          case "int":
+          case 'int':
             return (
               <NumberField
                 key={k}
                 label={f.label}
-                value={typeof v === "number" ? v : null}
+                value={typeof v === 'number' ? v : null}
                 onCommit={(x, dry) => onSet(f.key, x, dry)}
                 testId={`inspector-${f.key}`}
               />
             );
-          case "intOrNull":
+          case 'intOrNull':
             return (
               <NumberField
                 key={k}
                 label={f.label}
                 nullable
                 placeholder={f.placeholder}
-                value={typeof v === "number" ? v : null}
+                value={typeof v === 'number' ? v : null}
                 onCommit={(x, dry) => onSet(f.key, x, dry)}
                 testId={`inspector-${f.key}`}
               />
             );
-          case "intOrAuto":
+          case 'intOrAuto':
             return (
               <NumberField
                 key={k}
                 label={f.label}
                 nullable
                 placeholder="auto = ⌈d/16⌉"
-                value={typeof v === "number" ? v : null}
-                onCommit={(x, dry) =>
-                  onSet(f.key, x === null ? "auto" : x, dry)
-                }
+                value={typeof v === 'number' ? v : null}
+                onCommit={(x, dry) => onSet(f.key, x === null ? 'auto' : x, dry)}
                 testId={`inspector-${f.key}`}
               />
             );
-          case "bool":
-            return (
-              <CheckField
-                key={k}
-                label={f.label}
-                value={v === true}
-                onCommit={(x) => onSet(f.key, x, false)}
-              />
-            );
-          case "enum":
+          case 'bool':
+            return <CheckField key={k} label={f.label} value={v === true} onCommit={(x) => onSet(f.key, x, false)} />;
+          case 'enum':
             return (
               <SelectField
                 key={k}
@@ -239,123 +201,64 @@ function LayerInspector() {
   if (first === undefined || !layer) {
     return (
       <p className="inspector-empty">
-        Select a layer (click a node or a cell of the pattern strip) to edit its
-        mixer and FFN. Shift-click or drag a box to select several.
+        Select a layer (click a node or a cell of the pattern strip) to edit its mixer and FFN. Shift-click or drag a box to select several.
       </p>
     );
   }
-  const scope = `${selection.join(",")}`;
-  const mixed = selection.some(
-    (i) =>
-      layers[i]?.mixer.kind !== layer.mixer.kind ||
-      layers[i]?.ffn.kind !== layer.ffn.kind,
-  );
+  const scope = `${selection.join(',')}`;
+  const mixed = selection.some((i) => layers[i]?.mixer.kind !== layer.mixer.kind || layers[i]?.ffn.kind !== layer.ffn.kind);
   const setMixerKind = (kind: MixerKind): TryResult => {
-    const mixer: Mixer =
-      kind === "none"
-        ? { kind: "none" }
-        : (placeBlock(design, kind).mixer as Mixer);
-    if (kind === "shared" && !design.sharedBlocks.length) {
-      const placed = placeBlock(design, "shared");
+    const mixer: Mixer = kind === 'none' ? { kind: 'none' } : (placeBlock(design, kind).mixer as Mixer);
+    if (kind === 'shared' && !design.sharedBlocks.length) {
+      const placed = placeBlock(design, 'shared');
       const withBlock = {
         ...design,
         sharedBlocks: placed.addSharedBlock ? [placed.addSharedBlock] : [],
       };
-      const effect = setMixer.perform(
-        { ...commandContext(), design: withBlock },
-        { indices: selection, mixer },
-      );
-      return effect && effect.kind === "edit"
-        ? tryDesign(effect.design, "kind", "Set Shared block", false)
-        : null;
+      const effect = setMixer.perform({ ...commandContext(), design: withBlock }, { indices: selection, mixer });
+      return effect && effect.kind === 'edit' ? tryDesign(effect.design, 'kind', 'Set Shared block', false) : null;
     }
-    return tryCommand(setMixer, { indices: selection, mixer }, "kind", false);
+    return tryCommand(setMixer, { indices: selection, mixer }, 'kind', false);
   };
   const setFfnKind = (kind: FfnKind): TryResult => {
-    const ffn: Ffn =
-      kind === "none"
-        ? { kind: "none" }
-        : (placeBlock(design, kind).ffn as Ffn);
-    return tryCommand(setFfn, { indices: selection, ffn }, "kind", false);
+    const ffn: Ffn = kind === 'none' ? { kind: 'none' } : (placeBlock(design, kind).ffn as Ffn);
+    return tryCommand(setFfn, { indices: selection, ffn }, 'kind', false);
   };
   const m = layer.mixer;
   const f = layer.ffn;
-  const shared =
-    m.kind === "shared"
-      ? design.sharedBlocks.find((b) => b.id === m.blockId)
-      : undefined;
+  const shared = m.kind === 'shared' ? design.sharedBlocks.find((b) => b.id === m.blockId) : undefined;
   return (
     <>
       <div className="inspector-head">
-        <span
-          className="kind-badge"
-          style={{ background: kindStyle(m.kind).color }}
-          aria-hidden
-        >
+        <span className="kind-badge" style={{ background: kindStyle(m.kind).color, color: kindStyle(m.kind).ink }} aria-hidden>
           {kindStyle(m.kind).letter}
         </span>
-        <span className="title">
-          {selection.length === 1
-            ? `Layer ${first}`
-            : `${selection.length} layers`}
-        </span>
-        {selection.length > 1 && (
-          <span className="strip-count">
-            {mixed ? "mixed kinds: edits apply to all" : "edits apply to all"}
-          </span>
-        )}
+        <span className="title">{selection.length === 1 ? `Layer ${first}` : `${selection.length} layers`}</span>
+        {selection.length > 1 && <span className="strip-count">{mixed ? 'mixed kinds: edits apply to all' : 'edits apply to all'}</span>}
       </div>
       <div className="settings" data-testid="inspector">
-        <SelectField
-          label="Mixer"
-          value={m.kind}
-          options={MIXER_KIND_OPTIONS}
-          onCommit={setMixerKind}
-          testId="inspector-mixer-kind"
-        />
+        <SelectField label="Mixer" value={m.kind} options={MIXER_KIND_OPTIONS} onCommit={setMixerKind} testId="inspector-mixer-kind" />
         <PartFields
           scope={`${scope}-m-${m.kind}`}
           part={m as unknown as Record<string, unknown>}
           fields={MIXER_FIELDS[m.kind]}
-          onSet={(key, v, dry) =>
-            tryCommand(
-              setMixer,
-              { indices: selection, mixer: { ...m, [key]: v } as Mixer },
-              key,
-              dry,
-            )
-          }
+          onSet={(key, v, dry) => tryCommand(setMixer, { indices: selection, mixer: { ...m, [key]: v } as Mixer }, key, dry)}
         />
-        {m.kind === "shared" && (
+        {m.kind === 'shared' && (
           <>
             <label>Block</label>
             <span className="mono">
               {m.blockId}
-              {shared
-                ? ` · attn ${shared.attention.nHeads}×${shared.attention.headDim}`
-                : ""}
+              {shared ? ` · attn ${shared.attention.nHeads}×${shared.attention.headDim}` : ''}
             </span>
           </>
         )}
-        <SelectField
-          label="FFN"
-          value={f.kind}
-          options={FFN_KIND_OPTIONS}
-          onCommit={setFfnKind}
-          testId="inspector-ffn-kind"
-        />
+        <SelectField label="FFN" value={f.kind} options={FFN_KIND_OPTIONS} onCommit={setFfnKind} testId="inspector-ffn-kind" />
         <PartFields
           scope={`${scope}-f-${f.kind}`}
           part={f as unknown as Record<string, unknown>}
           fields={FFN_FIELDS[f.kind]}
-          onSet={(key, v, dry) =>
-            tryCommand(
-              setFfn,
-              { indices: selection, ffn: { ...f, [key]: v } as Ffn },
-              key,
-              dry,
-            )
-          }
+          onSet={(key, v, dry) => tryCommand(setFfn, { indices: selection, ffn: { ...f, [key]: v } as Ffn }, key, dry)}
         />
       </div>
     </>
@@ -377,17 +280,10 @@ function GlobalSettings() {
   const setSeqLen = useAppStore((s) => s.setSeqLen);
   const setBudget = useAppStore((s) => s.setBudgetBytes);
   const setCostDtype = useAppStore((s) => s.setCostDtype);
-  const setTop = (
-    key: "dModel" | "vocabSize" | "maxContext",
-    v: number | null,
-    dry: boolean,
-  ) => tryDesign({ ...design, [key]: v ?? Number.NaN }, key, `Set ${key}`, dry);
+  const setTop = (key: 'dModel' | 'vocabSize' | 'maxContext', v: number | null, dry: boolean) =>
+    tryDesign({ ...design, [key]: v ?? Number.NaN }, key, `Set ${key}`, dry);
   const budgetGiB = budgetBytes / GiB;
-  const budgetPreset = (BUDGET_PRESETS_GIB as readonly number[]).includes(
-    budgetGiB,
-  )
-    ? String(budgetGiB)
-    : "custom";
+  const budgetPreset = (BUDGET_PRESETS_GIB as readonly number[]).includes(budgetGiB) ? String(budgetGiB) : 'custom';
   return (
     <div className="settings" data-testid="global-settings">
       <label htmlFor="design-name">Name</label>
@@ -398,37 +294,31 @@ function GlobalSettings() {
         defaultValue={design.name}
         onBlur={(e) => {
           const name = e.target.value.trim();
-          if (name && name !== design.name)
-            tryDesign({ ...design, name }, "name", "Rename", false);
+          if (name && name !== design.name) tryDesign({ ...design, name }, 'name', 'Rename', false);
           else e.target.value = design.name;
         }}
-        onKeyDown={(e) =>
-          e.key === "Enter" && (e.target as HTMLInputElement).blur()
-        }
+        onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
       />
       <NumberField
         key={`d-${design.dModel}`}
         label="d_model"
         value={design.dModel}
-        onCommit={(v, dry) => setTop("dModel", v, dry)}
+        onCommit={(v, dry) => setTop('dModel', v, dry)}
         testId="setting-dModel"
       />
       <NumberField
         key={`v-${design.vocabSize}`}
         label="Vocabulary"
         value={design.vocabSize}
-        onCommit={(v, dry) => setTop("vocabSize", v, dry)}
+        onCommit={(v, dry) => setTop('vocabSize', v, dry)}
         testId="setting-vocab"
       />
       <SelectField
         label="Cost dtype"
-        value={costDtype ?? "design"}
-        options={[
-          { value: "design", label: `as design (${design.dtype})` },
-          ...DTYPES.map((d) => ({ value: d, label: d })),
-        ]}
+        value={costDtype ?? 'design'}
+        options={[{ value: 'design', label: `as design (${design.dtype})` }, ...DTYPES.map((d) => ({ value: d, label: d }))]}
         onCommit={(v) => {
-          setCostDtype(v === "design" ? null : (v as (typeof DTYPES)[number]));
+          setCostDtype(v === 'design' ? null : (v as (typeof DTYPES)[number]));
           return null;
         }}
         testId="setting-dtype"
@@ -453,8 +343,7 @@ function GlobalSettings() {
         label="Custom L"
         value={seqLen}
         onCommit={(v, dry) => {
-          if (v === null || !Number.isInteger(v) || v < 1 || v > 1 << 30)
-            return "L must be an integer from 1 to 1,073,741,824";
+          if (v === null || !Number.isInteger(v) || v < 1 || v > 1 << 30) return 'L must be an integer from 1 to 1,073,741,824';
           if (!dry) setSeqLen(v);
           return null;
         }}
@@ -467,10 +356,10 @@ function GlobalSettings() {
             value: String(g),
             label: `${g} GiB`,
           })),
-          { value: "custom", label: "custom…" },
+          { value: 'custom', label: 'custom…' },
         ]}
         onCommit={(v) => {
-          if (v !== "custom") setBudget(Number(v) * GiB);
+          if (v !== 'custom') setBudget(Number(v) * GiB);
           return null;
         }}
         testId="setting-budget"
@@ -480,8 +369,7 @@ function GlobalSettings() {
         label="Budget GiB"
         value={Math.round(budgetGiB * 100) / 100}
         onCommit={(v, dry) => {
-          if (v === null || !(v > 0) || v > 1e6)
-            return "budget must be a positive number of GiB";
+          if (v === null || !(v > 0) || v > 1e6) return 'budget must be a positive number of GiB';
           if (!dry) setBudget(v * GiB);
           return null;
         }}

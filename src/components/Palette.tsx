@@ -38,7 +38,7 @@ function PaletteItem({ kind }: { kind: BlockKind }) {
       aria-label={`${s.label}: ${BLOCK_DESCRIPTIONS[kind]} Drag onto the canvas, or press Enter to insert after the selection.`}
       title={BLOCK_DESCRIPTIONS[kind]}
     >
-      <span className="kind-badge" style={{ background: s.color }} aria-hidden>
+      <span className="kind-badge" style={{ background: s.color, color: s.ink }} aria-hidden>
         {s.letter}
       </span>
       <span className="name">{s.label}</span>

@@ -23,7 +23,7 @@ export function PatternStrip() {
               type="button"
               key={i}
               className={`strip-cell${sel.has(i) ? ' selected' : ''}`}
-              style={{ background: s.color }}
+              style={{ background: s.color, color: s.ink }}
               data-testid="strip-cell"
               aria-label={`Layer ${i}: ${s.label}${l.ffn.kind === 'moe' ? ' with MoE' : ''}`}
               title={`Layer ${i}: ${s.label}${l.ffn.kind !== 'none' ? ` · ${kindStyle(l.ffn.kind).label}` : ''}`}

@@ -19,18 +19,20 @@ export interface KindStyle {
   letter: string;
   /** Short human label. */
   label: string;
+  /** Text colour on the accent (dark on the light amber and grey, white elsewhere), for contrast. */
+  ink: string;
 }
 
 /** The accent colours, letters and labels of every block kind (plus `none` for an empty mixer or FFN slot). */
 export const KIND_COLORS = {
-  attention: { color: '#e8590c', letter: 'A', label: 'Attention' },
-  mamba: { color: '#1c7ed6', letter: 'M', label: 'Mamba' },
-  mamba2: { color: '#7048e8', letter: '2', label: 'Mamba-2' },
-  hyena: { color: '#0ca678', letter: 'H', label: 'Hyena' },
-  shared: { color: '#d6336c', letter: 'S', label: 'Shared block' },
-  mlp: { color: '#868e96', letter: 'F', label: 'MLP' },
-  moe: { color: '#e0a400', letter: 'E', label: 'MoE' },
-  none: { color: '#adb5bd', letter: '·', label: 'none' },
+  attention: { color: '#e8590c', letter: 'A', label: 'Attention', ink: '#ffffff' },
+  mamba: { color: '#1c7ed6', letter: 'M', label: 'Mamba', ink: '#ffffff' },
+  mamba2: { color: '#7048e8', letter: '2', label: 'Mamba-2', ink: '#ffffff' },
+  hyena: { color: '#0ca678', letter: 'H', label: 'Hyena', ink: '#ffffff' },
+  shared: { color: '#d6336c', letter: 'S', label: 'Shared block', ink: '#ffffff' },
+  mlp: { color: '#868e96', letter: 'F', label: 'MLP', ink: '#ffffff' },
+  moe: { color: '#e0a400', letter: 'E', label: 'MoE', ink: '#1d2127' },
+  none: { color: '#adb5bd', letter: '·', label: 'none', ink: '#1d2127' },
 } as const satisfies Record<BlockKind | 'none', KindStyle>;
 
 /** The style of a kind, or of `none`. */

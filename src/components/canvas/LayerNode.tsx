@@ -42,7 +42,7 @@ export const LayerNode = memo(function LayerNode({ data, selected }: NodeProps<L
         <i style={{ background: ffn.color }} />
       </span>
       <span className="idx">{index}</span>
-      <span className="kind-badge" style={{ background: mixer.color }} aria-hidden>
+      <span className="kind-badge" style={{ background: mixer.color, color: mixer.ink }} aria-hidden>
         {mixer.letter}
       </span>
       <span className="body">

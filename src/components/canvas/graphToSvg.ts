@@ -84,7 +84,7 @@ export function graphToSvg(design: Design, layout: GraphLayout, theme: SvgTheme 
       out.push(`<rect x='0' y='${c.y + h / 2}' width='6' height='${h / 2}' fill='${kindStyle(l.ffn.kind).color}'/>`);
       out.push(`<text x='32' y='${c.y + h / 2 + 4}' text-anchor='end' ${MONO} font-size='10' fill='${theme.muted}'>${c.index}</text>`);
       out.push(`<rect x='38' y='${c.y + h / 2 - 10}' width='20' height='20' rx='4' fill='${mk.color}'/>`);
-      out.push(`<text x='48' y='${c.y + h / 2 + 4}' text-anchor='middle' ${MONO} font-size='11' font-weight='700' fill='#fff'>${esc(mk.letter)}</text>`);
+      out.push(`<text x='48' y='${c.y + h / 2 + 4}' text-anchor='middle' ${MONO} font-size='11' font-weight='700' fill='${mk.ink}'>${esc(mk.letter)}</text>`);
       const [a, b] = describeLayer(l).split(' · ');
       out.push(`<text x='66' y='${c.y + 19}' ${FONT} font-size='12' font-weight='600' fill='${theme.text}'>${esc(a ?? '')}</text>`);
       out.push(`<text x='66' y='${c.y + 34}' ${FONT} font-size='11' fill='${theme.muted}'>${esc(b ?? 'no FFN')}</text>`);
