@@ -104,6 +104,16 @@ describe('benchmark sweep on wasm', () => {
     expect(tf.memory().numTensors).toBe(base);
   });
 
+  it('an error in the middle of a sweep propagates and frees every tensor', async () => {
+    const run = runBench(request(getPreset('jamba-v0.1')!.design), {
+      onPoint: () => {
+        throw new Error('consumer failed');
+      },
+    });
+    await expect(run).rejects.toThrow('consumer failed');
+    expect(tf.memory().numTensors).toBe(base);
+  });
+
   it('refuses an oversize run before allocating anything, naming the length and the budget', async () => {
     const before = tf.memory().numTensors;
     const req = request(getPreset('jamba-v0.1')!.design, { seqLens: [64, 1 << 20], memoryBudgetBytes: 64 * 2 ** 20 });
