@@ -304,3 +304,22 @@ test.describe('editor chrome', () => {
     expect((await ed.layers()).every((l) => l.mixer === 'attention')).toBe(true);
   });
 });
+
+test('the Zamba shared block is one node wired to its call sites and is edited once for all of them', async ({ page }) => {
+  const ed = new EditorPage(page);
+  await ed.openFresh();
+  await ed.loadPreset('zamba-7b');
+  await expect(page.getByTestId('shared-node')).toHaveCount(1);
+  const shared = (await ed.layers()).filter((l) => l.mixer === 'shared').length;
+  expect(shared).toBe(13);
+  const edges = await page.locator('.react-flow__edge').evaluateAll((els) => els.filter((e) => (e.getAttribute('data-id') ?? e.getAttribute('data-testid') ?? '').includes('s-shared')).length);
+  expect(edges).toBeGreaterThan(0);
+  const total0 = await ed.metricValue('params-total');
+  await page.getByTestId('shared-node').click();
+  const width = page.getByTestId('shared-inspector').getByTestId('inspector-width');
+  await width.fill('7424');
+  await width.press('Enter');
+  await expect.poll(() => ed.metricValue('params-total')).toBeLessThan(total0);
+  await page.getByTestId('undo').click();
+  await expect.poll(() => ed.metricValue('params-total')).toBe(total0);
+});

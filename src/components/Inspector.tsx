@@ -1,4 +1,4 @@
-import { DTYPES, type Design, type Ffn, type FfnKind, type Mixer, type MixerKind } from '../models/schema';
+import { DTYPES, type Design, type Ffn, type FfnKind, type Mixer, type MixerKind, type SharedBlock } from '../models/schema';
 import { validateDesign } from '../models/validate';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../app/store';
@@ -192,6 +192,50 @@ function PartFields({
   );
 }
 
+/** The selected shared block: its attention and FFN, edited for every call site at once. */
+function SharedBlockInspector({ id }: { id: string }) {
+  const design = useAppStore((s) => s.design);
+  const calls = useAppStore((s) => selectLayers(s).filter((l) => l.mixer.kind === 'shared' && l.mixer.blockId === id).length);
+  const block = design.sharedBlocks.find((b) => b.id === id);
+  if (!block) return <p className="inspector-empty">The shared block “{id}” is no longer in the design.</p>;
+  const setBlock = (patch: Partial<SharedBlock>, key: string, dry: boolean) =>
+    tryDesign({ ...design, sharedBlocks: design.sharedBlocks.map((b) => (b.id === id ? { ...b, ...patch } : b)) }, key, `Edit shared block ${id}`, dry);
+  const ffnOptions = FFN_KIND_OPTIONS.filter((o) => o.value !== 'none');
+  return (
+    <>
+      <div className="inspector-head">
+        <span className="kind-badge" style={{ background: kindStyle('shared').color, color: kindStyle('shared').ink }} aria-hidden>
+          {kindStyle('shared').letter}
+        </span>
+        <span className="title">Shared block “{id}”</span>
+        <span className="strip-count">{calls} calls · stored once</span>
+      </div>
+      <div className="settings" data-testid="shared-inspector">
+        <PartFields
+          scope={`shared-${id}-attn`}
+          part={block.attention as unknown as Record<string, unknown>}
+          fields={MIXER_FIELDS.attention}
+          onSet={(key, v, dry) => setBlock({ attention: { ...block.attention, [key]: v } as SharedBlock['attention'] }, key, dry)}
+        />
+        <SelectField
+          label="FFN"
+          value={block.ffn.kind}
+          options={ffnOptions}
+          onCommit={(k) => setBlock({ ffn: (placeBlock(design, k as 'mlp' | 'moe').ffn ?? block.ffn) as SharedBlock['ffn'] }, 'kind', false)}
+        />
+        <PartFields
+          scope={`shared-${id}-ffn-${block.ffn.kind}`}
+          part={block.ffn as unknown as Record<string, unknown>}
+          fields={FFN_FIELDS[block.ffn.kind]}
+          onSet={(key, v, dry) => setBlock({ ffn: { ...block.ffn, [key]: v } as SharedBlock['ffn'] }, key, dry)}
+        />
+        <CheckField label="Concat embedding" value={block.concatEmbedding} onCommit={(v) => setBlock({ concatEmbedding: v }, 'concatEmbedding', false)} />
+        <CheckField label="Per-call linear" value={block.perCallLinear} onCommit={(v) => setBlock({ perCallLinear: v }, 'perCallLinear', false)} />
+      </div>
+    </>
+  );
+}
+
 function LayerInspector() {
   const selection = useAppStore((s) => s.selection);
   const layers = useAppStore(selectLayers);
@@ -379,12 +423,17 @@ function GlobalSettings() {
 }
 
 /** The right-hand inspector: the selected layers' parameters, then the design-wide settings. */
+function InspectorBody() {
+  const shared = useAppStore((s) => s.selectedShared);
+  return shared ? <SharedBlockInspector id={shared} /> : <LayerInspector />;
+}
+
 export function Inspector() {
   return (
     <>
       <section className="inspector-section" aria-label="Inspector">
         <div className="panel-title">Inspector</div>
-        <LayerInspector />
+        <InspectorBody />
       </section>
       <section className="inspector-section" aria-label="Design settings">
         <div className="panel-title">Design</div>

@@ -28,6 +28,9 @@ export interface UiSlice {
   /** Selected explicit layer indices, ascending. */
   selection: number[];
   setSelection: (indices: number[]) => void;
+  /** The shared block shown in the inspector (clicked on the canvas), or null; selecting layers clears it. */
+  selectedShared: string | null;
+  setSelectedShared: (id: string | null) => void;
   /**
    * Explicit layer ranges [start, end) the user expanded on the canvas. A repeated group is drawn expanded when it
    * overlaps one, so a group stays open while its layers are edited (which re-cuts the groups).
@@ -67,7 +70,9 @@ export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
   theme: 'system',
   setTheme: (theme) => set({ theme }),
   selection: [],
-  setSelection: (indices) => set({ selection: [...new Set(indices)].sort((a, b) => a - b) }),
+  setSelection: (indices) => set({ selection: [...new Set(indices)].sort((a, b) => a - b), ...(indices.length ? { selectedShared: null } : {}) }),
+  selectedShared: null,
+  setSelectedShared: (selectedShared) => set({ selectedShared, selection: [] }),
   expandedGroups: [],
   setGroupExpanded: (range, expanded) =>
     set((s) => ({

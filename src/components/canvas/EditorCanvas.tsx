@@ -350,7 +350,10 @@ export function EditorCanvas() {
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
         onNodeDragStop={onNodeDragStop}
-        onPaneClick={() => setSelection([])}
+        onPaneClick={() => {
+          setSelection([]);
+          useAppStore.getState().setSelectedShared(null);
+        }}
         nodesConnectable={false}
         edgesFocusable={false}
         deleteKeyCode={null}
