@@ -323,3 +323,21 @@ test('the Zamba shared block is one node wired to its call sites and is edited o
   await page.getByTestId('undo').click();
   await expect.poll(() => ed.metricValue('params-total')).toBe(total0);
 });
+
+test('the charts region resizes by its top edge and collapses', async ({ page }) => {
+  const ed = new EditorPage(page);
+  await ed.openFresh();
+  const region = page.getByRole('region', { name: 'Charts region' });
+  const h0 = (await region.boundingBox())!.height;
+  const edge = (await page.getByTestId('charts-resizer').boundingBox())!;
+  await page.mouse.move(edge.x + 200, edge.y + edge.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(edge.x + 200, edge.y - 60, { steps: 5 });
+  await page.mouse.up();
+  await expect.poll(async () => (await region.boundingBox())!.height).toBeGreaterThan(h0 + 40);
+  await page.getByTestId('charts-toggle').click();
+  await expect.poll(async () => (await region.boundingBox())!.height).toBeLessThan(40);
+  await expect(page.getByTestId('charts-panel')).toBeHidden();
+  await page.getByTestId('charts-toggle').click();
+  await expect(page.getByTestId('charts-panel')).toBeVisible();
+});
