@@ -116,3 +116,35 @@ export async function wgslScanCheck(lengths: number[] = [1, 7, 64, 300]): Promis
   }
   return { backend: tf.getBackend(), adapter: `${probe.vendor} ${probe.architecture}`.trim(), errors, tensorsBefore: before, tensorsAfter: tf.memory().numTensors };
 }
+
+/**
+ * Times the Mamba-1 selective scan on webgpu (l tokens, C channels, N states; median of 3 after a warm-up, until
+ * `await data()` resolves) with the `wgsl` program and with the `chunked` tf ops, for the benchmark notes.
+ */
+export async function wgslScanTiming(l = 1024, C = 128, N = 16): Promise<{ adapter: string; l: number; wgslMs: number; chunkedMs: number }> {
+  const probe = await probeWebGpu();
+  await initBackend('webgpu');
+  const rng = new Rng(l);
+  const t = [
+    tf.tensor3d(rng.normals(l * C), [1, l, C]),
+    tf.tensor3d(rng.uniforms(l * C, 1e-3, 0.1), [1, l, C]),
+    tf.tensor2d(new Float32Array(C * N).map((_, i) => -((i % N) + 1)), [C, N]),
+    tf.tensor4d(rng.normals(l * N), [1, l, 1, N]),
+    tf.tensor4d(rng.normals(l * N), [1, l, 1, N]),
+  ] as const;
+  const median = async (impl: 'wgsl' | 'chunked') => {
+    const times: number[] = [];
+    for (let r = 0; r < 4; r++) {
+      const t0 = performance.now();
+      const o = runSelectiveScan(impl, { u: t[0], delta: t[1], A: t[2], B: t[3], C: t[4], h0: null });
+      await o.y.data();
+      if (r > 0) times.push(performance.now() - t0);
+      tf.dispose([o.y, o.state]);
+    }
+    return times.sort((a, b) => a - b)[1]!;
+  };
+  const wgslMs = await median('wgsl');
+  const chunkedMs = await median('chunked');
+  tf.dispose([...t]);
+  return { adapter: `${probe.vendor} ${probe.architecture}`.trim(), l, wgslMs, chunkedMs };
+}
