@@ -15,7 +15,7 @@ export function PatternStrip() {
   return (
     <div className="strip" aria-label="Pattern strip">
       <span className="strip-label">Pattern</span>
-      <div className="strip-cells" data-testid="pattern-strip">
+      <div className={`strip-cells${layers.length > 48 ? ' compact' : ''}`} data-testid="pattern-strip">
         {layers.map((l, i) => {
           const s = kindStyle(l.mixer.kind);
           return (
