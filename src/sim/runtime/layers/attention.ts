@@ -8,8 +8,8 @@
  *
  * KV cache: preallocated at its capacity, shape (b, KVH, cap, hd), constant for the whole run (the webgpu buffer
  * pool reuses buffers only of the same size, tfjs-notes). Prefill pads k/v to the capacity; a decode step writes
- * its position with a one-hot blend (old * (1 - m) + new * m), never a growing concat. With a sliding window the
- * cache is a ring of cap = min(capacity, W) slots (slot = position mod W); softmax does not care about slot order.
+ * its position with `tensorScatterUpdate` into a tensor of the same shape, never a growing concat. With a sliding
+ * window the cache is a ring of cap = min(capacity, W) slots (slot = position mod W); softmax ignores slot order.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { AttentionMixer } from '../../../models/schema';
@@ -278,10 +278,13 @@ export class AttentionCore {
     const res = tf.tidy(() => {
       const [q, k, v] = this.qkv(x, pos); // q (b, H, 1, hd), k/v (b, KVH, 1, hd)
       const slot = win === null ? pos : pos % slots;
-      const m = tf.reshape(tf.oneHot(tf.tensor1d([slot], 'int32'), slots), [1, 1, slots, 1]);
-      const keep = tf.sub(1, m);
-      const kAll = tf.add(tf.mul(cache.k, keep), tf.mul(k, m)) as tf.Tensor4D; // (b, KVH, slots, hd)
-      const vAll = tf.add(tf.mul(cache.v, keep), tf.mul(v, m)) as tf.Tensor4D;
+      // Write row `slot` of every (sequence, KV head): one TensorScatterUpdate pass into a new tensor of the same
+      // shape (a one-hot blend took three broadcast passes, the slowest ops of a decode step on wasm).
+      const idx = new Int32Array(b * kvh * 3);
+      for (let i = 0; i < b * kvh; i++) idx.set([Math.floor(i / kvh), i % kvh, slot], 3 * i);
+      const at = tf.tensor2d(idx, [b * kvh, 3], 'int32');
+      const kAll = tf.tensorScatterUpdate(cache.k, at, tf.reshape(k, [b * kvh, hd])) as tf.Tensor4D; // (b, KVH, slots, hd)
+      const vAll = tf.tensorScatterUpdate(cache.v, at, tf.reshape(v, [b * kvh, hd])) as tf.Tensor4D;
       const filled = win === null ? pos + 1 : Math.min(pos + 1, slots);
       const qg = tf.reshape(q, [b, kvh, h / kvh, hd]);
       const scores = tf.matMul(qg, kAll, false, true); // (b, KVH, G, slots), q pre-scaled
