@@ -105,7 +105,7 @@ test.describe('editor', () => {
     expect(await ed.design()).toEqual(d0);
   });
 
-  test('select, duplicate (Ctrl+D) and delete (Delete) layers; Enter on a palette block inserts after the selection', async ({ page }) => {
+  test('select, duplicate (Ctrl+D), delete (Delete), Alt+arrows move; Enter on a palette block inserts after the selection', async ({ page }) => {
     await ed.loadPreset('stripedhyena-7b');
     await ed.expandAll();
     const n = (await ed.layers()).length;
@@ -116,6 +116,14 @@ test.describe('editor', () => {
     await ed.layerNode(1).click({ modifiers: ['Shift'] });
     await page.locator('body').press('Delete');
     await expect.poll(async () => (await ed.layers()).length).toBe(n - 1);
+    expect((await ed.layers()).slice(0, 3).map((l) => l.mixer)).toEqual(['hyena', 'hyena', 'attention']);
+    await ed.layerNode(2).click();
+    await page.keyboard.press('Alt+ArrowUp');
+    await expect.poll(async () => (await ed.layers()).slice(0, 3).map((l) => l.mixer).join()).toBe('hyena,attention,hyena');
+    await page.keyboard.press('Alt+ArrowUp');
+    await expect.poll(async () => (await ed.layers()).slice(0, 3).map((l) => l.mixer).join()).toBe('attention,hyena,hyena');
+    await page.keyboard.press('Alt+ArrowDown');
+    await expect.poll(async () => (await ed.layers()).slice(0, 3).map((l) => l.mixer).join()).toBe('hyena,attention,hyena');
     await ed.layerNode(0).click();
     await ed.palette('mamba2').focus();
     await page.keyboard.press('Enter');

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { expandLayers } from '../models/schema';
 import { getPreset } from '../models/presets';
-import { applyRatioCommand, deleteSelection, duplicateSelection, insertBlock, redoCommand, replaceBlock, runCommand, undoCommand, KEYED_COMMANDS, type KeyLike } from './commands';
+import { applyRatioCommand, moveDown, moveUp, deleteSelection, duplicateSelection, insertBlock, redoCommand, replaceBlock, runCommand, undoCommand, KEYED_COMMANDS, type KeyLike } from './commands';
 import { useAppStore } from './store';
 
 const key = (k: string, mods: Partial<KeyLike> = {}): KeyLike => ({ key: k, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...mods });
@@ -63,8 +63,27 @@ describe('commands through the store', () => {
     [key('Delete'), 'deleteSelection'],
     [key('Backspace'), 'deleteSelection'],
     [key('a', { ctrlKey: true }), 'selectAll'],
+    [key('ArrowUp', { altKey: true }), 'moveUp'],
+    [key('ArrowDown', { altKey: true }), 'moveDown'],
   ])('key %j runs %s', (e, name) => {
     expect(KEYED_COMMANDS.find((c) => c.keyTest?.(e))?.name).toBe(name);
+  });
+
+  it('Alt+arrows move the selection one place and keep it selected', () => {
+    const before = expandLayers(useAppStore.getState().design.layers).map((l) => l.mixer.kind);
+    useAppStore.getState().setSelection([4]);
+    runCommand(moveDown, undefined);
+    let after = expandLayers(useAppStore.getState().design.layers).map((l) => l.mixer.kind);
+    expect(after[5]).toBe('attention');
+    expect(after[4]).toBe(before[5]);
+    expect(useAppStore.getState().selection).toEqual([5]);
+    runCommand(moveUp, undefined);
+    runCommand(moveUp, undefined);
+    after = expandLayers(useAppStore.getState().design.layers).map((l) => l.mixer.kind);
+    expect(after[3]).toBe('attention');
+    expect(useAppStore.getState().selection).toEqual([3]);
+    useAppStore.getState().setSelection([0]);
+    expect(runCommand(moveUp, undefined)).toBeNull();
   });
 
   it('plain letters trigger nothing', () => {

@@ -119,6 +119,30 @@ export const moveSelection: Command<{ indices: number[]; to: number }> = {
   perform: (ctx, { indices, to }) => (indices.length ? edit(ctx, moveLayers(ctx.layers, indices, to)) : null),
 };
 
+/** Moves the selected layers one place up (keyboard reorder). */
+export const moveUp: Command = {
+  name: 'moveUp',
+  label: () => 'Move layers up',
+  shortcut: 'Alt ↑',
+  keyTest: (e) => e.altKey && !mod(e) && e.key === 'ArrowUp',
+  perform: (ctx) => {
+    const first = ctx.selection[0];
+    return first === undefined || first === 0 ? null : edit(ctx, moveLayers(ctx.layers, ctx.selection, first - 1));
+  },
+};
+
+/** Moves the selected layers one place down (keyboard reorder). */
+export const moveDown: Command = {
+  name: 'moveDown',
+  label: () => 'Move layers down',
+  shortcut: 'Alt ↓',
+  keyTest: (e) => e.altKey && !mod(e) && e.key === 'ArrowDown',
+  perform: (ctx) => {
+    const last = ctx.selection[ctx.selection.length - 1];
+    return last === undefined || last >= ctx.layers.length - 1 ? null : edit(ctx, moveLayers(ctx.layers, ctx.selection, last + 2));
+  },
+};
+
 /** Replaces the whole stack by an attention:other ratio layout (src/models/patterns.ts `applyRatio`). */
 export const applyRatioCommand: Command<RatioOptions> = {
   name: 'applyRatio',
@@ -159,7 +183,7 @@ export const redoCommand: Command = {
 };
 
 /** The commands bound to keys, tested in this order. */
-export const KEYED_COMMANDS: readonly Command[] = [undoCommand, redoCommand, duplicateSelection, deleteSelection, selectAll];
+export const KEYED_COMMANDS: readonly Command[] = [undoCommand, redoCommand, duplicateSelection, deleteSelection, selectAll, moveUp, moveDown];
 
 /** The current command context from the store. */
 export function commandContext(): CommandContext {

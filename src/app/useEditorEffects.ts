@@ -30,21 +30,23 @@ function isTyping(t: EventTarget | null): boolean {
 export function useShortcuts(onHelp: () => void): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (isTyping(e.target) || e.defaultPrevented) return;
+      if (isTyping(e.target)) return;
       if (e.key === '?' && !e.ctrlKey && !e.metaKey) {
         onHelp();
         return;
       }
       for (const c of KEYED_COMMANDS) {
         if (c.keyTest?.(e)) {
+          // Captured before React Flow sees it: Alt+arrows reorder layers instead of nudging the focused node.
           e.preventDefault();
+          e.stopPropagation();
           runCommand(c, undefined);
           return;
         }
       }
     };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
   }, [onHelp]);
 }
 
