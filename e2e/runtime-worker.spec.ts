@@ -128,4 +128,41 @@ test.describe('runtime worker', () => {
     expect(s.points[0]!.kvCacheBytes).toBe(s.points[0]!.predictedKvCacheBytes);
     expect(s.points[0]!.decodeMsPerToken).toBeGreaterThan(0);
   });
+
+  test('on webgpu (SwiftShader), prefill-then-decode logits equal a full forward and match wasm (jamba tiny)', async ({ page }) => {
+    test.setTimeout(300_000);
+    await page.goto('/');
+    const r = await page.evaluate(async () => {
+      const load = (path: string): Promise<unknown> => import(/* @vite-ignore */ path);
+      const fwd = (await load('/src/sim/runtime/testing/forward.ts')) as typeof import('../src/sim/runtime/testing/forward');
+      const backend = (await load('/src/sim/runtime/backend.ts')) as typeof import('../src/sim/runtime/backend');
+      const builder = (await load('/src/sim/runtime/builder.ts')) as typeof import('../src/sim/runtime/builder');
+      const presets = (await load('/src/models/presets.ts')) as typeof import('../src/models/presets');
+      const profiles = (await load('/src/sim/runtime/profile.ts')) as typeof import('../src/sim/runtime/profile');
+      const chooser = (await load('/src/sim/runtime/scan/chooseScan.ts')) as typeof import('../src/sim/runtime/scan/chooseScan');
+      const design = profiles.scaleDesign(presets.getPreset('jamba-v0.1')!.design, profiles.getRunProfile('tiny')!).design;
+      const weights = builder.initModelWeights(design, 3);
+      const tokens = [5, 17, 250, 3, 99, 42, 7, 128];
+      const run = async (name: 'wasm' | 'webgpu') => {
+        const info = await backend.initBackend(name);
+        const m = new builder.RuntimeModel(weights, { backend: info.backend, scan: chooser.chooseScan(info.backend, 'auto', 16) });
+        const fullV = await fwd.prefillLogits(m, tokens, null);
+        const caches = m.createCaches(1, 8);
+        await fwd.prefillLogits(m, tokens.slice(0, 6), caches);
+        await fwd.decodeLogits(m, tokens[6]!, caches, 6);
+        const stepV = await fwd.decodeLogits(m, tokens[7]!, caches, 7);
+        caches.dispose();
+        m.dispose();
+        return { backend: info.backend, fullV, stepV };
+      };
+      const gpu = await run('webgpu');
+      const cpu = await run('wasm');
+      const diff = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i]!) / Math.max(1, Math.abs(b[i]!))));
+      return { backend: gpu.backend, n: gpu.fullV.length, decodeVsFull: diff(gpu.stepV, gpu.fullV), gpuVsWasm: diff(gpu.fullV, cpu.fullV) };
+    });
+    expect(r.backend).toBe('webgpu');
+    expect(r.n).toBe(256);
+    expect(r.decodeVsFull).toBeLessThan(1e-3);
+    expect(r.gpuVsWasm).toBeLessThan(1e-3);
+  });
 });
