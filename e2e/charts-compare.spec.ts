@@ -102,19 +102,19 @@ test('each chart exports as SVG (standalone, with legend) and PNG, and its data 
   for (const id of ['chart-memory', 'chart-state'] as const) {
     await page.getByTestId(id === 'chart-memory' ? 'tab-memory' : 'tab-state').click();
     const chart = page.getByTestId(id);
-    const [svgDl] = await Promise.all([page.waitForEvent('download'), chart.getByTestId('export-svg').click()]);
+    const [svgDl] = await Promise.all([page.waitForEvent('download'), chart.getByTestId('chart-export-svg').click()]);
     const svg = readFileSync((await svgDl.path())!, 'utf8');
     expect(svg.startsWith('<?xml')).toBe(true);
     expect(svg).toContain('xmlns="http://www.w3.org/2000/svg"');
     expect(svg).not.toContain('var(--');
     for (const p of pinned) expect(svg).toContain(p.color);
     expect(svg).toContain('1:1 ·');
-    const [pngDl] = await Promise.all([page.waitForEvent('download'), chart.getByTestId('export-png').click()]);
+    const [pngDl] = await Promise.all([page.waitForEvent('download'), chart.getByTestId('chart-export-png').click()]);
     const png = readFileSync((await pngDl.path())!);
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(png.length).toBeGreaterThan(5000);
   }
-  const [jsonDl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('chart-state').getByTestId('export-json').click()]);
+  const [jsonDl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('chart-state').getByTestId('chart-export-json').click()]);
   const json = JSON.parse(readFileSync((await jsonDl.path())!, 'utf8')) as { meta: { units: Record<string, string>; designs: { name: string }[] }; rows: unknown[] };
   expect(json.meta.units.bytes).toBeTruthy();
   expect(json.meta.designs.map((d) => d.name)).toEqual(expect.arrayContaining(pinned.map((p) => p.name)));

@@ -192,7 +192,7 @@ test.describe('editor', () => {
     await ed.loadPreset('mamba2-hybrid-8b');
     const d1 = await ed.design();
     await page.getByTestId('export-menu').click();
-    const [dl] = await Promise.all([page.waitForEvent('download'), page.locator('header').getByTestId('export-json').click()]);
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
     expect(dl.suggestedFilename()).toMatch(/\.json$/);
     const text = await readFile((await dl.path())!, 'utf8');
     await ed.loadPreset('llama-2-7b');

@@ -14,7 +14,7 @@ import { CliError, flagString, parseArgs, type Command } from '../common';
 import { readDesignArg } from './designIo';
 import { backendFlag, profileFlag, scanFlag, seedFlag } from './runtimeArgs';
 
-const USAGE = 'run <preset-id | design.json> [--seed 1] [--tokens 1,2,3] [--profile tiny|small|medium] [--backend wasm|cpu] [--scan naive|chunked] [--json] [--export <dir>]';
+const USAGE = 'run <preset-id | design.json> [--seed 1] [--tokens 1,2,3] [--profile tiny|small|medium] [--backend wasm|cpu] [--scan auto|js|chunked|naive] [--json] [--export <dir>]';
 
 function tokensFlag(text: string | undefined, vocab: number): number[] {
   if (text === undefined) return [1, 2, 3];

@@ -36,7 +36,7 @@ describe('cli bench', () => {
 
   it.each([
     [['bench', 'jamba-v0.1', '--backend', 'webgpu'], /--backend must be one of wasm, cpu, auto/],
-    [['bench', 'jamba-v0.1', '--scan', 'fast'], /--scan must be one of naive, chunked, auto/],
+    [['bench', 'jamba-v0.1', '--scan', 'fast'], /--scan must be one of naive, chunked, js, auto/],
     [['bench', 'jamba-v0.1', '--profile', 'huge'], /--profile must be one of tiny, small, medium/],
     [['bench', 'jamba-v0.1', '--steps', '0'], /--steps must be between 1 and 4096/],
     [['bench', 'jamba-v0.1', '--seq', '12,x'], /--seq must be a comma-separated list/],

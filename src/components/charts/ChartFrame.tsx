@@ -74,13 +74,13 @@ export function ChartFrame({ testId, title, chartId, subtitle, legend, table, fi
           <button type="button" disabled={!!empty} onClick={guard(async () => {
             const s = svgOf();
             downloadBlob(await svgToPng(s.text, s.width, s.height), exportFileName(fileBase, chartId, 'png'));
-          })} data-testid="export-png" title="Download the chart as a PNG image">PNG</button>
+          })} data-testid="chart-export-png" title="Download the chart as a PNG image">PNG</button>
           <button type="button" disabled={!!empty} onClick={guard(() => {
             const s = svgOf();
             downloadBlob(new Blob([s.text], { type: 'image/svg+xml' }), exportFileName(fileBase, chartId, 'svg'));
-          })} data-testid="export-svg" title="Download the chart as an SVG image">SVG</button>
+          })} data-testid="chart-export-svg" title="Download the chart as an SVG image">SVG</button>
           <button type="button" onClick={guard(() => saveText(toCsv(table()), 'text/csv', 'csv'))} data-testid="export-csv" title="Download the data behind the chart as CSV">CSV</button>
-          <button type="button" onClick={guard(() => saveText(toJson(table()), 'application/json', 'json'))} data-testid="export-json" title="Download the data behind the chart as JSON, with units, designs, backend and run profile">JSON</button>
+          <button type="button" onClick={guard(() => saveText(toJson(table()), 'application/json', 'json'))} data-testid="chart-export-json" title="Download the data behind the chart as JSON, with units, designs, backend and run profile">JSON</button>
         </div>
       </figcaption>
       {legend.length > 0 && !empty && (
