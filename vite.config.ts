@@ -10,7 +10,8 @@ const require = createRequire(import.meta.url);
 function tfjsWasmFiles(): Plugin {
   return {
     name: 'tfjs-wasm-files',
-    buildStart() {
+    // In `config`, before the dev server lists public/: files copied later (buildStart) are not served on a fresh clone.
+    config() {
       const src = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
       const dest = join(process.cwd(), 'public', 'tfjs-wasm');
       mkdirSync(dest, { recursive: true });
@@ -22,5 +23,8 @@ function tfjsWasmFiles(): Plugin {
 export default defineConfig({
   plugins: [react(), tfjsWasmFiles()],
   worker: { format: 'es' },
+  // The runtime worker imports tfjs lazily. Pre-bundle it at server start: if the dev server discovered it only when a
+  // run starts, it would re-optimise and reload the page mid-run (seen on a fresh clone with no .vite cache).
+  optimizeDeps: { include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu', 'fflate', 'zod'] },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
 });
