@@ -286,7 +286,7 @@ test.describe('editor chrome', () => {
     await page.getByTestId('setting-dtype').selectOption('design');
     await page.getByTestId('setting-seqlen').selectOption('4096');
     await expect.poll(() => ed.metricValue('kv')).toBe(kv256k / 64);
-    await expect(page.getByText('KV cache @4K')).toBeVisible();
+    await expect(page.getByText('KV cache @4,096')).toBeVisible();
   });
 
   test('a file dropped on the window is imported; a bad one is refused with its message', async ({ page }) => {

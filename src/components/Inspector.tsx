@@ -8,7 +8,7 @@ import { placeBlock } from '../app/blockDefaults';
 import { BUDGET_PRESETS_GIB } from '../app/slices/uiSlice';
 import { kindStyle } from './kindColors';
 import { CheckField, NumberField, SelectField, issueFor, type TryResult } from './Field';
-import { formatTokens } from './MetricsPanel';
+import { formatInt } from '../sim/cost';
 
 type FieldSpec =
   | { key: string; label: string; type: 'int' }
@@ -374,7 +374,7 @@ function GlobalSettings() {
           .sort((a, b) => a - b)
           .map((n) => ({
             value: String(n),
-            label: `${formatTokens(n)} tokens`,
+            label: `${formatInt(n)} tokens`,
           }))}
         onCommit={(v) => {
           setSeqLen(Number(v));

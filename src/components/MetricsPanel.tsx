@@ -2,14 +2,7 @@ import { useAppStore } from '../app/store';
 import { selectMetrics } from '../app/selectors';
 import { formatBytes, formatCount, formatInt } from '../sim/cost';
 import { Tooltip } from './Tooltip';
-
-/** Tokens with a binary-style suffix as people say context lengths: 4K = 4,096, 256K, 1M = 1,048,576. */
-export function formatTokens(n: number): string {
-  if (!Number.isFinite(n)) return '∞';
-  if (n >= 1 << 20 && n % (1 << 20) === 0) return `${n / (1 << 20)}M`;
-  if (n >= 1024 && n % 1024 === 0) return `${n / 1024}K`;
-  return formatInt(n);
-}
+import { formatTokens } from './formatTokens';
 
 /** Live costs of the full-size design from the cost model; each row explains itself on hover. */
 export function MetricsPanel() {
@@ -32,7 +25,7 @@ export function MetricsPanel() {
     {
       id: 'max-context',
       label: `Max ctx in ${formatBytes(m.budgetBytes)}`,
-      value: m.maxContext === 0 ? 'does not fit' : Number.isFinite(m.maxContext) ? `${formatCount(m.maxContext)} tok` : 'unbounded',
+      value: m.maxContext === 0 ? 'does not fit' : Number.isFinite(m.maxContext) ? `${formatTokens(m.maxContext)} tok` : 'unbounded',
       tip: m.explain.maxContext,
     },
     {

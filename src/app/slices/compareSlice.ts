@@ -30,11 +30,11 @@ export interface ChartSettings {
   tableSeqLen: number;
 }
 
-/** Chart settings of a fresh start: memory chart, log x axis up to 1M tokens. */
+/** Chart settings of a fresh start: memory chart, log x axis up to 1M (1,000,000) tokens. */
 export const DEFAULT_CHART_SETTINGS: ChartSettings = {
   view: 'memory',
   xScale: 'log',
-  maxSeqLen: 1 << 20,
+  maxSeqLen: 1_000_000,
   memoryView: 'full',
   throughputView: 'prefill',
   spread: 'minmax',

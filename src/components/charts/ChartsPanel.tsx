@@ -11,7 +11,7 @@ import { PRESETS } from '../../models/presets';
 import { ratioVariants } from '../../models/patterns';
 import { loadDesignSource } from '../../models/load';
 import { formatIssues } from '../../models/validate';
-import { formatTokens } from './chartData';
+import { formatTokens } from '../formatTokens';
 import { comparisonFromHash } from './compareShare';
 import { CompareTable } from './CompareTable';
 import { MemoryChart } from './MemoryChart';
@@ -21,7 +21,8 @@ import { useChartSeries } from './useChartSeries';
 import { useChartTheme } from './useChartTheme';
 
 const GIB = 1024 ** 3;
-const AXIS_MAX = [1 << 18, 1 << 20, 1 << 22, 1 << 24] as const;
+/** Right ends offered for the length axis, in tokens (round decimal counts, as every token count is shown). */
+const AXIS_MAX = [250_000, 1_000_000, 4_000_000, 16_000_000] as const;
 const TABS: { id: ChartSettings['view']; label: string }[] = [
   { id: 'memory', label: 'Memory' },
   { id: 'throughput', label: 'Throughput' },
@@ -152,11 +153,13 @@ export function ChartsPanel() {
         <label className="hx-inline">
           to
           <select value={settings.maxSeqLen} onChange={(e) => setChartSettings({ maxSeqLen: Number(e.target.value) })} aria-label="Longest length on the axis">
-            {AXIS_MAX.map((n) => (
-              <option key={n} value={n}>
-                {formatTokens(n)}
-              </option>
-            ))}
+            {[...new Set([...AXIS_MAX, settings.maxSeqLen])]
+              .sort((a, b) => a - b)
+              .map((n) => (
+                <option key={n} value={n}>
+                  {formatTokens(n)}
+                </option>
+              ))}
           </select>
         </label>
         <span className="hx-spacer" />

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { formatBytes, formatCount, formatInt } from '../../sim/cost';
-import { formatTokens, shortDesignNames } from './chartData';
+import { shortDesignNames } from './chartData';
+import { formatTokens } from '../formatTokens';
 import { summarizeCost, TABLE_LENGTHS, type DesignSummary } from './designSummary';
 import type { DesignSeries } from './useChartSeries';
 

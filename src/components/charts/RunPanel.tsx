@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { BackendChoice, RunProfileSpec, ScanChoice } from '../../sim/protocol';
 import type { RunProgress, RunRecord, RunSettings } from '../../app/slices/runSlice';
-import { describeProfile, formatTokens } from './chartData';
+import { describeProfile } from './chartData';
+import { formatInt } from '../../sim/cost/format';
 import { parseSeqLens } from './parseSeqLens';
 
 /** What the run panel shows and does; provided by the app's run hook (`useRun`). */
@@ -120,7 +121,7 @@ export function RunPanel({ model }: { model: RunPanelModel }) {
           <div className="hx-run-progress">
             <progress max={1} value={fraction} data-testid="run-progress" aria-label="Run progress" />
             <span className="hx-run-status">
-              {progress ? `L = ${formatTokens(progress.seqLen)} (${progress.index + 1} of ${progress.total}) · ${progress.phase} · ${eta(progress.etaMs)}` : 'starting the worker…'}
+              {progress ? `L = ${formatInt(progress.seqLen)} (${progress.index + 1} of ${progress.total}) · ${progress.phase} · ${eta(progress.etaMs)}` : 'starting the worker…'}
             </span>
           </div>
         )}

@@ -83,6 +83,8 @@ function MeasuredChart({ series, settings, fileBase, setSettings, theme }: Props
   const lens = rows.map((r) => r.seqLen as number);
   const min = Math.max(1, Math.floor((lens[0] ?? 128) / 1.25));
   const max = Math.max(min * 2, Math.ceil((lens.at(-1) ?? 1024) * 1.25));
+  // On a log axis the ticks sit at the lengths measured (at most about eight of them), where the markers are.
+  const ticks = settings.xScale === 'log' && lens.length > 0 ? lens.filter((_, i) => i % Math.ceil(lens.length / 8) === 0) : undefined;
   const unit = decode ? 'ms/token' : 'tokens/s';
   const legend: LegendEntry[] = withRuns.map((s) => ({ label: runLabel(s), color: s.color, marker: true, testId: 'throughput-legend' }));
   const table = (): DataTable => ({
@@ -149,7 +151,7 @@ function MeasuredChart({ series, settings, fileBase, setSettings, theme }: Props
       <ResponsiveContainer width="100%" height="100%">
         <ComposedChart data={rows} margin={{ top: 14, right: 24, bottom: 8, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" stroke={theme.grid} />
-          {lengthAxis(min, max, settings.xScale, theme)}
+          {lengthAxis(min, max, settings.xScale, theme, ticks)}
           <YAxis type="number" domain={[0, 'auto']} tickFormatter={fmt} width={72} {...yAxisStyle(theme)} label={{ value: unit, angle: -90, position: 'insideLeft', fill: theme.muted, fontSize: 11 }} />
           <Tooltip
             labelFormatter={lengthLabel}

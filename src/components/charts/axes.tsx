@@ -1,11 +1,15 @@
 import { XAxis } from 'recharts';
 import type { CSSProperties } from 'react';
 import { formatInt } from '../../sim/cost';
-import { formatTokens, lengthTicks } from './chartData';
+import { lengthTicks } from './chartData';
+import { formatTokens } from '../formatTokens';
 import type { ChartTheme } from './useChartTheme';
 
-/** The shared x axis: sequence length in tokens, log or linear, with binary K/M labels. */
-export function lengthAxis(min: number, max: number, scale: 'log' | 'linear', theme: ChartTheme) {
+/**
+ * The shared x axis: sequence length in tokens, log or linear, with decimal K/M labels at round decimal ticks (or at
+ * the `ticks` given, e.g. the lengths a run measured).
+ */
+export function lengthAxis(min: number, max: number, scale: 'log' | 'linear', theme: ChartTheme, ticks?: number[]) {
   return (
     <XAxis
       dataKey="seqLen"
@@ -13,7 +17,7 @@ export function lengthAxis(min: number, max: number, scale: 'log' | 'linear', th
       scale={scale}
       domain={[min, max]}
       allowDataOverflow
-      ticks={lengthTicks(min, max, scale)}
+      ticks={ticks ?? lengthTicks(min, max, scale)}
       tickFormatter={(v: number) => formatTokens(v)}
       tick={{ fill: theme.muted, fontSize: 11 }}
       stroke={theme.muted}
@@ -30,10 +34,11 @@ export const tooltipStyle: { contentStyle: CSSProperties; labelStyle: CSSPropert
   itemStyle: { padding: 0 },
 };
 
-/** The tooltip heading for a sequence length: exact tokens with separators. */
+/** The tooltip heading for a sequence length: exact tokens with separators, and the short form where it differs. */
 export function lengthLabel(v: unknown): string {
   const n = Number(v);
-  return `L = ${formatInt(n)} tokens (${formatTokens(n)})`;
+  const short = formatTokens(n);
+  return short === formatInt(n) ? `L = ${short} tokens` : `L = ${formatInt(n)} tokens (${short})`;
 }
 
 /** Props every y axis shares: themed ticks and line. */

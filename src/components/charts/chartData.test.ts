@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BenchPoint, Spread } from '../../sim/protocol';
-import { binaryByteTicks, decodeMarkers, formatTokens, lengthGrid, lengthTicks, shortDesignNames, stateAxisMin, mergeRows, powerOfTwoTicks, prefillMarkers, seriesKey } from './chartData';
+import { formatTokens } from '../formatTokens';
+import { binaryByteTicks, decodeMarkers, lengthGrid, lengthTicks, shortDesignNames, stateAxisMin, mergeRows, powerOfTwoTicks, prefillMarkers, seriesKey } from './chartData';
 
 function spreadAround(median: number): Spread {
   const xs = Array.from({ length: 7 }, () => median * (0.7 + 0.6 * Math.random())).sort((a, b) => a - b);
@@ -111,19 +112,6 @@ describe('binaryByteTicks', () => {
   });
 });
 
-describe('formatTokens', () => {
-  it.each([
-    [512, '512'],
-    [1024, '1K'],
-    [4096, '4K'],
-    [262144, '256K'],
-    [1 << 20, '1M'],
-    [1536, '1.5K'],
-    [3_040_870, '2.9M'],
-    [Infinity, '∞'],
-  ])('%d -> %s', (n, s) => expect(formatTokens(n)).toBe(s));
-});
-
 describe('shortDesignNames', () => {
   it.each([
     [['Jamba-v0.1 (1:1)', 'Jamba-v0.1 (1:7)', 'Jamba-v0.1 (pure attention)'], ['1:1', '1:7', 'pure attention']],
@@ -135,22 +123,19 @@ describe('shortDesignNames', () => {
 });
 
 describe('lengthTicks', () => {
-  it('thins powers of two to at most about 8 labels on a log axis', () => {
-    for (const [lo, hi] of [
-      [1024, 1 << 20],
-      [16, 1 << 24],
-      [64, 512],
-    ] as const) {
-      const t = lengthTicks(lo, hi, 'log');
-      expect(t.length).toBeGreaterThanOrEqual(2);
-      expect(t.length).toBeLessThanOrEqual(9);
-      for (const v of t) expect(Math.log2(v) % 1).toBe(0);
-      expect(t[0]!).toBeGreaterThanOrEqual(lo);
-      expect(t.at(-1)!).toBeLessThanOrEqual(hi);
-    }
+  it.each([
+    [1024, 1 << 20, [2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6]],
+    [16, 1 << 24, [100, 1e3, 1e4, 1e5, 1e6, 1e7]],
+    [64, 512, [100, 200, 300, 500]],
+    [51, 160, [60, 70, 80, 90, 100]],
+  ] as const)('log [%d, %d]: round decimal ticks, sparsest series with at least 4', (lo, hi, want) => {
+    const t = lengthTicks(lo, hi, 'log');
+    expect(t).toEqual(want);
+    for (const v of t) expect(formatTokens(v)).toMatch(/^\d+(\.\d)?[KM]?$/);
   });
-  it('uses an even power-of-two step on a linear axis', () => {
-    expect(lengthTicks(1024, 1 << 20, 'linear')).toEqual([262144, 524288, 786432, 1048576]);
+  it('uses a round decimal step on a linear axis', () => {
+    expect(lengthTicks(1024, 1 << 20, 'linear')).toEqual([200_000, 400_000, 600_000, 800_000, 1_000_000]);
+    expect(lengthTicks(0, 16_000_000, 'linear')).toEqual([0, 5e6, 10e6, 15e6]);
   });
 });
 

@@ -137,19 +137,6 @@ export function binaryByteTicks(maxBytes: number, count = 5): number[] {
 }
 
 /**
- * A sequence length in tokens, short: binary K and M as context lengths are usually quoted (256K = 262,144):
- * `512`, `4K`, `256K`, `1M`, `2.9M`, `1.5K`.
- */
-export function formatTokens(n: number): string {
-  if (!Number.isFinite(n)) return n > 0 ? '∞' : String(n);
-  const r = Math.round(n);
-  const short = (v: number) => (v >= 100 || Number.isInteger(v) ? String(Math.round(v)) : v >= 10 ? v.toFixed(1).replace(/\.0$/, '') : v.toFixed(2).replace(/\.?0+$/, ''));
-  if (r >= 1 << 20) return `${short(r / (1 << 20))}M`;
-  if (r >= 1024) return `${short(r / 1024)}K`;
-  return String(r);
-}
-
-/**
  * Short column labels for designs whose names share a prefix ("Jamba-v0.1 (1:1)", "Jamba-v0.1 (1:7)" → "1:1",
  * "1:7"): the longest common prefix ending at a space or "(" is dropped, and parentheses around what is left too.
  * Names are returned unchanged when fewer than two are given or nothing sensible is shared.
@@ -164,18 +151,36 @@ export function shortDesignNames(names: readonly string[]): string[] {
   return out.some((s) => s === '') ? names.slice() : out;
 }
 
-/** Tick values for a sequence-length axis: powers of two, thinned to at most about 8 labels. */
-export function lengthTicks(min: number, max: number, scale: 'log' | 'linear'): number[] {
+/** Decimal mantissas for log-axis ticks, sparsest first: 1-10-100, 1-2-5, 1-2-3-5, then every integer. */
+const LOG_TICK_MANTISSAS = [[1], [1, 2, 5], [1, 2, 3, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]] as const;
+
+/**
+ * Tick values for a sequence-length axis in round decimal numbers, so that `formatTokens` prints them exactly (2K,
+ * 50K, 1M): on a log axis the sparsest 1-2-5 style series giving at least `minTicks` ticks in [min, max]; on a linear
+ * axis about six steps of 1, 2, 2.5 or 5 times a power of ten.
+ */
+export function lengthTicks(min: number, max: number, scale: 'log' | 'linear', minTicks = 4): number[] {
+  if (!(max > min) || !Number.isFinite(min) || !Number.isFinite(max)) return [min];
   if (scale === 'linear') {
-    const span = max - min;
-    let step = 2 ** Math.ceil(Math.log2(span / 6));
-    if (!Number.isFinite(step) || step <= 0) step = 1;
+    const raw = (max - min) / 6;
+    const p = 10 ** Math.floor(Math.log10(raw));
+    const step = [1, 2, 2.5, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? 10 * p;
     const out: number[] = [];
-    for (let v = Math.ceil(min / step) * step; v <= max; v += step) out.push(v);
+    for (let k = Math.ceil(min / step); k * step <= max; k++) out.push(Math.round(k * step));
     return out;
   }
-  const octaves = Math.log2(max / min);
-  return powerOfTwoTicks(min, max, Math.max(1, Math.ceil(octaves / 8)));
+  let best: number[] = [];
+  for (const mantissas of LOG_TICK_MANTISSAS) {
+    best = [];
+    for (let e = Math.floor(Math.log10(Math.max(1, min))); 10 ** e <= max; e++) {
+      for (const m of mantissas) {
+        const v = m * 10 ** e;
+        if (v >= min && v <= max) best.push(v);
+      }
+    }
+    if (best.length >= minTicks) break;
+  }
+  return best;
 }
 
 /** The left end of the axis: a power of two at least an octave below every crossover, between 16 and 1024 tokens. */

@@ -5,8 +5,9 @@ describe('parseSeqLens', () => {
   it.each([
     ['128, 256, 512', [128, 256, 512]],
     ['512 128 128', [128, 512]],
-    ['1K,2k;4K', [1024, 2048, 4096]],
-    ['0.5K', [512]],
+    ['1K,2k;4K', [1000, 2000, 4000]],
+    ['0.5K', [500]],
+    ['1.024K 4096', [1024, 4096]],
   ])('%s', (text, want) => expect(parseSeqLens(text)).toEqual({ ok: true, value: want }));
   it.each([
     ['', /at least one/],
@@ -14,7 +15,7 @@ describe('parseSeqLens', () => {
     ['1', /too short/],
     [`${MAX_RUN_SEQ_LEN + 1}`, /longer than/],
     ['-5', /not a whole number/],
-    ['0.3K', /not a whole number/],
+    ['0.0003K', /not a whole number/],
     [Array.from({ length: 17 }, (_, i) => 16 + i).join(','), /at most 16/],
   ])('rejects %j', (text, re) => {
     const r = parseSeqLens(text);

@@ -6,8 +6,9 @@ export const MAX_RUN_LENGTHS = 16;
 export type SeqLensResult = { ok: true; value: number[] } | { ok: false; error: string };
 
 /**
- * Parses the run panel's "sequence lengths" field: integers separated by commas or spaces, with an optional K
- * suffix (1K = 1024 tokens). Returns the lengths sorted and without duplicates, or an error naming the rule broken.
+ * Parses the run panel's "sequence lengths" field: integers separated by commas or spaces (a thousands separator is
+ * not allowed, as the comma separates lengths), with an optional decimal K suffix (2K = 2,000 tokens, as token counts
+ * are shown everywhere). Returns the lengths sorted and without duplicates, or an error naming the rule broken.
  */
 export function parseSeqLens(text: string): SeqLensResult {
   const parts = text.split(/[\s,;]+/).filter((p) => p !== '');
@@ -16,10 +17,10 @@ export function parseSeqLens(text: string): SeqLensResult {
   for (const p of parts) {
     const m = /^(\d+(?:\.\d+)?)([kK]?)$/.exec(p);
     if (!m) return { ok: false, error: `sequence lengths: "${p}" is not a whole number of tokens (write 512 or 2K)` };
-    const n = Number(m[1]) * (m[2] ? 1024 : 1);
+    const n = Math.round(Number(m[1]) * (m[2] ? 1000 : 1) * 1e6) / 1e6;
     if (!Number.isInteger(n)) return { ok: false, error: `sequence lengths: "${p}" is not a whole number of tokens` };
     if (n < 2) return { ok: false, error: `sequence lengths: ${n} is too short (at least 2 tokens)` };
-    if (n > MAX_RUN_SEQ_LEN) return { ok: false, error: `sequence lengths: ${n} is longer than the ${MAX_RUN_SEQ_LEN} tokens a browser run allows` };
+    if (n > MAX_RUN_SEQ_LEN) return { ok: false, error: `sequence lengths: ${n} is longer than the ${MAX_RUN_SEQ_LEN.toLocaleString('en-US')} tokens a browser run allows` };
     out.add(n);
   }
   if (out.size > MAX_RUN_LENGTHS) return { ok: false, error: `sequence lengths: at most ${MAX_RUN_LENGTHS} lengths per run (got ${out.size})` };
