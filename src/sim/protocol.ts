@@ -14,6 +14,13 @@ export type BackendChoice = BackendName | 'auto';
  */
 export type ScanImpl = 'naive' | 'chunked' | 'wgsl' | 'js';
 export type ScanChoice = ScanImpl | 'auto';
+/**
+ * How attention KV caches are sized (src/sim/runtime/layers/attention.ts): `exact` allocates exactly the positions
+ * asked for (so measured bytes equal the cost model's prediction); `pow2` allocates the smallest power-of-two bucket
+ * (at least 16) that holds them. Either way the window caps a sliding-window cache, and a cache that runs out of room
+ * grows once to the next power-of-two bucket (never a per-token concat).
+ */
+export type KvCapacityPolicy = 'exact' | 'pow2';
 
 /** How a full-size design is shrunk to something a browser can run; the layer pattern is kept. */
 export interface RunProfileSpec {
@@ -45,6 +52,8 @@ export interface BenchRequest {
   repeats: number;
   /** Refuse the run if the predicted bytes exceed this. */
   memoryBudgetBytes: number;
+  /** KV-cache sizing; `exact` (capacity seqLen + decodeSteps) when absent. */
+  kvCapacity?: KvCapacityPolicy;
 }
 
 export interface Spread {
@@ -61,11 +70,18 @@ export interface BenchPoint {
   prefillMs: Spread;
   decodeMsPerToken: number;
   decodeMs: Spread;
-  /** Bytes of the KV-cache tensors actually allocated (capacity seqLen + decodeSteps). */
+  /**
+   * Bytes of the KV-cache tensors actually allocated: capacity seqLen + decodeSteps under the `exact` policy, its
+   * power-of-two bucket under `pow2` (a sliding-window cache holds at most the window either way).
+   */
   kvCacheBytes: number;
+  /** Bytes of the KV-cache slots filled after prefill to seqLen (<= kvCacheBytes). */
+  kvCacheFilledBytes?: number;
+  /** Positions the largest KV cache can hold (its slots); 0 when the design keeps no KV cache. */
+  kvCacheCapacity?: number;
   /** Bytes of the recurrent-state tensors actually allocated. */
   stateBytes: number;
-  /** The cost model's prediction for the scaled design at the same capacity and float32. */
+  /** The cost model's prediction for the scaled design at seqLen + decodeSteps positions and float32. */
   predictedKvCacheBytes: number;
   predictedStateBytes: number;
   /** tf.memory() after prefill, while caches are held. */

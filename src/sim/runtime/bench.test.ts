@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getPreset } from '../../models/presets';
 import { DesignSchema, FORMAT, type Design } from '../../models/schema';
 import type { BenchRequest } from '../protocol';
-import { checkMemoryBudget, runBench, spreadOf } from './bench';
+import { costAt } from '../cost';
+import { checkMemoryBudget, estimateRunMemory, runBench, spreadOf } from './bench';
+import { kvBucket } from './layers/attention';
 import { initBackend } from './backend';
 import { getRunProfile, scaleDesign } from './profile';
 
@@ -84,6 +86,26 @@ describe('benchmark sweep on wasm', () => {
     expect(tf.memory().numTensors).toBe(base);
   });
 
+  it.each([
+    ['exact', (n: number) => n],
+    ['pow2', (n: number) => kvBucket(n)],
+  ] as const)('KV policy %s: the bytes held are the cost model at the capacity; filled bytes at L; exact keeps measured = predicted', async (policy, capOf) => {
+    const res = await runBench(request(windowed, { kvCapacity: policy }));
+    const scaled = res.scaledDesign;
+    const fp32 = { dtype: 'fp32', cacheDtype: 'fp32', batch: 1 } as const;
+    expect(res.points.map((p) => p.kvCacheCapacity)).toEqual([capOf(16 + 3), capOf(40 + 3)]);
+    for (const p of res.points) {
+      const cap = capOf(p.seqLen + 3);
+      expect(p.kvCacheBytes).toBe(costAt(scaled, cap, fp32).kvCacheBytes);
+      expect(estimateRunMemory(scaled, p.seqLen, 3, 1, policy).kvCacheBytes).toBe(p.kvCacheBytes);
+      expect(p.kvCacheFilledBytes).toBe(costAt(scaled, p.seqLen, fp32).kvCacheBytes);
+      expect(p.predictedKvCacheBytes).toBe(costAt(scaled, p.seqLen + 3, fp32).kvCacheBytes);
+      if (policy === 'exact') expect(p.kvCacheBytes).toBe(p.predictedKvCacheBytes);
+      else expect(p.kvCacheBytes).toBeGreaterThan(p.predictedKvCacheBytes);
+    }
+    expect(tf.memory().numTensors).toBe(base);
+  });
+
   it('cancels between runs, returns the points so far and frees every tensor', async () => {
     const ac = new AbortController();
     const res = await runBench(request(getPreset('jamba-v0.1')!.design, { seqLens: [16, 32, 64] }), {
@@ -126,6 +148,7 @@ describe('benchmark sweep on wasm', () => {
   it('rejects bad requests naming the field', async () => {
     await expect(runBench(request(windowed, { seqLens: [0] }))).rejects.toThrow(/seqLens\[0\] must be an integer/);
     await expect(runBench(request(windowed, { decodeSteps: 0 }))).rejects.toThrow(/decodeSteps/);
+    await expect(runBench(request(windowed, { kvCapacity: 'pow3' as 'pow2' }))).rejects.toThrow(/kvCapacity must be 'exact' or 'pow2'/);
     await expect(runBench(request(windowed, { profile: { ...getRunProfile('tiny')!, headDim: 7 } }))).rejects.toThrow(/profile.headDim/);
   });
 });

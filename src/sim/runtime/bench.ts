@@ -6,18 +6,20 @@
  * before the forward to the resolution of `await data()` on a small result (the last position's logits for prefill,
  * the argmax token for decode). Prefill: one warm-up run, then `repeats` timed runs, median and spread. Decode: prefill
  * to L, then `decodeSteps` timed steps of forward + argmax + `await data()`, each feeding its token to the next.
- * The caches are allocated once per L at capacity exactly L + decodeSteps, so their measured bytes can be compared
- * with the cost model's prediction for the scaled design at seqLen = L + decodeSteps, float32.
+ * The caches are allocated once per L for L + decodeSteps positions. Under the default `exact` KV policy that is their
+ * capacity, so the measured bytes equal the cost model's prediction for the scaled design at seqLen = L + decodeSteps,
+ * float32; under `pow2` it is the power-of-two bucket that holds them (the cost model at that bucket), which a point
+ * reports as `kvCacheCapacity`. Either way the timed decode never grows a cache.
  *
  * Every tensor is freed on completion, error and cancellation; cancellation is checked between runs and steps.
  */
 import * as tf from '@tensorflow/tfjs';
 import { expandLayers, type Design } from '../../models/schema';
 import { costAt } from '../cost';
-import type { BackendName, BenchPoint, BenchRequest, BenchResult, RunProfileSpec, ScanImpl, Spread } from '../protocol';
+import type { BackendName, BenchPoint, BenchRequest, BenchResult, KvCapacityPolicy, RunProfileSpec, ScanImpl, Spread } from '../protocol';
 import { initBackend } from './backend';
 import { RuntimeModel, initModelWeights, type ModelCaches } from './builder';
-import { PREFILL_QUERY_BLOCK } from './layers/attention';
+import { PREFILL_QUERY_BLOCK, kvBucket } from './layers/attention';
 import { scaleDesign } from './profile';
 import { Rng } from './rng';
 import { chooseScan } from './scan/chooseScan';
@@ -75,10 +77,12 @@ export interface MemoryEstimate {
 /**
  * Estimates the memory of a run with the cost model (weights, KV cache, state at float32) plus the prefill's
  * temporaries: about 8 live (b, L, w) float32 tensors of the widest per-token width w (d, 2·dInner, FFN/expert width,
- * SSM dInner·N), and the attention score blocks (b, H, Q, L) ×3 (scores, masked, softmax).
+ * SSM dInner·N), and the attention score blocks (b, H, Q, L) ×3 (scores, masked, softmax). Under the `pow2` KV policy
+ * the KV cache is the cost model's at the bucket that holds seqLen + decodeSteps (the window still caps it).
  */
-export function estimateRunMemory(design: Design, seqLen: number, decodeSteps: number, batch: number): MemoryEstimate {
-  const c = costAt(design, seqLen + decodeSteps, { dtype: 'fp32', cacheDtype: 'fp32', batch });
+export function estimateRunMemory(design: Design, seqLen: number, decodeSteps: number, batch: number, kvPolicy: KvCapacityPolicy = 'exact'): MemoryEstimate {
+  const positions = seqLen + decodeSteps;
+  const c = costAt(design, kvPolicy === 'pow2' ? kvBucket(positions) : positions, { dtype: 'fp32', cacheDtype: 'fp32', batch });
   const d = design.dModel;
   let width = d;
   let scores = 0;
@@ -124,12 +128,13 @@ export function checkBenchRequest(r: BenchRequest): void {
   rule('repeats', posInt(r.repeats, 1000), `must be an integer in [1, 1000], got ${r.repeats}`);
   rule('memoryBudgetBytes', Number.isFinite(r.memoryBudgetBytes) && r.memoryBudgetBytes > 0, `must be a positive number of bytes, got ${r.memoryBudgetBytes}`);
   rule('seed', Number.isInteger(r.seed), `must be an integer, got ${r.seed}`);
+  rule('kvCapacity', r.kvCapacity === undefined || r.kvCapacity === 'exact' || r.kvCapacity === 'pow2', `must be 'exact' or 'pow2', got ${String(r.kvCapacity)}`);
 }
 
 /** Refuses (throws) when any L of the sweep is expected to exceed the budget; nothing is allocated before this. */
 export function checkMemoryBudget(design: Design, r: BenchRequest): void {
   for (const L of r.seqLens) {
-    const e = estimateRunMemory(design, L, r.decodeSteps, r.batch);
+    const e = estimateRunMemory(design, L, r.decodeSteps, r.batch, r.kvCapacity);
     if (e.totalBytes > r.memoryBudgetBytes) {
       throw new Error(
         `run refused: seqLen ${L} needs an estimated ${MiB(e.totalBytes)} (weights ${MiB(e.weightBytes)}, KV cache ${MiB(e.kvCacheBytes)}, ` +
@@ -212,6 +217,7 @@ export async function runBench(request: BenchRequest, hooks: BenchHooks = {}): P
     model = new RuntimeModel(initModelWeights(scaled, request.seed), { backend: info.backend, scan });
     const b = request.batch;
     const steps = request.decodeSteps;
+    const kvPolicy = request.kvCapacity ?? 'exact';
     const rng = new Rng(request.seed ^ 0x5eed);
     const prefillOnce = async (ids: tf.Tensor2D): Promise<number> => {
       const s = now();
@@ -239,7 +245,7 @@ export async function runBench(request: BenchRequest, hooks: BenchHooks = {}): P
       const tokens = new Int32Array(b * L);
       for (let i = 0; i < tokens.length; i++) tokens[i] = Math.floor(rng.next() * scaled.vocabSize);
       const ids = keep(tf.tensor2d(tokens, [b, L], 'int32'));
-      caches = model.createCaches(b, L + steps);
+      caches = model.createCaches(b, L + steps, kvPolicy);
       const firstTok = keep(tf.tensor2d(Array.from({ length: b }, () => Math.floor(rng.next() * scaled.vocabSize)), [b, 1], 'int32'));
 
       // Warm-up: one prefill and up to two decode steps (kernels compiled, buffers pooled); the second step is
@@ -273,6 +279,7 @@ export async function runBench(request: BenchRequest, hooks: BenchHooks = {}): P
         await check();
       }
       const held = caches.bytes();
+      const kvCapacity = caches.kvCapacity();
       const mem = tf.memory();
       const predicted = costAt(scaled, L + steps, { dtype: 'fp32', cacheDtype: 'fp32', batch: b });
 
@@ -301,6 +308,8 @@ export async function runBench(request: BenchRequest, hooks: BenchHooks = {}): P
         decodeMsPerToken: dec.median,
         decodeMs: dec,
         kvCacheBytes: held.kvCacheBytes,
+        kvCacheFilledBytes: held.kvFilledBytes,
+        kvCacheCapacity: kvCapacity,
         stateBytes: held.stateBytes,
         predictedKvCacheBytes: predicted.kvCacheBytes,
         predictedStateBytes: predicted.stateBytes,

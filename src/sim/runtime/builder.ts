@@ -11,10 +11,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { expandLayers, type Design, type Layer, type Mixer } from '../../models/schema';
-import type { BackendName, ScanImpl } from '../protocol';
+import type { BackendName, KvCapacityPolicy, ScanImpl } from '../protocol';
 import type { ForwardContext, LayerCache, RuntimeFfn, RuntimeMixer } from './types';
 import { Rng } from './rng';
-import { AttentionLayer, attentionDims, initAttentionWeights, type AttentionWeights } from './layers/attention';
+import { AttentionLayer, KvCache, attentionDims, initAttentionWeights, type AttentionWeights } from './layers/attention';
 import { EmbeddingLayer, initEmbeddingWeights, type EmbeddingWeights } from './layers/embedding';
 import { MlpLayer, initMlpFromDesign, type MlpWeights } from './layers/mlp';
 import { MoeLayer, initMoeFromDesign, moeCombineFor, type MoeCombine, type MoeWeights } from './layers/moe';
@@ -107,25 +107,41 @@ export function initModelWeights(design: Design, seed: number): ModelWeights {
   };
 }
 
-/** The caches of one run: one entry per layer (null where the mixer keeps none). */
+/**
+ * The caches of one run: one entry per layer (null where the mixer keeps none). KV caches start at the requested
+ * `capacity` sized by `policy` and grow in power-of-two buckets when a decode step runs past them (see
+ * layers/attention.ts); recurrent state never changes size.
+ */
 export class ModelCaches {
   constructor(
     readonly layers: (LayerCache | null)[],
+    /** Positions requested at creation; KV caches may hold more after growing (see `kvCapacity`). */
     readonly capacity: number,
     readonly batch: number,
+    readonly policy: KvCapacityPolicy = 'exact',
   ) {}
 
-  /** Bytes of the tensors actually held, split by role (float32: 4 bytes per element). */
-  bytes(): { kvCacheBytes: number; stateBytes: number } {
+  /** Positions the largest KV cache holds now (its slots); 0 when no layer keeps a KV cache. */
+  kvCapacity(): number {
+    return this.layers.reduce((m, c) => (c instanceof KvCache ? Math.max(m, c.slots) : m), 0);
+  }
+
+  /**
+   * Bytes of the tensors actually held, split by role (float32: 4 bytes per element), and the bytes of the KV slots
+   * filled so far (<= kvCacheBytes).
+   */
+  bytes(): { kvCacheBytes: number; kvFilledBytes: number; stateBytes: number } {
     let kv = 0;
+    let filled = 0;
     let state = 0;
     for (const c of this.layers) {
       if (!c) continue;
       const n = c.tensors().reduce((a, t) => a + t.size * 4, 0);
       if (c.role === 'kv') kv += n;
       else state += n;
+      if (c instanceof KvCache) filled += c.filledBytes();
     }
-    return { kvCacheBytes: kv, stateBytes: state };
+    return { kvCacheBytes: kv, kvFilledBytes: filled, stateBytes: state };
   }
 
   dispose(): void {
@@ -191,16 +207,20 @@ export class RuntimeModel {
     return this.embedding.vocabSize;
   }
 
-  /** Allocates every layer's cache for `batch` sequences and `capacity` positions. */
-  createCaches(batch: number, capacity: number): ModelCaches {
+  /**
+   * Allocates every layer's cache for `batch` sequences and `capacity` positions. `policy` sizes the KV caches:
+   * `exact` (the default; the bench sweep relies on it so measured bytes equal the cost model's) or `pow2` buckets.
+   * Either way a decode past the capacity grows the KV caches instead of failing.
+   */
+  createCaches(batch: number, capacity: number, policy: KvCapacityPolicy = 'exact'): ModelCaches {
     const made: (LayerCache | null)[] = [];
     try {
-      for (const l of this.layers) made.push(l.mixer ? l.mixer.createCache(batch, capacity) : null);
+      for (const l of this.layers) made.push(l.mixer ? l.mixer.createCache(batch, capacity, policy) : null);
     } catch (e) {
       for (const c of made) c?.dispose();
       throw e;
     }
-    return new ModelCaches(made, capacity, batch);
+    return new ModelCaches(made, capacity, batch, policy);
   }
 
   /** The hidden states after the last layer and final norm: (b, l, d). */

@@ -7,7 +7,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { MixerKind, FfnKind } from '../../models/schema';
-import type { BackendName, ScanImpl } from '../protocol';
+import type { BackendName, KvCapacityPolicy, ScanImpl } from '../protocol';
 
 /** A cache held between decode steps. `tensors()` lists every tensor held (byte accounting and disposal). */
 export interface LayerCache {
@@ -26,11 +26,17 @@ export interface ForwardContext {
 
 export interface RuntimeMixer {
   readonly kind: MixerKind;
-  /** Allocates the cache for `batch` sequences and `capacity` positions; null when the mixer keeps none. */
-  createCache(batch: number, capacity: number): LayerCache | null;
+  /**
+   * Allocates the cache for `batch` sequences and `capacity` positions; null when the mixer keeps none. `policy`
+   * sizes KV caches (`exact` when absent); recurrent state does not depend on it.
+   */
+  createCache(batch: number, capacity: number, policy?: KvCapacityPolicy): LayerCache | null;
   /** x: (b, l, d) -> (b, l, d). When `cache` is given it is filled with the state after the last token. */
   prefill(x: tf.Tensor3D, cache: LayerCache | null, ctx: ForwardContext): tf.Tensor3D;
-  /** x: (b, 1, d) at absolute position `pos` -> (b, 1, d); replaces the cache's tensors (old ones disposed). */
+  /**
+   * x: (b, 1, d) at absolute position `pos` -> (b, 1, d); replaces the cache's tensors (old ones disposed). A KV
+   * cache without room for `pos` grows to its next bucket first.
+   */
   decode(x: tf.Tensor3D, cache: LayerCache, pos: number, ctx: ForwardContext): tf.Tensor3D;
   dispose(): void;
 }

@@ -6,13 +6,18 @@
  * Glossary: dIn = input width (dModel, or 2 dModel for a Zamba shared block), dOut = output width, H = nHeads,
  * KVH = nKvHeads, hd = headDim, W = sliding window.
  *
- * KV cache: preallocated at its capacity, shape (b, KVH, cap, hd), constant for the whole run (the webgpu buffer
- * pool reuses buffers only of the same size, tfjs-notes). Prefill pads k/v to the capacity; a decode step writes
- * its position with `tensorScatterUpdate` into a tensor of the same shape, never a growing concat. With a sliding
- * window the cache is a ring of cap = min(capacity, W) slots (slot = position mod W); softmax ignores slot order.
+ * KV cache: preallocated, shape (b, KVH, cap, hd), in capacity buckets (tfjs-notes: the webgpu buffer pool reuses a
+ * freed buffer only for the same size, so a cache grown by concat each token inflates memory). The policy sets the
+ * first capacity: `exact` = the positions asked for (bench sweeps: measured bytes = the cost model's), `pow2` = the
+ * smallest power of two >= them, at least KV_MIN_BUCKET. Prefill pads k/v to the capacity; a decode step writes its
+ * position with `tensorScatterUpdate` into a tensor of the same shape. When a step needs a position past the capacity
+ * the cache grows ONCE to the next power-of-two bucket (new tensors, old rows copied, old ones disposed), so shapes
+ * stay constant between growths: 16 -> 32 -> 64 ... With a sliding window the cache is a ring of at most W slots
+ * (slot = position mod cap; softmax ignores slot order) and never grows past W; below W it holds position p at slot p.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { AttentionMixer } from '../../../models/schema';
+import type { KvCapacityPolicy } from '../../protocol';
 import type { ForwardContext, LayerCache, RuntimeMixer } from '../types';
 import { constParam, linear, linearParam, paramTensor, type Param } from '../params';
 import type { Rng } from '../rng';
@@ -83,21 +88,79 @@ export function initAttentionWeights(dims: AttentionDims, bias: boolean, rng: Rn
   };
 }
 
-/** The KV-cache length for a requested capacity: the window caps it (cost model `kvWindow`). */
-export function kvCacheSlots(dims: AttentionDims, capacity: number): number {
-  return dims.slidingWindow === null ? capacity : Math.min(capacity, dims.slidingWindow);
+/** The smallest KV-cache bucket: a `pow2` cache, or a grown one, holds at least this many positions. */
+export const KV_MIN_BUCKET = 16;
+
+/** The smallest power of two >= `positions`, and >= KV_MIN_BUCKET. */
+export function kvBucket(positions: number): number {
+  let cap = KV_MIN_BUCKET;
+  while (cap < positions) cap *= 2;
+  return cap;
 }
 
-/** A preallocated KV cache of constant shape (b, KVH, cap, hd). */
+/** The KV-cache slots for a requested capacity under a policy: the window caps it (cost model `kvWindow`). */
+export function kvCacheSlots(dims: Pick<AttentionDims, 'slidingWindow'>, capacity: number, policy: KvCapacityPolicy = 'exact'): number {
+  const cap = policy === 'pow2' ? kvBucket(capacity) : capacity;
+  return dims.slidingWindow === null ? cap : Math.min(cap, dims.slidingWindow);
+}
+
+/**
+ * A preallocated KV cache of shape (b, KVH, cap, hd), constant between growths. `positions` counts the positions
+ * written (0..positions-1); the cache holds the last min(positions, cap) of them.
+ */
 export class KvCache implements LayerCache {
   readonly role = 'kv' as const;
+  /** Positions written so far (the next position to decode, in order). */
+  positions = 0;
   constructor(
     public k: tf.Tensor4D,
     public v: tf.Tensor4D,
-    readonly slots: number,
+    /** The sliding window W, or null. */
+    readonly window: number | null,
   ) {}
+  /** Positions the cache can hold now (cap). */
+  get slots(): number {
+    return this.k.shape[2];
+  }
+  /** Slots that hold a written position. */
+  get filledSlots(): number {
+    return Math.min(this.positions, this.slots);
+  }
+  /** Bytes of the tensors allocated: cap x 2 b KVH hd x 4 (float32). */
+  heldBytes(): number {
+    return (this.k.size + this.v.size) * 4;
+  }
+  /** Bytes of the filled slots (<= heldBytes). */
+  filledBytes(): number {
+    const [b, kvh, , hd] = this.k.shape;
+    return 2 * b * kvh * this.filledSlots * hd * 4;
+  }
   tensors(): tf.Tensor[] {
     return [this.k, this.v];
+  }
+  /**
+   * The slots needed to hold positions 0..positions-1 (the last W of them with a window): the current capacity when
+   * it is enough (a cache never shrinks), else the next power-of-two bucket, capped by the window.
+   */
+  slotsFor(positions: number): number {
+    const need = this.window === null ? positions : Math.min(positions, this.window);
+    if (need <= this.slots) return this.slots;
+    const cap = kvBucket(need);
+    return this.window === null ? cap : Math.min(cap, this.window);
+  }
+  /**
+   * Makes room for positions 0..positions-1: when they do not fit, moves to the next bucket once (new tensors of
+   * cap2 slots, the held rows copied, the old tensors disposed). Below the window no slot has wrapped yet (position
+   * p sits at slot p), so the copy keeps every row in place. Returns whether the cache grew.
+   */
+  reserve(positions: number): boolean {
+    const next = this.slotsFor(positions);
+    const grow = next - this.slots;
+    if (grow === 0) return false;
+    // Rows past the filled ones are zeros (or masked stale rows): copying them whole is one pad per tensor.
+    const pad = (t: tf.Tensor4D) => tf.pad(t, [[0, 0], [0, 0], [0, grow], [0, 0]]);
+    this.replace(pad(this.k), pad(this.v));
+    return true;
   }
   /** Replaces both tensors, disposing the old ones. */
   replace(k: tf.Tensor4D, v: tf.Tensor4D): void {
@@ -150,10 +213,11 @@ export class AttentionCore {
     return this.weights.dims;
   }
 
-  createCache(batch: number, capacity: number): KvCache {
+  /** A zeroed cache for `batch` sequences and `capacity` positions, sized by `policy` (see the module doc). */
+  createCache(batch: number, capacity: number, policy: KvCapacityPolicy = 'exact'): KvCache {
     const { nKvHeads: kvh, headDim: hd } = this.dims;
-    const slots = kvCacheSlots(this.dims, capacity);
-    return new KvCache(tf.zeros([batch, kvh, slots, hd]), tf.zeros([batch, kvh, slots, hd]), slots);
+    const slots = kvCacheSlots(this.dims, capacity, policy);
+    return new KvCache(tf.zeros([batch, kvh, slots, hd]), tf.zeros([batch, kvh, slots, hd]), this.dims.slidingWindow);
   }
 
   /**
@@ -249,35 +313,42 @@ export class AttentionCore {
     return blocks.length === 1 ? blocks[0]! : (tf.concat(blocks, 2) as tf.Tensor4D);
   }
 
-  /** x: (b, l, dIn) -> (b, l, dOut); fills `cache` with positions 0..l-1 when given. */
+  /**
+   * x: (b, l, dIn) -> (b, l, dOut); fills `cache` with positions 0..l-1 when given. Prefill starts at position 0 and
+   * overwrites the cache, so a cache too small for l moves straight to the bucket that holds l (nothing to copy).
+   */
   prefill(x: tf.Tensor3D, cache: KvCache | null): tf.Tensor3D {
     const [, l] = x.shape;
-    if (cache && l > cache.slots && this.dims.slidingWindow === null) {
-      throw new Error(`prefill of ${l} tokens exceeds the KV-cache capacity ${cache.slots}`);
-    }
+    const slots = cache ? cache.slotsFor(l) : 0;
     const res = tf.tidy(() => {
       const [q, k, v] = this.qkv(x, 0);
       const y = this.out(this.attendPrefill(q, k, v));
       if (!cache) return { y };
       const fit = (t: tf.Tensor4D): tf.Tensor4D => {
-        if (l <= cache.slots) return tf.pad(t, [[0, 0], [0, 0], [0, cache.slots - l], [0, 0]]);
-        return tf.gather(t, tf.tensor1d(ringOrder(l, cache.slots), 'int32'), 2);
+        if (l <= slots) return tf.pad(t, [[0, 0], [0, 0], [0, slots - l], [0, 0]]);
+        return tf.gather(t, tf.tensor1d(ringOrder(l, slots), 'int32'), 2); // only with a window: slots = W < l
       };
       return { y, k: fit(k), v: fit(v) };
     });
-    if (cache) cache.replace(res.k!, res.v!);
+    if (cache) {
+      cache.replace(res.k!, res.v!);
+      cache.positions = l;
+    }
     return res.y;
   }
 
-  /** x: (b, 1, dIn) at absolute position `pos` -> (b, 1, dOut); writes the position into the cache. */
+  /**
+   * x: (b, 1, dIn) at absolute position `pos` -> (b, 1, dOut); writes the position into the cache (after growing it
+   * to the next bucket when `pos` is past its capacity) and attends over positions 0..pos (the last W with a window).
+   */
   decode(x: tf.Tensor3D, cache: KvCache, pos: number): tf.Tensor3D {
-    const { nHeads: h, nKvHeads: kvh, headDim: hd, slidingWindow: win } = this.dims;
+    const { nHeads: h, nKvHeads: kvh, headDim: hd } = this.dims;
+    cache.reserve(pos + 1);
     const slots = cache.slots;
-    if (win === null && pos >= slots) throw new Error(`decode position ${pos} exceeds the KV-cache capacity ${slots}`);
     const b = x.shape[0];
     const res = tf.tidy(() => {
       const [q, k, v] = this.qkv(x, pos); // q (b, H, 1, hd), k/v (b, KVH, 1, hd)
-      const slot = win === null ? pos : pos % slots;
+      const slot = pos % slots; // = pos until a window's ring is full (reserve keeps pos < slots below W)
       // Write row `slot` of every (sequence, KV head): one TensorScatterUpdate pass into a new tensor of the same
       // shape (a one-hot blend took three broadcast passes, the slowest ops of a decode step on wasm).
       const idx = new Int32Array(b * kvh * 3);
@@ -285,7 +356,7 @@ export class AttentionCore {
       const at = tf.tensor2d(idx, [b * kvh, 3], 'int32');
       const kAll = tf.tensorScatterUpdate(cache.k, at, tf.reshape(k, [b * kvh, hd])) as tf.Tensor4D; // (b, KVH, slots, hd)
       const vAll = tf.tensorScatterUpdate(cache.v, at, tf.reshape(v, [b * kvh, hd])) as tf.Tensor4D;
-      const filled = win === null ? pos + 1 : Math.min(pos + 1, slots);
+      const filled = Math.min(pos + 1, slots);
       const qg = tf.reshape(q, [b, kvh, h / kvh, hd]);
       const scores = tf.matMul(qg, kAll, false, true); // (b, KVH, G, slots), q pre-scaled
       const bias = tf.mul(tf.cast(tf.greaterEqual(tf.range(0, slots, 1, 'float32'), filled), 'float32'), MASKED);
@@ -294,6 +365,7 @@ export class AttentionCore {
       return { y: this.out(o), k: kAll, v: vAll };
     });
     cache.replace(res.k, res.v);
+    cache.positions = pos + 1;
     return res.y;
   }
 
@@ -309,8 +381,8 @@ export class AttentionLayer implements RuntimeMixer {
   constructor(readonly weights: AttentionWeights) {
     this.core = new AttentionCore(weights);
   }
-  createCache(batch: number, capacity: number): LayerCache {
-    return this.core.createCache(batch, capacity);
+  createCache(batch: number, capacity: number, policy?: KvCapacityPolicy): LayerCache {
+    return this.core.createCache(batch, capacity, policy);
   }
   prefill(x: tf.Tensor3D, cache: LayerCache | null, _ctx: ForwardContext): tf.Tensor3D {
     return this.core.prefill(x, cache as KvCache | null);

@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Design, SharedBlock } from '../../../models/schema';
+import type { KvCapacityPolicy } from '../../protocol';
 import type { ForwardContext, LayerCache, RuntimeMixer } from '../types';
 import { linearParam, paramTensor, type Param } from '../params';
 import type { Rng } from '../rng';
@@ -90,8 +91,9 @@ export class SharedMixer implements RuntimeMixer {
     this.linear = call.linear ? (paramTensor(call.linear) as tf.Tensor2D) : null;
   }
 
-  createCache(batch: number, capacity: number): LayerCache {
-    return this.block.attention.createCache(batch, capacity);
+  /** This call site's own KV cache (grows in buckets like any attention cache). */
+  createCache(batch: number, capacity: number, policy?: KvCapacityPolicy): LayerCache {
+    return this.block.attention.createCache(batch, capacity, policy);
   }
 
   private input(x: tf.Tensor3D, ctx: ForwardContext): tf.Tensor3D {
