@@ -103,6 +103,25 @@ describe('run controller', () => {
     expect(run.error).toMatch(/refused/);
   });
 
+  it('runs a pinned design with the same settings and stores it under that design, not the current one', () => {
+    const pinned = makeTemplate('1:1', { dModel: 256, nLayers: 4, vocabSize: 500 });
+    const pinId = env.store.getState().pinDesign(pinned, 'preset');
+    const { client, calls } = scriptedClient();
+    const id = startRun(client, env.store, [profile], pinned)!;
+    expect(calls[0]!.request).toMatchObject({ seqLens: [128, 256, 512], backend: 'wasm', scan: 'chunked', profile, design: pinned });
+    calls[0]!.cb.onStarted({ backend: 'wasm', backendReason: 'forced by the user', scan: 'chunked', profile });
+    calls[0]!.cb.onPoint(point(128));
+    expect(env.store.getState().activeRunId).toBe(id);
+    // One run at a time: the current design cannot start meanwhile, and the user is told why.
+    expect(startRun(client, env.store, [profile])).toBeNull();
+    expect(env.notices.at(-1)).toMatch(/run of .* is in progress/);
+    cancelRun(env.store);
+    const runs = env.store.getState().runs;
+    expect(runs[designKey(design)]).toBeUndefined();
+    expect(runs[pinId]!.at(-1)).toMatchObject({ id, designKey: pinId, designName: pinned.name, status: 'cancelled', backend: 'wasm' });
+    expect(runs[pinId]!.at(-1)!.points.map((p) => p.seqLen)).toEqual([128]);
+  });
+
   it('names the unknown profile instead of starting', () => {
     env.store.getState().setRunSettings({ profileName: 'huge' });
     const { client, calls } = scriptedClient();

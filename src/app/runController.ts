@@ -1,7 +1,9 @@
 /**
- * Starts and cancels benchmark runs of the current design and records what the worker reports in the run slice.
- * One run at a time. The worker is reached through a client (`RunClient`), so the editor never waits on tfjs.
+ * Starts and cancels benchmark runs (of the current design, or of any pinned one) and records what the worker reports
+ * in the run slice, under the design's key. One run at a time. The worker is reached through a client (`RunClient`),
+ * so the editor never waits on tfjs.
  */
+import type { Design } from '../models/schema';
 import type { BenchRequest, BenchResult, BenchPoint, BackendName, RunProfileSpec, ScanImpl } from '../sim/protocol';
 import { designKey } from './slices/designKey';
 import type { AppState } from './slices/types';
@@ -31,19 +33,25 @@ let current: { runId: string; cancel: () => void } | null = null;
 let seq = 0;
 
 /**
- * Starts a run of the store's current design with the run panel's settings. Returns the run id, or null (with a
- * notice saying why) when it cannot start.
+ * Starts a run of `design` (by default the store's current design; a pinned design runs the same way) with the run
+ * panel's settings. The run is stored under `designKey(design)`, where the charts and the compare table find a
+ * design's runs. Returns the run id, or null (with a notice saying why) when it cannot start.
  */
-export function startRun(client: RunClient, store: StoreLike, profiles: readonly RunProfileSpec[]): string | null {
+export function startRun(client: RunClient, store: StoreLike, profiles: readonly RunProfileSpec[], design: Design = store.getState().design): string | null {
   const s = store.getState();
-  if (s.activeRunId) return null;
+  if (s.activeRunId) {
+    const running = Object.values(s.runs)
+      .flat()
+      .find((r) => r.id === s.activeRunId);
+    s.pushNotice('info', `A run${running ? ` of ${running.designName}` : ''} is in progress; one run at a time: wait for it or cancel it.`);
+    return null;
+  }
   const profile = profiles.find((p) => p.name === s.runSettings.profileName);
   if (!profile) {
     s.pushNotice('error', `Run profile "${s.runSettings.profileName}" is unknown; pick one of ${profiles.map((p) => p.name).join(', ')}.`);
     return null;
   }
   const runId = `run-${Date.now().toString(36)}-${(++seq).toString(36)}`;
-  const design = s.design;
   s.runCreated({ id: runId, designKey: designKey(design), designName: design.name, profile, seqLens: s.runSettings.seqLens.slice(), startedAt: new Date().toISOString() });
   const request: BenchRequest = { design, seqLens: s.runSettings.seqLens.slice(), backend: s.runSettings.backend, scan: s.runSettings.scan, profile, ...RUN_DEFAULTS };
   const get = () => store.getState();

@@ -12,6 +12,7 @@ import { ratioVariants } from '../../models/patterns';
 import { loadDesignSource } from '../../models/load';
 import { formatIssues } from '../../models/validate';
 import { formatTokens } from '../formatTokens';
+import { formatInt } from '../../sim/cost/format';
 import { comparisonFromHash } from './compareShare';
 import { CompareTable } from './CompareTable';
 import { MemoryChart } from './MemoryChart';
@@ -224,6 +225,14 @@ export function ChartsPanel() {
             setTableSeqLen={(n) => setChartSettings({ tableSeqLen: n })}
             onUnpin={unpinDesign}
             onPinCurrent={() => design && pinDesign(design, 'current')}
+            run={{
+              activeKey: run.active?.designKey ?? null,
+              activeName: run.active?.designName ?? null,
+              progress: run.progress,
+              settingsText: `backend ${run.settings.backend}, scan ${run.settings.scan}, ${run.settings.profileName} profile, lengths ${run.settings.seqLens.map(formatInt).join(', ')}`,
+              onRun: run.startDesign,
+              onCancel: run.cancel,
+            }}
           />
         </aside>
       </div>

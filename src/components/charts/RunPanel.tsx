@@ -15,6 +15,8 @@ export interface RunPanelModel {
   progress: RunProgress | null;
   /** The latest run of the current design (finished, cancelled or failed), or null. */
   last: RunRecord | null;
+  /** The current design's key: a run in flight under another key is a pinned design's (started from the table). */
+  currentKey: string;
   start: () => void;
   cancel: () => void;
 }
@@ -44,10 +46,12 @@ const PHASE_WEIGHT = { build: 0, prefill: 0.25, decode: 0.75 } as const;
 
 /** The run panel: lengths, backend, scan, profile; Start / Cancel; progress with ETA; the backend used; errors. */
 export function RunPanel({ model }: { model: RunPanelModel }) {
-  const { settings, setSettings, profiles, active, progress, last, start, cancel } = model;
+  const { settings, setSettings, profiles, active, progress, last, currentKey, start, cancel } = model;
   const [lensText, setLensText] = useState(settings.seqLens.join(', '));
   const parsed = parseSeqLens(lensText);
   const running = active !== null;
+  /** The name of the design in flight when it is not the current one (a pinned design run from the table). */
+  const otherName = active && active.designKey !== currentKey ? active.designName : null;
   const shown = active ?? last;
   const profile = profiles.find((p) => p.name === settings.profileName) ?? profiles[0];
   const fraction = progress && progress.total > 0 ? (progress.index + PHASE_WEIGHT[progress.phase]) / progress.total : 0;
@@ -111,7 +115,14 @@ export function RunPanel({ model }: { model: RunPanelModel }) {
         </p>
       )}
       <div className="hx-run-actions">
-        <button type="button" className="hx-primary" onClick={start} disabled={running || !parsed.ok || !profile} data-testid="run-start">
+        <button
+          type="button"
+          className="hx-primary"
+          onClick={start}
+          disabled={running || !parsed.ok || !profile}
+          title={running ? `A run of ${active.designName} is in progress: one run at a time` : 'Run the current design with these settings'}
+          data-testid="run-start"
+        >
           ▶ Start
         </button>
         <button type="button" onClick={cancel} disabled={!running} data-testid="run-cancel">
@@ -121,6 +132,7 @@ export function RunPanel({ model }: { model: RunPanelModel }) {
           <div className="hx-run-progress">
             <progress max={1} value={fraction} data-testid="run-progress" aria-label="Run progress" />
             <span className="hx-run-status">
+              {otherName && <strong data-testid="run-design">{otherName}: </strong>}
               {progress ? `L = ${formatInt(progress.seqLen)} (${progress.index + 1} of ${progress.total}) · ${progress.phase} · ${eta(progress.etaMs)}` : 'starting the worker…'}
             </span>
           </div>
@@ -128,6 +140,7 @@ export function RunPanel({ model }: { model: RunPanelModel }) {
       </div>
       {shown && (
         <p className="hx-run-note" aria-live="polite">
+          {otherName && `${otherName} (pinned) · `}
           {shown.backend ? (
             <>
               Backend: <strong data-testid="run-backend">{shown.backend}</strong>
