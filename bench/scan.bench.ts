@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- scan [--backend wasm|cpu|both] [--seq 256,1024]`: the per-token (`naive`) scans against the
- * `chunked` ones and the `js` loop (one readback, a TypedArray loop, one upload), on the same backend and the same random inputs, for the three scan problems: the Mamba-1 selective
+ * `chunked` ones, the `js` loop (one readback, a TypedArray loop, one upload) and the `simd` WebAssembly kernel (one
+ * readback, one kernel call, one upload), on the same backend and the same random inputs, for the three scan problems: the Mamba-1 selective
  * scan (dInner 128, dState 16), the Mamba-2 SSD (8 heads of 16, dState 16, 1 group, chunk 256) and Hyena's modal scan
  * (d 128, 2 poles). Prints the median time to the resolved output, the speed-up and the kernels dispatched
  * (tf.profile). Figures only: nothing here is asserted.
@@ -118,24 +119,25 @@ export async function run(args: string[]): Promise<void> {
   const which = arg(args, 'backend', 'both');
   const backends = (which === 'both' ? ['wasm', 'cpu'] : [which]) as ('wasm' | 'cpu')[];
   const seqs = arg(args, 'seq', '256,1024').split(',').map(Number);
-  process.stdout.write(`machine: ${cpus()[0]?.model ?? 'unknown cpu'} x${cpus().length}, Node ${process.version}; median of 3 (naive) / 7 (chunked, js) runs after warm-up\n`);
+  process.stdout.write(`machine: ${cpus()[0]?.model ?? 'unknown cpu'} x${cpus().length}, Node ${process.version}; median of 3 (naive) / 7 (chunked, js, simd) runs after warm-up\n`);
   for (const backend of backends) {
     const info = await initBackend(backend);
     process.stdout.write(`\nbackend ${info.backend}\n`);
-    process.stdout.write('problem                                      |     L | naive ms | chunked ms | speed-up | js ms | speed-up | kernels naive / chunked\n');
+    process.stdout.write('problem                                      |     L | naive ms | chunked ms | speed-up | js ms | speed-up | simd ms | speed-up | kernels naive / chunked\n');
     for (const p of PROBLEMS) {
       for (const l of seqs) {
         const start = tf.memory().numTensors;
         const inst = p.make(l, new Rng(l));
         const naiveMs = await timeRun(() => inst.run('naive'), 3);
         const jsMs = await timeRun(() => inst.run('js'), 7);
+        const simdMs = await timeRun(() => inst.run('simd'), 7);
         const chunkedMs = await timeRun(() => inst.run('chunked'), 7);
         const kn = await kernels(() => inst.run('naive'));
         const kc = await kernels(() => inst.run('chunked'));
         inst.dispose();
         if (tf.memory().numTensors !== start) throw new Error(`scan bench leaked ${tf.memory().numTensors - start} tensors`);
         process.stdout.write(
-          `${p.name.padEnd(44)} | ${String(l).padStart(5)} | ${naiveMs.toFixed(1).padStart(8)} | ${chunkedMs.toFixed(1).padStart(10)} | ${(naiveMs / chunkedMs).toFixed(1).padStart(7)}x | ${jsMs.toFixed(1).padStart(5)} | ${(naiveMs / jsMs).toFixed(1).padStart(7)}x | ${kn} / ${kc}\n`,
+          `${p.name.padEnd(44)} | ${String(l).padStart(5)} | ${naiveMs.toFixed(1).padStart(8)} | ${chunkedMs.toFixed(1).padStart(10)} | ${(naiveMs / chunkedMs).toFixed(1).padStart(7)}x | ${jsMs.toFixed(1).padStart(5)} | ${(naiveMs / jsMs).toFixed(1).padStart(7)}x | ${simdMs.toFixed(2).padStart(7)} | ${(naiveMs / simdMs).toFixed(1).padStart(7)}x | ${kn} / ${kc}\n`,
         );
       }
     }

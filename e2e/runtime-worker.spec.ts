@@ -69,6 +69,7 @@ test.describe('runtime worker', () => {
     expect(s.started).toBe(true);
     expect(s.progress).toBeGreaterThan(0);
     expect(s.backend).toBe('wasm');
+    expect(s.scan).toBe('simd'); // auto on wasm: our WebAssembly SIMD scan kernel, assembled inside the worker
     expect(s.points.map((p) => p.seqLen)).toEqual([16, 32]);
     for (const p of s.points) {
       expect(p.prefillTokensPerSec).toBeGreaterThan(0);
@@ -114,6 +115,7 @@ test.describe('runtime worker', () => {
     expect(s.error).toBeNull();
     expect(s.backend).toBe('wasm');
     expect(s.backendReason).toMatch(/software|no WebGPU adapter/);
+    expect(s.scan).toBe('simd'); // Hyena's modal scan through the SIMD kernel
     expect(s.points).toHaveLength(1);
   });
 

@@ -10,9 +10,10 @@ export type BackendChoice = BackendName | 'auto';
  * Scan implementations (src/sim/runtime/scan): `naive` per-token tf ops (shows dispatch cost); `chunked` a few large
  * tf ops whose count does not grow with L (log L levels for Mamba-1); `wgsl` one custom WebGPU program (webgpu only);
  * `js` one readback of the scan inputs, a plain TypedArray loop on the CPU, one upload (cpu and wasm, where tensors
- * already live in CPU memory: the fastest there).
+ * already live in CPU memory); `simd` the same readback and upload around our own WebAssembly SIMD kernel (cpu and
+ * wasm: the fastest there).
  */
-export type ScanImpl = 'naive' | 'chunked' | 'wgsl' | 'js';
+export type ScanImpl = 'naive' | 'chunked' | 'wgsl' | 'js' | 'simd';
 export type ScanChoice = ScanImpl | 'auto';
 /**
  * How attention KV caches are sized (src/sim/runtime/layers/attention.ts): `exact` allocates exactly the positions

@@ -159,7 +159,7 @@ export function sanitizeRunSettings(v: unknown): RunSettings | undefined {
   const s = { ...DEFAULT_RUN_SETTINGS };
   if (Array.isArray(v.seqLens) && v.seqLens.length > 0 && v.seqLens.every((n) => Number.isInteger(n) && (n as number) > 1)) s.seqLens = v.seqLens as number[];
   if (typeof v.backend === 'string' && ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'].includes(v.backend)) s.backend = v.backend as BackendChoice;
-  if (typeof v.scan === 'string' && ['auto', 'naive', 'chunked', 'wgsl', 'js'].includes(v.scan)) s.scan = v.scan as ScanChoice;
+  if (typeof v.scan === 'string' && ['auto', 'naive', 'chunked', 'wgsl', 'js', 'simd'].includes(v.scan)) s.scan = v.scan as ScanChoice;
   if (typeof v.profileName === 'string' && v.profileName.length < 50) s.profileName = v.profileName;
   return s;
 }

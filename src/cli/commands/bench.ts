@@ -1,5 +1,5 @@
 /**
- * `bench <preset-id | design.json> [--seq 256,1024,4096] [--backend wasm|cpu] [--scan auto|js|chunked|naive] [--profile tiny]
+ * `bench <preset-id | design.json> [--seq 256,1024,4096] [--backend wasm|cpu] [--scan auto|simd|js|chunked|naive] [--profile tiny]
  * [--steps 32] [--repeats 5] [--batch 1] [--seed 1] [--budget 4GiB] [--json]`: runs the runtime's benchmark sweep in
  * Node on a scaled copy of the design and prints one JSON object (or a table).
  */
@@ -9,7 +9,7 @@ import { parseByteSize } from './cost';
 import { readDesignArg } from './designIo';
 import { backendFlag, profileFlag, scanFlag, seedFlag } from './runtimeArgs';
 
-const USAGE = 'bench <preset-id | design.json> [--seq 256,1024,4096] [--backend wasm|cpu] [--scan auto|js|chunked|naive] [--profile tiny|small|medium] [--steps 32] [--repeats 5] [--batch 1] [--seed 1] [--budget 4GiB] [--json]';
+const USAGE = 'bench <preset-id | design.json> [--seq 256,1024,4096] [--backend wasm|cpu] [--scan auto|simd|js|chunked|naive] [--profile tiny|small|medium] [--steps 32] [--repeats 5] [--batch 1] [--seed 1] [--budget 4GiB] [--json]';
 
 /** The default sweep: 128 ... 8192, doubling. */
 export const DEFAULT_SEQ_LENS = [128, 256, 512, 1024, 2048, 4096, 8192];

@@ -10,11 +10,12 @@ import type { HfExport } from '../../sim/runtime/export';
 import { scaleDesign } from '../../sim/runtime/profile';
 import { encodeSafetensors } from '../../sim/runtime/safetensors';
 import { chooseScan } from '../../sim/runtime/scan/chooseScan';
+import { simdScanAvailable } from '../../sim/runtime/scan/scanSimd';
 import { CliError, flagString, parseArgs, type Command } from '../common';
 import { readDesignArg } from './designIo';
 import { backendFlag, profileFlag, scanFlag, seedFlag } from './runtimeArgs';
 
-const USAGE = 'run <preset-id | design.json> [--seed 1] [--tokens 1,2,3] [--profile tiny|small|medium] [--backend wasm|cpu] [--scan auto|js|chunked|naive] [--json] [--export <dir>]';
+const USAGE = 'run <preset-id | design.json> [--seed 1] [--tokens 1,2,3] [--profile tiny|small|medium] [--backend wasm|cpu] [--scan auto|simd|js|chunked|naive] [--json] [--export <dir>]';
 
 function tokensFlag(text: string | undefined, vocab: number): number[] {
   if (text === undefined) return [1, 2, 3];
@@ -60,7 +61,7 @@ export const runCommand: Command = {
       }
     }
     const info = await initBackend(backendChoice);
-    const scan = chooseScan(info.backend, scanChoice);
+    const scan = chooseScan(info.backend, scanChoice, 0, simdScanAvailable());
     const model = new RuntimeModel(weights, { backend: info.backend, scan });
     let logits: number[];
     try {

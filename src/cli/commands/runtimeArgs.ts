@@ -10,10 +10,10 @@ export function backendFlag(p: ParsedArgs): BackendChoice {
   return v;
 }
 
-/** `--scan`: naive, chunked, js or auto (wgsl needs webgpu, which Node lacks). */
+/** `--scan`: naive, chunked, js, simd or auto (wgsl needs webgpu, which Node lacks). */
 export function scanFlag(p: ParsedArgs): ScanChoice {
   const v = flagString(p, 'scan') ?? 'auto';
-  if (v !== 'naive' && v !== 'chunked' && v !== 'js' && v !== 'auto') throw new CliError(`--scan must be one of naive, chunked, js, auto (wgsl runs only on webgpu in the browser), got "${v}"`);
+  if (v !== 'naive' && v !== 'chunked' && v !== 'js' && v !== 'simd' && v !== 'auto') throw new CliError(`--scan must be one of naive, chunked, js, simd, auto (wgsl runs only on webgpu in the browser), got "${v}"`);
   return v;
 }
 

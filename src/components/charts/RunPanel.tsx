@@ -32,6 +32,7 @@ const SCANS: { value: ScanChoice; label: string }[] = [
   { value: 'auto', label: 'auto (per backend)' },
   { value: 'chunked', label: 'chunked' },
   { value: 'js', label: 'JS loop (one readback; CPU/WASM)' },
+  { value: 'simd', label: 'WASM SIMD kernel (one readback; CPU/WASM)' },
   { value: 'naive', label: 'naive (per token)' },
   { value: 'wgsl', label: 'WGSL kernel (WebGPU)' },
 ];

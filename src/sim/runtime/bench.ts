@@ -23,6 +23,8 @@ import { PREFILL_QUERY_BLOCK, kvBucket } from './layers/attention';
 import { scaleDesign } from './profile';
 import { Rng } from './rng';
 import { chooseScan } from './scan/chooseScan';
+import { simdScanAvailable } from './scan/scanSimd';
+import { releaseSimdScanMemory } from './kernels/wasm/simdScanKernels';
 
 /** Thrown inside the sweep when the signal aborts; turned into a result with `cancelled: true`. */
 class Cancelled extends Error {}
@@ -193,7 +195,7 @@ export async function runBench(request: BenchRequest, hooks: BenchHooks = {}): P
   };
 
   const info = await initBackend(request.backend);
-  const scan = chooseScan(info.backend, request.scan, largestStatePerChannel(scaled));
+  const scan = chooseScan(info.backend, request.scan, largestStatePerChannel(scaled), simdScanAvailable());
   hooks.onStarted?.({ backend: info.backend, backendReason: info.reason, scan, profile: request.profile, scaledDesign: scaled, profileNotes: notes });
 
   const points: BenchPoint[] = [];
@@ -329,6 +331,8 @@ export async function runBench(request: BenchRequest, hooks: BenchHooks = {}): P
     for (const t of live) t.dispose();
     live.clear();
     model?.dispose();
+    // the simd scans' WebAssembly memory grows to the longest L of the sweep; hand it back with the tensors
+    if (scan === 'simd') releaseSimdScanMemory();
   }
   return {
     backend: info.backend,

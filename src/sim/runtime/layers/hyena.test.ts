@@ -14,7 +14,7 @@ const CONFIGS: [string, HyenaMixer][] = [
   ['StripedHyena style (FIR 3, 2 poles, biases)', HyenaSchema.parse({ kind: 'hyena', shortFilterLength: 3, stateSize: 2 })],
   ['FIR 1 (no FIR state), 5 poles, no biases', HyenaSchema.parse({ kind: 'hyena', shortFilterLength: 1, stateSize: 5, projBias: false })],
 ];
-const SCANS: ScanImpl[] = ['naive', 'chunked', 'js'];
+const SCANS: ScanImpl[] = ['naive', 'chunked', 'js', 'simd'];
 
 describe.each(['cpu', 'wasm'] as const)('HyenaLayer on %s', (backend) => {
   let baseline = 0;

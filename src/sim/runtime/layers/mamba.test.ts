@@ -13,7 +13,7 @@ const CONFIGS: [string, MambaMixer][] = [
   ['Jamba style (inner norms, conv bias)', MambaSchema.parse({ kind: 'mamba', dState: 5, dConv: 4, expand: 2, innerNorms: true })],
   ['projection biases, dtRank 3, no conv bias', MambaSchema.parse({ kind: 'mamba', dState: 4, dConv: 3, expand: 2, dtRank: 3, projBias: true, convBias: false })],
 ];
-const SCANS: ScanImpl[] = ['naive', 'chunked', 'js'];
+const SCANS: ScanImpl[] = ['naive', 'chunked', 'js', 'simd'];
 
 describe.each(['cpu', 'wasm'] as const)('MambaLayer on %s', (backend) => {
   let baseline = 0;

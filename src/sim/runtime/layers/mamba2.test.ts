@@ -13,7 +13,7 @@ const CONFIGS: [string, Mamba2Mixer][] = [
   ['2 groups of 2 heads, chunk 8', Mamba2Schema.parse({ kind: 'mamba2', dState: 4, headDim: 4, nGroups: 2, dConv: 4, expand: 2, chunkSize: 8 })],
   ['1 group, projection biases, no conv bias, chunk 256', Mamba2Schema.parse({ kind: 'mamba2', dState: 6, headDim: 8, nGroups: 1, dConv: 3, expand: 2, projBias: true, convBias: false })],
 ];
-const SCANS: ScanImpl[] = ['naive', 'chunked', 'js'];
+const SCANS: ScanImpl[] = ['naive', 'chunked', 'js', 'simd'];
 
 describe.each(['cpu', 'wasm'] as const)('Mamba2Layer on %s', (backend) => {
   let baseline = 0;

@@ -3,7 +3,8 @@
  * - `naive`: per-token tf ops (kept to show dispatch cost);
  * - `chunked`: few large tf ops (log-space chunked selective scan, SSD matmul form, Toeplitz/chunk modal scan);
  * - `wgsl`: one custom WebGPU dispatch (webgpu only);
- * - `js`: one readback, a TypedArray loop, one upload (`scanJs.ts`; fastest on cpu and wasm).
+ * - `js`: one readback, a TypedArray loop, one upload (`scanJs.ts`);
+ * - `simd`: one readback, our WebAssembly SIMD kernel, one upload (`scanSimd.ts`; fastest on cpu and wasm).
  * The layers call these; the D skip and gates stay in the layers.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -11,6 +12,7 @@ import type { ScanImpl } from '../../protocol';
 import { modalScanWgsl, selectiveScanWgsl } from '../kernels/runScanWebgpu';
 import { modalScanChunked, modalScanNaive } from './modalScan';
 import { modalScanJs, selectiveScanJs, ssdJs } from './scanJs';
+import { modalScanSimd, selectiveScanSimd, ssdSimd } from './scanSimd';
 import { selectiveScanChunked } from './selectiveScanChunked';
 import { expandTo, selectiveScanNaive } from './selectiveScanNaive';
 import type { ModalScanInput, ModalScanOutput, SelectiveScanInput, SelectiveScanOutput } from './selectiveScanTypes';
@@ -31,18 +33,21 @@ export function runSelectiveScan(impl: ScanImpl, inp: SelectiveScanInput): Selec
       return selectiveScanWgsl(inp);
     case 'js':
       return selectiveScanJs(inp);
+    case 'simd':
+      return selectiveScanSimd(inp);
     default:
       return assertNever(impl);
   }
 }
 
 /**
- * The Mamba-2 SSD. `chunked` is the SSD matmul form, `js` a loop with one decay per head; `naive` and `wgsl` run the same recurrence as a selective scan
+ * The Mamba-2 SSD. `chunked` is the SSD matmul form, `js` and `simd` a loop with one decay per head; `naive` and `wgsl` run the same recurrence as a selective scan
  * over the nh·P channels (the per-head Δ and A broadcast over P and N).
  */
 export function runSsd(impl: ScanImpl, inp: SsdInput, chunkSize: number): SsdOutput {
   if (impl === 'chunked') return ssdChunked(inp, chunkSize);
   if (impl === 'js') return ssdJs(inp);
+  if (impl === 'simd') return ssdSimd(inp);
   const [b, l, nh, P] = inp.x.shape;
   const N = inp.B.shape[3];
   const C = nh * P;
@@ -76,6 +81,8 @@ export function runModalScan(impl: ScanImpl, inp: ModalScanInput): ModalScanOutp
       return modalScanWgsl(inp);
     case 'js':
       return modalScanJs(inp);
+    case 'simd':
+      return modalScanSimd(inp);
     default:
       return assertNever(impl);
   }

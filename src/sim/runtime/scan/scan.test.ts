@@ -10,7 +10,7 @@ import type { ScanImpl } from '../../protocol';
 
 const BACKENDS = ['cpu', 'wasm'] as const;
 const LENGTHS = [1, 7, 64, 300];
-const IMPLS: ScanImpl[] = ['naive', 'chunked', 'js'];
+const IMPLS: ScanImpl[] = ['naive', 'chunked', 'js', 'simd'];
 const TOL = 1e-4;
 
 /** Step sizes log-uniform in [1e-3, 2]: large ones drive Δ·A far below the chunked form's clamp. */
@@ -153,8 +153,9 @@ describe('chooseScan', () => {
   it.each([
     ['webgpu', 'auto', 16, 'wgsl'],
     ['webgpu', 'auto', 512, 'chunked'],
-    ['wasm', 'auto', 16, 'js'],
-    ['cpu', 'auto', 16, 'js'],
+    ['wasm', 'auto', 16, 'simd'],
+    ['cpu', 'auto', 16, 'simd'],
+    ['wasm', 'js', 16, 'js'],
     ['wasm', 'chunked', 16, 'chunked'],
     ['webgl', 'auto', 16, 'chunked'],
     ['wasm', 'naive', 16, 'naive'],
@@ -164,12 +165,20 @@ describe('chooseScan', () => {
     expect(chooseScan(backend, requested, state)).toBe(expected);
   });
 
+  it('falls back to the js loop on cpu/wasm without WebAssembly SIMD, and refuses a forced simd there', () => {
+    expect(chooseScan('wasm', 'auto', 16, false)).toBe('js');
+    expect(chooseScan('cpu', 'auto', 16, false)).toBe('js');
+    expect(chooseScan('webgpu', 'auto', 16, false)).toBe('wgsl');
+    expect(() => chooseScan('wasm', 'simd', 16, false)).toThrow(/"simd" needs WebAssembly SIMD/);
+  });
+
   it('refuses wgsl off webgpu, naming the backend', () => {
     expect(() => chooseScan('wasm', 'wgsl')).toThrow(/needs the webgpu backend.*wasm/);
   });
 
   it('refuses js on webgpu and wgsl beyond 256 state elements per channel', () => {
     expect(() => chooseScan('webgpu', 'js')).toThrow(/"js".*webgpu/);
+    expect(() => chooseScan('webgpu', 'simd')).toThrow(/"simd".*webgpu/);
     expect(() => chooseScan('webgpu', 'wgsl', 512)).toThrow(/at most 256 state elements.*512/);
   });
 });
