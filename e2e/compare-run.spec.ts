@@ -85,8 +85,14 @@ test('one run at a time; Cancel in the table stops a pinned run at once and keep
   const pinned = await setUp(page, '64, 1024, 2048, 4096');
   const target = pinned.find((p) => p.name.endsWith('(1:1)'))!;
   const other = pinned.find((p) => p.name.endsWith('(1:7)'))!;
-  await page.getByRole('button', { name: `Run ${target.name}`, exact: true }).click();
+  const runButton = page.getByRole('button', { name: `Run ${target.name}`, exact: true });
+  await runButton.scrollIntoViewIfNeeded();
+  const before = (await runButton.boundingBox())!;
+  await runButton.click();
   await expect(page.getByTestId('compare-run-progress')).toBeVisible();
+  // Cancel takes the place of the Run button just clicked: nothing above it moves when a run starts.
+  const cancelBox = (await page.getByTestId('compare-cancel').boundingBox())!;
+  expect(Math.abs(cancelBox.y + cancelBox.height / 2 - (before.y + before.height / 2))).toBeLessThanOrEqual(1);
 
   // While it runs: the panel and the table say which design runs, and no other run can start.
   await expect(page.getByTestId('compare-run-status')).toContainText(target.name);

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { Fragment, useMemo } from 'react';
 import type { Design } from '../../models/schema';
 import type { RunProgress, RunRecord } from '../../app/slices/runSlice';
 import { formatBytes, formatCount, formatInt } from '../../sim/cost';
@@ -38,7 +38,7 @@ interface RowSpec {
   value: (sum: DesignSummary, s: DesignSeries) => { text: string; exact: string };
   /** Cells may wrap (words rather than a number with its unit). */
   wrap?: boolean;
-  /** First row of the measured group (a rule above it). */
+  /** First row of the measured group: the Run row goes above it. */
   group?: boolean;
 }
 
@@ -116,6 +116,41 @@ export function CompareTable({ series, budgetBytes, tableSeqLen, setTableSeqLen,
   const runTitle = (s: DesignSeries) =>
     busy ? `A run of ${run.activeName ?? 'another design'} is in progress: one run at a time (wait for it or cancel it)` : `Measure ${s.name} with the run settings: ${run.settingsText}`;
 
+  /** The Run row, first of the measured rows, so that what a run changes below it never moves its buttons. */
+  const runRow = (
+    <tr data-row="run" className="hx-group">
+      <th scope="row" title={`Run a design with the run settings (${run.settingsText}); one run at a time`}>
+        Run
+      </th>
+      {series.map((s) => {
+        const mine = run.activeKey === s.key;
+        const p = mine ? run.progress : null;
+        return (
+          <td key={s.id} className="hx-run-cell" data-design-key={s.key}>
+            {mine ? (
+              <>
+                <progress
+                  max={1}
+                  value={p && p.total > 0 ? p.index / p.total : 0}
+                  aria-label={`Run of ${s.name}`}
+                  title={p ? `L = ${formatInt(p.seqLen)} (${p.index + 1} of ${p.total}) · ${p.phase}` : 'starting the worker…'}
+                  data-testid="compare-run-progress"
+                />
+                <button type="button" onClick={run.onCancel} aria-label={`Cancel the run of ${s.name}`} title="Cancel: stop at once and keep the points measured" data-testid="compare-cancel">
+                  ■ {p ? `${p.index + 1}/${p.total}` : '…'}
+                </button>
+              </>
+            ) : (
+              <button type="button" onClick={() => run.onRun(s.design)} disabled={busy} aria-label={`Run ${s.name}`} title={runTitle(s)} data-testid="compare-run">
+                ▶ Run
+              </button>
+            )}
+          </td>
+        );
+      })}
+    </tr>
+  );
+
   return (
     <div className="hx-compare">
       <div className="hx-compare-head">
@@ -131,11 +166,6 @@ export function CompareTable({ series, budgetBytes, tableSeqLen, setTableSeqLen,
           </select>
         </label>
       </div>
-      {busy && (
-        <p className="hx-run-note" role="status" data-testid="compare-run-status">
-          Running <strong>{run.activeName}</strong>: one run at a time, so Run waits until it ends or is cancelled.
-        </p>
-      )}
       <div className="hx-table-scroll" data-testid="compare-scroll">
         <table data-testid="compare-table" className="hx-table">
           <thead>
@@ -162,54 +192,31 @@ export function CompareTable({ series, budgetBytes, tableSeqLen, setTableSeqLen,
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={r.key} data-row={r.key} className={r.group ? 'hx-group' : undefined}>
-                <th scope="row" title={r.title}>
-                  {r.label}
-                </th>
-                {series.map((s, i) => {
-                  const v = r.value(sums[i]!, s);
-                  return (
-                    <td key={s.id} title={v.exact} data-exact={v.exact} className={r.wrap ? 'hx-wrap' : undefined}>
-                      {v.text}
-                    </td>
-                  );
-                })}
-              </tr>
+              <Fragment key={r.key}>
+                {r.group && runRow}
+                <tr data-row={r.key}>
+                  <th scope="row" title={r.title}>
+                    {r.label}
+                  </th>
+                  {series.map((s, i) => {
+                    const v = r.value(sums[i]!, s);
+                    return (
+                      <td key={s.id} title={v.exact} data-exact={v.exact} className={r.wrap ? 'hx-wrap' : undefined}>
+                        {v.text}
+                      </td>
+                    );
+                  })}
+                </tr>
+              </Fragment>
             ))}
-            <tr data-row="run">
-              <th scope="row" title={`Run a design with the run settings (${run.settingsText}); one run at a time`}>
-                Run
-              </th>
-              {series.map((s) => {
-                const mine = run.activeKey === s.key;
-                const p = mine ? run.progress : null;
-                return (
-                  <td key={s.id} className="hx-run-cell" data-design-key={s.key}>
-                    {mine ? (
-                      <>
-                        <progress
-                          max={1}
-                          value={p && p.total > 0 ? p.index / p.total : 0}
-                          aria-label={`Run of ${s.name}`}
-                          title={p ? `L = ${formatInt(p.seqLen)} (${p.index + 1} of ${p.total}) · ${p.phase}` : 'starting the worker…'}
-                          data-testid="compare-run-progress"
-                        />
-                        <button type="button" onClick={run.onCancel} aria-label={`Cancel the run of ${s.name}`} title="Cancel: stop at once and keep the points measured" data-testid="compare-cancel">
-                          ■ {p ? `${p.index + 1}/${p.total}` : '…'}
-                        </button>
-                      </>
-                    ) : (
-                      <button type="button" onClick={() => run.onRun(s.design)} disabled={busy} aria-label={`Run ${s.name}`} title={runTitle(s)} data-testid="compare-run">
-                        ▶ Run
-                      </button>
-                    )}
-                  </td>
-                );
-              })}
-            </tr>
           </tbody>
         </table>
       </div>
+      {busy && (
+        <p className="hx-run-note hx-compare-note" role="status" data-testid="compare-run-status">
+          Running <strong>{run.activeName}</strong>: one run at a time, so Run waits until it ends or is cancelled.
+        </p>
+      )}
     </div>
   );
 }
