@@ -201,7 +201,7 @@ export function CompareTable({ series, budgetBytes, tableSeqLen, setTableSeqLen,
                   {series.map((s, i) => {
                     const v = r.value(sums[i]!, s);
                     return (
-                      <td key={s.id} title={v.exact} data-exact={v.exact} className={r.wrap ? 'hx-wrap' : undefined}>
+                      <td key={s.id} title={v.exact} data-exact={v.exact} className={v.text === '—' ? 'hx-none' : r.wrap ? 'hx-wrap' : undefined}>
                         {v.text}
                       </td>
                     );
