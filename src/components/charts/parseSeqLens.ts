@@ -7,8 +7,9 @@ export type SeqLensResult = { ok: true; value: number[] } | { ok: false; error: 
 
 /**
  * Parses the run panel's "sequence lengths" field: integers separated by commas or spaces (a thousands separator is
- * not allowed, as the comma separates lengths), with an optional decimal K suffix (2K = 2,000 tokens, as token counts
- * are shown everywhere). Returns the lengths sorted and without duplicates, or an error naming the rule broken.
+ * not allowed, as the comma separates lengths), with an optional K suffix meaning 1,024 tokens, as context lengths are
+ * named in practice ("8K context" = 8,192 tokens; a sweep doubles from powers of two). Displays stay exact below
+ * 10,000 tokens, so "2K" shows as 2,048. Returns the lengths sorted and without duplicates, or an error naming the rule broken.
  */
 export function parseSeqLens(text: string): SeqLensResult {
   const parts = text.split(/[\s,;]+/).filter((p) => p !== '');
@@ -17,7 +18,7 @@ export function parseSeqLens(text: string): SeqLensResult {
   for (const p of parts) {
     const m = /^(\d+(?:\.\d+)?)([kK]?)$/.exec(p);
     if (!m) return { ok: false, error: `sequence lengths: "${p}" is not a whole number of tokens (write 512 or 2K)` };
-    const n = Math.round(Number(m[1]) * (m[2] ? 1000 : 1) * 1e6) / 1e6;
+    const n = Math.round(Number(m[1]) * (m[2] ? 1024 : 1) * 1e6) / 1e6;
     if (!Number.isInteger(n)) return { ok: false, error: `sequence lengths: "${p}" is not a whole number of tokens` };
     if (n < 2) return { ok: false, error: `sequence lengths: ${n} is too short (at least 2 tokens)` };
     if (n > MAX_RUN_SEQ_LEN) return { ok: false, error: `sequence lengths: ${n} is longer than the ${MAX_RUN_SEQ_LEN.toLocaleString('en-US')} tokens a browser run allows` };
