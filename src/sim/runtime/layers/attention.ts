@@ -58,6 +58,24 @@ const MASKED = -1e9;
  */
 const PER_HEAD_BACKENDS = new Set(['wasm', 'cpu']);
 
+/**
+ * The additive mask of a prefill block, (nq, nk): 0 where query position s + i may attend to key position k0 + j
+ * (0 <= i + s - k0 - j, and < W with a window), MASKED elsewhere. Built in JS and uploaded: the same mask from tf
+ * ops cost six dispatches per block, 3 % of a dense prefill on wasm.
+ */
+function blockBias(s: number, e: number, k0: number, win: number | null): tf.Tensor2D {
+  const nq = e - s;
+  const nk = e - k0;
+  const m = new Float32Array(nq * nk);
+  for (let i = 0; i < nq; i++) {
+    for (let j = 0; j < nk; j++) {
+      const diff = s + i - (k0 + j);
+      if (diff < 0 || (win !== null && diff >= win)) m[i * nk + j] = MASKED;
+    }
+  }
+  return tf.tensor2d(m, [nq, nk]);
+}
+
 /** The runtime dims of an attention mixer of the design, at input width dIn and output width dOut. */
 export function attentionDims(a: AttentionMixer, dIn: number, dOut: number): AttentionDims {
   return {
@@ -274,41 +292,50 @@ export class AttentionCore {
     const kvh = k.shape[1];
     const g = h / kvh;
     const win = this.dims.slidingWindow;
-    const blocks: tf.Tensor4D[] = [];
-    const perHead = PER_HEAD_BACKENDS.has(tf.getBackend());
-    // k^T once per layer: a 2D matMul with transposeB takes a slow path on wasm (7-15 ms vs 0.3 ms for the same
-    // (256 x 32) x (32 x 256) product with b already transposed).
-    const kT = perHead ? (tf.transpose(k, [0, 1, 3, 2]) as tf.Tensor4D) : null; // (b, KVH, hd, l)
-    for (let s = 0; s < l; s += PREFILL_QUERY_BLOCK) {
+    const starts: number[] = [];
+    for (let s = 0; s < l; s += PREFILL_QUERY_BLOCK) starts.push(s);
+    /** Query rows [s, e) and the keys [k0, e) they may attend to. */
+    const block = (s: number) => {
       const e = Math.min(l, s + PREFILL_QUERY_BLOCK);
-      const nq = e - s;
       const k0 = win === null ? 0 : Math.max(0, s - win + 1);
-      const nk = e - k0;
+      return { s, e, nq: e - s, k0, nk: e - k0 };
+    };
+    if (PER_HEAD_BACKENDS.has(tf.getBackend())) {
+      // One 2D matMul pair per (sequence, KV head, block): 3-5x faster than the batched kernel on wasm (module doc).
+      // Heads are split once per layer (q and v by rows, k^T by columns); a block then takes contiguous row slices of
+      // q and v and a column slice of k^T. k^T is formed once per layer because a 2D matMul with transposeB takes a
+      // slow path on wasm (7-15 ms vs 0.3 ms for the same (256 x 32) x (32 x 256) product with b already transposed).
+      const n = b * kvh;
+      // Contiguous slices, not tf.unstack: Unpack took 5-7 ms per call on wasm for these 1 MB tensors.
+      const split = <T extends tf.Tensor>(t: tf.Tensor, shape: number[]): T[] =>
+        Array.from({ length: n }, (_, i) => tf.reshape(tf.slice(t, [i, ...shape.map(() => 0)], [1, ...shape]), shape) as T);
+      const qs = split<tf.Tensor3D>(tf.reshape(q, [n, g, l, hd]), [g, l, hd]); // the g query heads of each KV head
+      const kTs = split<tf.Tensor2D>(tf.reshape(tf.transpose(k, [0, 1, 3, 2]), [n, hd, l]), [hd, l]);
+      const vs = split<tf.Tensor2D>(tf.reshape(v, [n, l, hd]), [l, hd]);
+      const outs: tf.Tensor3D[][] = Array.from({ length: n }, () => []);
+      for (const { s, e, nq, k0, nk } of starts.map(block)) {
+        const bias = blockBias(s, e, k0, win);
+        for (let i = 0; i < n; i++) {
+          const qh = tf.reshape(nq === l ? qs[i]! : tf.slice(qs[i]!, [0, s, 0], [g, nq, hd]), [g * nq, hd]) as tf.Tensor2D;
+          const kh = nk === l ? kTs[i]! : tf.slice(kTs[i]!, [0, k0], [hd, nk]);
+          const vh = nk === l ? vs[i]! : tf.slice(vs[i]!, [k0, 0], [nk, hd]);
+          const sc = tf.reshape(tf.matMul(qh, kh), [g, nq, nk]); // q is pre-scaled
+          const p = tf.reshape(tf.softmax(tf.add(sc, bias)), [g * nq, nk]) as tf.Tensor2D;
+          outs[i]!.push(tf.reshape(tf.matMul(p, vh), [g, nq, hd]) as tf.Tensor3D);
+        }
+      }
+      const perHead = outs.map((o) => (o.length === 1 ? o[0]! : (tf.concat(o, 1) as tf.Tensor3D))); // (g, l, hd)
+      return tf.reshape(tf.stack(perHead), [b, h, l, hd]) as tf.Tensor4D;
+    }
+    const blocks: tf.Tensor4D[] = [];
+    for (const { s, e, nq, k0, nk } of starts.map(block)) {
       // Grouped queries: (b, KVH, G * nq, hd), so one batched matMul per block with equal batch dims (no broadcast).
       const qb = tf.reshape(l === nq ? q : tf.slice(q, [0, 0, s, 0], [b, h, nq, hd]), [b, kvh, g * nq, hd]);
-      const kb = perHead ? null : nk === l ? k : tf.slice(k, [0, 0, k0, 0], [b, kvh, nk, hd]);
+      const kb = nk === l ? k : tf.slice(k, [0, 0, k0, 0], [b, kvh, nk, hd]);
       const vb = nk === l ? v : tf.slice(v, [0, 0, k0, 0], [b, kvh, nk, hd]);
-      // diff = query position - key position; allowed when 0 <= diff (< W).
-      const diff = tf.sub(tf.reshape(tf.range(s, e, 1, 'float32'), [nq, 1]), tf.reshape(tf.range(k0, e, 1, 'float32'), [1, nk]));
-      let allowed = tf.greaterEqual(diff, 0);
-      if (win !== null) allowed = tf.logicalAnd(allowed, tf.less(diff, win));
-      const bias = tf.mul(tf.sub(1, tf.cast(allowed, 'float32')), MASKED); // (nq, nk)
-      if (perHead) {
-        // One 2D matMul pair per (sequence, KV head): 3-5x faster than the batched kernel on wasm (see module doc).
-        const ktb = nk === l ? kT! : tf.slice(kT!, [0, 0, 0, k0], [b, kvh, hd, nk]);
-        const ks = tf.unstack(tf.reshape(ktb, [b * kvh, hd, nk]));
-        const vs = tf.unstack(tf.reshape(vb, [b * kvh, nk, hd]));
-        const outs = tf.unstack(tf.reshape(qb, [b * kvh, g * nq, hd])).map((qh, i) => {
-          const sc = tf.reshape(tf.matMul(qh as tf.Tensor2D, ks[i] as tf.Tensor2D), [g, nq, nk]); // q is pre-scaled
-          const p = tf.reshape(tf.softmax(tf.add(sc, bias)), [g * nq, nk]);
-          return tf.matMul(p, vs[i] as tf.Tensor2D); // (G * nq, hd)
-        });
-        blocks.push(tf.reshape(tf.stack(outs), [b, h, nq, hd]));
-      } else {
-        const scores = tf.reshape(tf.matMul(qb, kb!, false, true), [b, kvh, g, nq, nk]); // q is pre-scaled
-        const p = tf.reshape(tf.softmax(tf.add(scores, bias)), [b, kvh, g * nq, nk]);
-        blocks.push(tf.reshape(tf.matMul(p, vb), [b, h, nq, hd]));
-      }
+      const scores = tf.reshape(tf.matMul(qb, kb, false, true), [b, kvh, g, nq, nk]); // q is pre-scaled
+      const p = tf.reshape(tf.softmax(tf.add(scores, blockBias(s, e, k0, win))), [b, kvh, g * nq, nk]);
+      blocks.push(tf.reshape(tf.matMul(p, vb), [b, h, nq, hd]));
     }
     return blocks.length === 1 ? blocks[0]! : (tf.concat(blocks, 2) as tf.Tensor4D);
   }

@@ -92,6 +92,9 @@ describe.each(['cpu', 'wasm'] as const)('runtime layers vs Float64 reference twi
     ['MHA + RoPE', { nHeads: 4, nKvHeads: 4, rope: true }, false, 300],
     ['GQA + RoPE + sliding window 7', { nHeads: 4, nKvHeads: 2, rope: true, slidingWindow: 7 }, false, 40],
     ['MQA, no positional, biases', { nHeads: 4, nKvHeads: 1, rope: false }, true, 23],
+    // several query blocks (PREFILL_QUERY_BLOCK = 256): grouped heads, and a window that starts keys mid-sequence
+    ['GQA + RoPE over 3 query blocks', { nHeads: 4, nKvHeads: 2, rope: true }, false, 530],
+    ['MQA + sliding window 300 over 3 query blocks', { nHeads: 4, nKvHeads: 1, rope: true, slidingWindow: 300 }, false, 600],
   ];
   it.each(attnCases)('attention %s: prefill and prefill-then-decode', async (_name, dimsPart, bias, l) => {
     const r = rng();
