@@ -17,6 +17,16 @@ const dir = mkdtempSync(join(tmpdir(), 'runtime-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('cli bench', () => {
+  it('--scan js and --scan simd are honoured and reported', () => {
+    for (const scan of ['js', 'simd']) {
+      const r = cli('bench', 'mamba-2.8b', '--seq', '16', '--steps', '2', '--repeats', '1', '--backend', 'cpu', '--scan', scan, '--json');
+      expect(r.code, r.stderr).toBe(0);
+      const j = JSON.parse(r.stdout) as { scan: string; backend: string; points: unknown[] };
+      expect([j.backend, j.scan, j.points.length]).toEqual(['cpu', scan, 1]);
+    }
+  });
+
+
   it('--json prints one JSON object with backend, scan, profile and points (measured = predicted bytes)', () => {
     const r = cli('bench', 'stripedhyena-7b', '--seq', '16,32', '--steps', '2', '--repeats', '1', '--backend', 'wasm', '--json');
     expect(r.stderr).toBe('');
@@ -24,7 +34,7 @@ describe('cli bench', () => {
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
     const j = JSON.parse(r.stdout) as Record<string, any>;
     expect(j.backend).toBe('wasm');
-    expect(j.scan).toBeTypeOf('string');
+    expect(j.scan).toBe('simd'); // auto on wasm
     expect(j.profile.name).toBe('tiny');
     expect(j.points.map((p: any) => p.seqLen)).toEqual([16, 32]);
     for (const p of j.points) {
@@ -36,7 +46,7 @@ describe('cli bench', () => {
 
   it.each([
     [['bench', 'jamba-v0.1', '--backend', 'webgpu'], /--backend must be one of wasm, cpu, auto/],
-    [['bench', 'jamba-v0.1', '--scan', 'fast'], /--scan must be one of naive, chunked, js, auto/],
+    [['bench', 'jamba-v0.1', '--scan', 'fast'], /--scan must be one of naive, chunked, js, simd, auto/],
     [['bench', 'jamba-v0.1', '--profile', 'huge'], /--profile must be one of tiny, small, medium/],
     [['bench', 'jamba-v0.1', '--steps', '0'], /--steps must be between 1 and 4096/],
     [['bench', 'jamba-v0.1', '--seq', '12,x'], /--seq must be a comma-separated list/],
