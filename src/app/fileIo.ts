@@ -8,6 +8,7 @@ import { loadDesignSource } from '../models/load';
 import { formatIssues } from '../models/validate';
 import { layoutGraph } from '../components/canvas/graphModel';
 import { DARK_SVG_THEME, LIGHT_SVG_THEME, graphToSvg } from '../components/canvas/graphToSvg';
+import { downloadBlob } from '../components/charts/svgExport';
 import { replaceDesign, runCommand } from './commands';
 import { useAppStore } from './store';
 
@@ -17,16 +18,9 @@ export function fileBaseName(design: Design): string {
   return base || 'design';
 }
 
-/** Starts a browser download of `blob` as `name`. */
-export function download(name: string, blob: Blob): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+/** Starts a browser download of `blob` as `name` (the one download helper, shared with the chart exports). */
+function download(name: string, blob: Blob): void {
+  downloadBlob(blob, name);
 }
 
 export function exportJson(): void {
