@@ -1,15 +1,15 @@
 /**
  * `bench <preset-id | design.json> [--seq 256,1024,4096] [--backend wasm|cpu] [--scan auto|simd|js|chunked|naive] [--profile tiny]
- * [--steps 32] [--repeats 5] [--batch 1] [--seed 1] [--budget 4GiB] [--json]`: runs the runtime's benchmark sweep in
+ * [--steps 32] [--repeats 5] [--batch 1] [--seed 1] [--budget 4GiB] [--kv-capacity exact|pow2] [--json]`: runs the runtime's benchmark sweep in
  * Node on a scaled copy of the design and prints one JSON object (or a table).
  */
 import type { BenchRequest } from '../../sim/protocol';
 import { CliError, flagInt, flagIntList, flagString, parseArgs, type Command } from '../common';
 import { parseByteSize } from './cost';
 import { readDesignArg } from './designIo';
-import { backendFlag, profileFlag, scanFlag, seedFlag } from './runtimeArgs';
+import { backendFlag, kvCapacityFlag, profileFlag, scanFlag, seedFlag } from './runtimeArgs';
 
-const USAGE = 'bench <preset-id | design.json> [--seq 256,1024,4096] [--backend wasm|cpu] [--scan auto|simd|js|chunked|naive] [--profile tiny|small|medium] [--steps 32] [--repeats 5] [--batch 1] [--seed 1] [--budget 4GiB] [--json]';
+const USAGE = 'bench <preset-id | design.json> [--seq 256,1024,4096] [--backend wasm|cpu] [--scan auto|simd|js|chunked|naive] [--profile tiny|small|medium] [--steps 32] [--repeats 5] [--batch 1] [--seed 1] [--budget 4GiB] [--kv-capacity exact|pow2] [--json]';
 
 /** The default sweep: 128 ... 8192, doubling. */
 export const DEFAULT_SEQ_LENS = [128, 256, 512, 1024, 2048, 4096, 8192];
@@ -19,7 +19,7 @@ const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) :
 export const benchCommand: Command = {
   summary: 'measure prefill tokens/s, decode ms/token and cache bytes of a scaled design (tfjs, Node)',
   async run(args) {
-    const p = parseArgs(args, ['seq', 'backend', 'scan', 'profile', 'steps', 'repeats', 'batch', 'seed', 'budget', 'json'], ['json']);
+    const p = parseArgs(args, ['seq', 'backend', 'scan', 'profile', 'steps', 'repeats', 'batch', 'seed', 'budget', 'kv-capacity', 'json'], ['json']);
     if (p.positional.length > 1) throw new CliError(`expected one design, got ${p.positional.length}: ${p.positional.join(' ')}; usage: ${USAGE}`);
     const design = readDesignArg(p.positional[0], USAGE);
     const request: BenchRequest = {
@@ -33,6 +33,7 @@ export const benchCommand: Command = {
       decodeSteps: flagInt(p, 'steps', 32, 1, 4096),
       repeats: flagInt(p, 'repeats', 5, 1, 1000),
       memoryBudgetBytes: parseByteSize(flagString(p, 'budget') ?? '4GiB', 'budget'),
+      kvCapacity: kvCapacityFlag(p),
     };
     const json = p.flags.has('json');
     const showProgress = !!process.stderr.isTTY;
@@ -54,9 +55,9 @@ export const benchCommand: Command = {
     const lines = [
       `${result.scaledDesign.name}: backend ${result.backend} (${result.backendReason}), scan ${result.scan}${result.moeCombine ? `, MoE ${result.moeCombine}` : ''}`,
       ...(result.profileNotes ?? []).map((n) => `  ${n}`),
-      ['seqLen', 'prefill tok/s', 'decode ms/tok', 'KV bytes', 'predicted', 'state bytes', 'predicted', 'dispatch/step'].map((h) => h.padStart(14)).join(''),
+      ['seqLen', 'prefill tok/s', 'decode ms/tok', 'KV bytes', 'predicted', 'KV capacity', 'state bytes', 'predicted', 'dispatch/step'].map((h) => h.padStart(14)).join(''),
       ...result.points.map((pt) =>
-        [pt.seqLen, fmt(pt.prefillTokensPerSec, 0), fmt(pt.decodeMsPerToken, 3), pt.kvCacheBytes, pt.predictedKvCacheBytes, pt.stateBytes, pt.predictedStateBytes, pt.dispatchesPerDecodeStep]
+        [pt.seqLen, fmt(pt.prefillTokensPerSec, 0), fmt(pt.decodeMsPerToken, 3), pt.kvCacheBytes, pt.predictedKvCacheBytes, pt.kvCacheCapacity ?? '-', pt.stateBytes, pt.predictedStateBytes, pt.dispatchesPerDecodeStep]
           .map((v) => String(v).padStart(14))
           .join(''),
       ),

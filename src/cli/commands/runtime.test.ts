@@ -17,6 +17,20 @@ const dir = mkdtempSync(join(tmpdir(), 'runtime-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('cli bench', () => {
+  it('--kv-capacity pow2 sizes the KV caches to the power-of-two bucket; exact to L + steps', () => {
+    const run = (policy: string) => {
+      const r = cli('bench', 'llama-2-7b', '--seq', '20', '--steps', '2', '--repeats', '1', '--backend', 'cpu', '--kv-capacity', policy, '--json');
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { points: { kvCacheBytes: number; predictedKvCacheBytes: number; kvCacheCapacity: number }[] }).points[0]!;
+    };
+    const exact = run('exact');
+    const pow2 = run('pow2');
+    expect(exact.kvCacheCapacity).toBe(22);
+    expect(exact.kvCacheBytes).toBe(exact.predictedKvCacheBytes);
+    expect(pow2.kvCacheCapacity).toBe(32);
+    expect(pow2.kvCacheBytes * 22).toBe(exact.kvCacheBytes * 32); // same bytes per slot, 32 slots instead of 22
+  });
+
   it('--scan js and --scan simd are honoured and reported', () => {
     for (const scan of ['js', 'simd']) {
       const r = cli('bench', 'mamba-2.8b', '--seq', '16', '--steps', '2', '--repeats', '1', '--backend', 'cpu', '--scan', scan, '--json');
@@ -48,6 +62,7 @@ describe('cli bench', () => {
     [['bench', 'jamba-v0.1', '--backend', 'webgpu'], /--backend must be one of wasm, cpu, auto/],
     [['bench', 'jamba-v0.1', '--scan', 'fast'], /--scan must be one of naive, chunked, js, simd, auto/],
     [['bench', 'jamba-v0.1', '--profile', 'huge'], /--profile must be one of tiny, small, medium/],
+    [['bench', 'jamba-v0.1', '--kv-capacity', 'double'], /--kv-capacity must be one of exact, pow2, got "double"/],
     [['bench', 'jamba-v0.1', '--steps', '0'], /--steps must be between 1 and 4096/],
     [['bench', 'jamba-v0.1', '--seq', '12,x'], /--seq must be a comma-separated list/],
     [['bench', 'jamba-v0.1', '--seq', '1M', '--budget', '16MiB'], /run refused: seqLen 1048576 .* memory budget of 16.0 MiB/],

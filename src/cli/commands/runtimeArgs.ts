@@ -1,5 +1,5 @@
 /** Argument parsing shared by the `bench` and `run` commands (the runtime's CLI side). */
-import type { BackendChoice, RunProfileSpec, ScanChoice } from '../../sim/protocol';
+import type { BackendChoice, KvCapacityPolicy, RunProfileSpec, ScanChoice } from '../../sim/protocol';
 import { RUN_PROFILE_NAMES, getRunProfile } from '../../sim/runtime/profile';
 import { CliError, flagString, type ParsedArgs } from '../common';
 
@@ -14,6 +14,16 @@ export function backendFlag(p: ParsedArgs): BackendChoice {
 export function scanFlag(p: ParsedArgs): ScanChoice {
   const v = flagString(p, 'scan') ?? 'auto';
   if (v !== 'naive' && v !== 'chunked' && v !== 'js' && v !== 'simd' && v !== 'auto') throw new CliError(`--scan must be one of naive, chunked, js, simd, auto (wgsl runs only on webgpu in the browser), got "${v}"`);
+  return v;
+}
+
+/**
+ * `--kv-capacity`: how the sweep sizes KV caches. `exact` (default): L + steps positions, so the measured bytes equal
+ * the cost model's; `pow2`: the power-of-two bucket that holds them (what a long generation would hold).
+ */
+export function kvCapacityFlag(p: ParsedArgs): KvCapacityPolicy {
+  const v = flagString(p, 'kv-capacity') ?? 'exact';
+  if (v !== 'exact' && v !== 'pow2') throw new CliError(`--kv-capacity must be one of exact, pow2, got "${v}"`);
   return v;
 }
 
