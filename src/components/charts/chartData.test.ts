@@ -3,9 +3,12 @@ import type { BenchPoint, Spread } from '../../sim/protocol';
 import { formatTokens } from '../formatTokens';
 import { binaryByteTicks, decodeMarkers, lengthGrid, lengthTicks, shortDesignNames, stateAxisMin, mergeRows, powerOfTwoTicks, prefillMarkers, seriesKey } from './chartData';
 
+/** Seven samples whose median is `median` (three below it, three above), as a run's spread always is. */
 function spreadAround(median: number): Spread {
-  const xs = Array.from({ length: 7 }, () => median * (0.7 + 0.6 * Math.random())).sort((a, b) => a - b);
-  return { median, min: xs[0]!, max: xs[6]!, q1: xs[1]!, q3: xs[5]! };
+  const below = Array.from({ length: 3 }, () => median * (0.7 + 0.3 * Math.random()));
+  const above = Array.from({ length: 3 }, () => median * (1 + 0.3 * Math.random()));
+  const xs = [...below, median, ...above].sort((a, b) => a - b);
+  return { median: xs[3]!, min: xs[0]!, max: xs[6]!, q1: xs[1]!, q3: xs[5]! };
 }
 
 function randomPoint(seqLen: number): BenchPoint {
