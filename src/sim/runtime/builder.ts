@@ -28,6 +28,7 @@ import {
   type SharedCallWeights,
 } from './layers/shared';
 import { SSM_MIXERS, type SsmMixerWeights } from './ssmMixers';
+import { CONSTANT_TENSORS, type TensorSource } from './params';
 
 export type MixerWeights =
   | { kind: 'attention'; weights: AttentionWeights }
@@ -161,6 +162,8 @@ export interface ModelOptions {
   scan: ScanImpl;
   /** MoE combine strategy; defaults to the backend's (see layers/moe.ts). */
   moeCombine?: MoeCombine;
+  /** Where the layers get their weight tensors: constants (the default) or the lab's trainable variables. */
+  tensors?: TensorSource;
 }
 
 /** A runnable model. Call `dispose()` when done: it frees every weight tensor. */
@@ -176,28 +179,29 @@ export class RuntimeModel {
     readonly options: ModelOptions,
   ) {
     const combine = options.moeCombine ?? moeCombineFor(options.backend);
+    const src = options.tensors ?? CONSTANT_TENSORS;
     this.moeCombine = combine;
-    this.embedding = new EmbeddingLayer(weights.embedding);
-    this.shared = new Map(weights.sharedBlocks.map((b) => [b.id, new SharedBlockTensors(b, combine)]));
+    this.embedding = new EmbeddingLayer(weights.embedding, src);
+    this.shared = new Map(weights.sharedBlocks.map((b) => [b.id, new SharedBlockTensors(b, combine, src)]));
     this.layers = weights.layers.map((lw) => ({
-      mixerNorm: lw.mixerNorm ? new NormLayer(lw.mixerNorm) : null,
-      mixer: this.makeMixer(lw.mixer),
-      ffnNorm: lw.ffnNorm ? new NormLayer(lw.ffnNorm) : null,
-      ffn: lw.ffn.kind === 'mlp' ? new MlpLayer(lw.ffn.weights) : lw.ffn.kind === 'moe' ? new MoeLayer(lw.ffn.weights, combine) : null,
+      mixerNorm: lw.mixerNorm ? new NormLayer(lw.mixerNorm, src) : null,
+      mixer: this.makeMixer(lw.mixer, src),
+      ffnNorm: lw.ffnNorm ? new NormLayer(lw.ffnNorm, src) : null,
+      ffn: lw.ffn.kind === 'mlp' ? new MlpLayer(lw.ffn.weights, src) : lw.ffn.kind === 'moe' ? new MoeLayer(lw.ffn.weights, combine, src) : null,
     }));
-    this.finalNorm = new NormLayer(weights.finalNorm);
+    this.finalNorm = new NormLayer(weights.finalNorm, src);
   }
 
-  private makeMixer(m: MixerWeights): RuntimeMixer | null {
+  private makeMixer(m: MixerWeights, src: TensorSource): RuntimeMixer | null {
     switch (m.kind) {
       case 'attention':
-        return new AttentionLayer(m.weights);
+        return new AttentionLayer(m.weights, src);
       case 'mamba':
       case 'mamba2':
       case 'hyena':
-        return SSM_MIXERS.build(m);
+        return SSM_MIXERS.build(m, src);
       case 'shared':
-        return new SharedMixer(this.shared.get(m.weights.blockId)!, m.weights);
+        return new SharedMixer(this.shared.get(m.weights.blockId)!, m.weights, src);
       case 'none':
         return null;
     }
@@ -223,9 +227,9 @@ export class RuntimeModel {
     return new ModelCaches(made, capacity, batch, policy);
   }
 
-  /** The hidden states after the last layer and final norm: (b, l, d). */
-  private run(ids: tf.Tensor2D, step: (m: RuntimeMixer, x: tf.Tensor3D, i: number, ctx: ForwardContext) => tf.Tensor3D): tf.Tensor3D {
-    const emb = this.embedding.embed(ids);
+  /** The hidden states after the last layer and final norm: (b, l, d). `extraIds` adds a second embedding. */
+  private run(ids: tf.Tensor2D, step: (m: RuntimeMixer, x: tf.Tensor3D, i: number, ctx: ForwardContext) => tf.Tensor3D, extraIds: tf.Tensor2D | null = null): tf.Tensor3D {
+    const emb = extraIds ? tf.tidy(() => tf.add(this.embedding.embed(ids), this.embedding.embed(extraIds)) as tf.Tensor3D) : this.embedding.embed(ids);
     const ctx: ForwardContext = { backend: this.options.backend, scan: this.options.scan, embeddings: emb };
     let x: tf.Tensor3D = emb.clone();
     try {
@@ -270,6 +274,19 @@ export class RuntimeModel {
     const logits = this.lastLogits(h);
     h.dispose();
     return logits;
+  }
+
+  /**
+   * The final-normed hidden states of every position, (b, l, d), with no cache: the lab's training forward. `extraIds`
+   * (b, l), when given, adds a second embedding row per position (stacked MQAR sums key and value embeddings).
+   */
+  hiddenStates(ids: tf.Tensor2D, extraIds: tf.Tensor2D | null = null): tf.Tensor3D {
+    return this.run(ids, (m, x, _i, ctx) => m.prefill(x, null, ctx), extraIds);
+  }
+
+  /** LM-head logits of hidden rows: (n, d) -> (n, V). */
+  headLogits(h: tf.Tensor2D): tf.Tensor2D {
+    return this.embedding.logits(h);
   }
 
   /** One decode step: ids (b, 1) int32 at absolute position `pos` -> logits (b, V); updates the caches. */

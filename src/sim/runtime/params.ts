@@ -43,6 +43,46 @@ export function paramTensor(p: Param): tf.Tensor {
   return tf.tensor(p.data, p.shape, 'float32');
 }
 
+/**
+ * How a layer turns its plain-data weights into tensors: constants for inference (`CONSTANT_TENSORS`), trainable
+ * variables for the lab (src/sim/lab). Layers ask for each `Param` once, in the shape they keep it in, and derive
+ * every other layout from that tensor with `Derived`, so that a gradient reaches the parameter itself.
+ */
+export interface TensorSource {
+  /** The tensor of `p` (its data in `shape`, default `p.shape`). */
+  tensor(p: Param, shape?: readonly number[]): tf.Tensor;
+  /** True when the tensors are trainable variables (then `Derived` tensors are recomputed inside each forward). */
+  readonly trainable: boolean;
+}
+
+/** Inference: every parameter uploaded once as a constant tensor. */
+export const CONSTANT_TENSORS: TensorSource = {
+  trainable: false,
+  tensor: (p, shape) => tf.tensor(p.data, shape ? [...shape] : p.shape, 'float32'),
+};
+
+/**
+ * A tensor derived from parameter tensors (A = −exp(A_log), a filter layout, the real part of complex poles). For
+ * inference it is computed once and cached; when the source is trainable it is computed anew by every `get()`, inside
+ * the caller's forward (and its tidy), so the gradient tape sees the path from the variables to the output.
+ */
+export class Derived<T extends tf.Tensor> {
+  private readonly cached: T | null;
+  constructor(
+    src: TensorSource,
+    private readonly make: () => T,
+  ) {
+    this.cached = src.trainable ? null : tf.tidy(make);
+  }
+  /** Inference: the cached tensor (owned here: never dispose it). Training: a new tensor (call inside a tidy). */
+  get(): T {
+    return this.cached ?? this.make();
+  }
+  dispose(): void {
+    this.cached?.dispose();
+  }
+}
+
 /** (rows, in) @ (in, out) [+ bias] -> (rows, out). */
 export function linear(x: tf.Tensor, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
   const y = tf.matMul(x, w) as tf.Tensor2D;

@@ -5,6 +5,7 @@
  */
 import type { HyenaMixer, Mamba2Mixer, MambaMixer } from '../../models/schema';
 import type { RuntimeMixer } from './types';
+import { CONSTANT_TENSORS, type TensorSource } from './params';
 import type { Rng } from './rng';
 import { initMambaWeights, type MambaWeights } from './layers/mambaWeights';
 import { initMamba2Weights, type Mamba2Weights } from './layers/mamba2Weights';
@@ -30,15 +31,18 @@ export const SSM_MIXERS = {
         return { kind: 'hyena', mixer: m, dModel, weights: initHyenaWeights(m, dModel, rng) };
     }
   },
-  /** The tfjs layer of a state-space mixer (the scan implementation comes with each call's ForwardContext). */
-  build(w: SsmMixerWeights): RuntimeMixer {
+  /**
+   * The tfjs layer of a state-space mixer (the scan implementation comes with each call's ForwardContext), its weights
+   * from `src` (constants by default; the lab's variables when training).
+   */
+  build(w: SsmMixerWeights, src: TensorSource = CONSTANT_TENSORS): RuntimeMixer {
     switch (w.kind) {
       case 'mamba':
-        return new MambaLayer(w.mixer, w.dModel, w.weights);
+        return new MambaLayer(w.mixer, w.dModel, w.weights, src);
       case 'mamba2':
-        return new Mamba2Layer(w.mixer, w.dModel, w.weights);
+        return new Mamba2Layer(w.mixer, w.dModel, w.weights, src);
       case 'hyena':
-        return new HyenaLayer(w.mixer, w.dModel, w.weights);
+        return new HyenaLayer(w.mixer, w.dModel, w.weights, src);
     }
   },
 };

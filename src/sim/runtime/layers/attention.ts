@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { AttentionMixer } from '../../../models/schema';
 import type { KvCapacityPolicy } from '../../protocol';
 import type { ForwardContext, LayerCache, RuntimeMixer } from '../types';
-import { constParam, linear, linearParam, paramTensor, type Param } from '../params';
+import { CONSTANT_TENSORS, constParam, linear, linearParam, type Param, type TensorSource } from '../params';
 import type { Rng } from '../rng';
 
 export interface AttentionDims {
@@ -54,7 +54,9 @@ const MASKED = -1e9;
 /**
  * Backends whose batched matMul is much slower than a loop of 2D ones: on wasm a (8, 256, 32) x (8, 32, 1024) batched
  * product ran at 0.7-1.3 GFLOP/s while the same work as eight 2D products ran at 3-5 GFLOP/s (2-core VM, Node 20);
- * 2D products of the projections reach 13-19 GFLOP/s there. Prefill attention loops over (sequence, KV head) on these.
+ * 2D products of the projections reach 13-19 GFLOP/s there. Prefill attention loops over (sequence, KV head) on these,
+ * except when training (trainable weights): the gradient of each per-head slice pads back to the full tensor, b·KVH
+ * times over, so the lab takes the batched path (short sequences, where dispatches dominate anyway).
  */
 const PER_HEAD_BACKENDS = new Set(['wasm', 'cpu']);
 
@@ -212,17 +214,23 @@ export class AttentionCore {
   private readonly bo?: tf.Tensor1D;
   /** RoPE inverse frequencies theta^(-2i/hd), i < hd/2; kept in JS so a step uploads its cos/sin rows directly. */
   private readonly invFreq: Float64Array | null;
+  /** Trainable weights: prefill takes the batched path (see PER_HEAD_BACKENDS). */
+  private readonly training: boolean;
 
-  constructor(readonly weights: AttentionWeights) {
+  constructor(
+    readonly weights: AttentionWeights,
+    src: TensorSource = CONSTANT_TENSORS,
+  ) {
     const w = weights;
-    this.wq = paramTensor(w.wq) as tf.Tensor2D;
-    this.wk = paramTensor(w.wk) as tf.Tensor2D;
-    this.wv = paramTensor(w.wv) as tf.Tensor2D;
-    this.wo = paramTensor(w.wo) as tf.Tensor2D;
-    if (w.bq) this.bq = paramTensor(w.bq) as tf.Tensor1D;
-    if (w.bk) this.bk = paramTensor(w.bk) as tf.Tensor1D;
-    if (w.bv) this.bv = paramTensor(w.bv) as tf.Tensor1D;
-    if (w.bo) this.bo = paramTensor(w.bo) as tf.Tensor1D;
+    this.training = src.trainable;
+    this.wq = src.tensor(w.wq) as tf.Tensor2D;
+    this.wk = src.tensor(w.wk) as tf.Tensor2D;
+    this.wv = src.tensor(w.wv) as tf.Tensor2D;
+    this.wo = src.tensor(w.wo) as tf.Tensor2D;
+    if (w.bq) this.bq = src.tensor(w.bq) as tf.Tensor1D;
+    if (w.bk) this.bk = src.tensor(w.bk) as tf.Tensor1D;
+    if (w.bv) this.bv = src.tensor(w.bv) as tf.Tensor1D;
+    if (w.bo) this.bo = src.tensor(w.bo) as tf.Tensor1D;
     const { headDim: hd, rope, ropeTheta } = w.dims;
     this.invFreq = rope ? Float64Array.from({ length: hd / 2 }, (_, i) => Math.pow(ropeTheta, (-2 * i) / hd)) : null;
   }
@@ -300,7 +308,7 @@ export class AttentionCore {
       const k0 = win === null ? 0 : Math.max(0, s - win + 1);
       return { s, e, nq: e - s, k0, nk: e - k0 };
     };
-    if (PER_HEAD_BACKENDS.has(tf.getBackend())) {
+    if (PER_HEAD_BACKENDS.has(tf.getBackend()) && !this.training) {
       // One 2D matMul pair per (sequence, KV head, block): 3-5x faster than the batched kernel on wasm (module doc).
       // Heads are split once per layer (q and v by rows, k^T by columns); a block then takes contiguous row slices of
       // q and v and a column slice of k^T. k^T is formed once per layer because a 2D matMul with transposeB takes a
@@ -405,8 +413,11 @@ export class AttentionCore {
 export class AttentionLayer implements RuntimeMixer {
   readonly kind = 'attention' as const;
   private readonly core: AttentionCore;
-  constructor(readonly weights: AttentionWeights) {
-    this.core = new AttentionCore(weights);
+  constructor(
+    readonly weights: AttentionWeights,
+    src: TensorSource = CONSTANT_TENSORS,
+  ) {
+    this.core = new AttentionCore(weights, src);
   }
   createCache(batch: number, capacity: number, policy?: KvCapacityPolicy): LayerCache {
     return this.core.createCache(batch, capacity, policy);

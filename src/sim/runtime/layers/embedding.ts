@@ -3,7 +3,7 @@
  * (d, V) weight (Jamba's untied `lm_head`). Glossary: V = vocabSize, d = dModel.
  */
 import * as tf from '@tensorflow/tfjs';
-import { paramTensor, randnParam, type Param } from '../params';
+import { CONSTANT_TENSORS, randnParam, type Param, type TensorSource } from '../params';
 import type { Rng } from '../rng';
 
 export interface EmbeddingWeights {
@@ -25,9 +25,12 @@ export function initEmbeddingWeights(vocab: number, d: number, tied: boolean, rn
 export class EmbeddingLayer {
   private readonly table: tf.Tensor2D;
   private readonly head: tf.Tensor2D | null;
-  constructor(readonly weights: EmbeddingWeights) {
-    this.table = paramTensor(weights.table) as tf.Tensor2D;
-    this.head = weights.lmHead ? (paramTensor(weights.lmHead) as tf.Tensor2D) : null;
+  constructor(
+    readonly weights: EmbeddingWeights,
+    src: TensorSource = CONSTANT_TENSORS,
+  ) {
+    this.table = src.tensor(weights.table) as tf.Tensor2D;
+    this.head = weights.lmHead ? (src.tensor(weights.lmHead) as tf.Tensor2D) : null;
   }
 
   get vocabSize(): number {

@@ -9,6 +9,10 @@
  * to x1·v as the modal scan chosen by `ctx.scan` (`scan/runScan.ts`, never tfjs FFT); y = x2·(filter + D·x1v);
  * out_filter_dense (+ bias). Prefill starts from a zero state. Decode: `step_fir` + `step_iir` on the cache.
  *
+ * Weights come from a `TensorSource` (constants, or the lab's variables); the FIR's depthwise filter layout and the
+ * real and imaginary parts of the interleaved poles and residues are `Derived`, so that training reaches the stored
+ * parameters themselves.
+ *
  * Cache (role 'state', float32, exact shapes):
  *   fir_state (b, 3d, shortFilterLength − 1): the last Ks − 1 projected inputs, oldest first (absent when Ks = 1);
  *   iir_state_re, iir_state_im (b, d, stateSize): the complex modal state as two real tensors (2·d·S reals in all,
@@ -20,17 +24,15 @@ import { runModalScan } from '../scan/runScan';
 import type { ForwardContext, LayerCache, RuntimeMixer } from '../types';
 import { asStateCache } from './mamba';
 import type { HyenaWeights } from './hyenaWeights';
-import { StateCache, causalDepthwiseConv, depthwiseFilter, linear3d } from './stateCache';
+import { CONSTANT_TENSORS, Derived, type TensorSource } from '../params';
+import { StateCache, causalDepthwiseConv, linear3d } from './stateCache';
 
 export { initHyenaWeights, hyenaWeightEntries, type HyenaWeights } from './hyenaWeights';
 
-const opt = (p: { data: Float32Array } | null) => (p ? tf.tensor1d(p.data) : null);
-
-/** Real or imaginary parts of an interleaved (d, S, 2) parameter. */
-function part(data: Float32Array, d: number, S: number, which: 0 | 1): tf.Tensor2D {
-  const out = new Float32Array(d * S);
-  for (let i = 0; i < d * S; i++) out[i] = data[2 * i + which]!;
-  return tf.tensor2d(out, [d, S]);
+/** Real (0) or imaginary (1) parts of an interleaved (d, S, 2) tensor: (d, S). */
+function part(t: tf.Tensor3D, which: 0 | 1): tf.Tensor2D {
+  const [d, S] = t.shape;
+  return tf.reshape(tf.slice(t, [0, 0, which], [d, S, 1]), [d, S]);
 }
 
 export class HyenaLayer implements RuntimeMixer {
@@ -38,41 +40,51 @@ export class HyenaLayer implements RuntimeMixer {
   private readonly t: {
     proj: tf.Tensor2D;
     projBias: tf.Tensor1D | null;
-    firFilter: tf.Tensor4D;
+    /** (3d, Ks) FIR taps (the decode step's layout). */
     firTaps: tf.Tensor2D;
     firBias: tf.Tensor1D | null;
-    polesRe: tf.Tensor2D;
-    polesIm: tf.Tensor2D;
-    residuesRe: tf.Tensor2D;
-    residuesIm: tf.Tensor2D;
+    /** (d, S, 2) interleaved (re, im). */
+    poles: tf.Tensor3D;
+    residues: tf.Tensor3D;
     D: tf.Tensor1D;
     outDense: tf.Tensor2D;
     outDenseBias: tf.Tensor1D | null;
   };
 
+  /** (1, Ks, 3d, 1): the taps as a depthwise filter. */
+  private readonly firFilter: Derived<tf.Tensor4D>;
+  /** (d, S) each. */
+  private readonly polesRe: Derived<tf.Tensor2D>;
+  private readonly polesIm: Derived<tf.Tensor2D>;
+  private readonly residuesRe: Derived<tf.Tensor2D>;
+  private readonly residuesIm: Derived<tf.Tensor2D>;
+
   constructor(
     readonly cfg: HyenaMixer,
     readonly dModel: number,
     readonly weights: HyenaWeights,
+    src: TensorSource = CONSTANT_TENSORS,
   ) {
     const d = dModel;
-    const S = cfg.stateSize;
     const K = cfg.shortFilterLength;
     const w = weights;
-    this.t = {
-      proj: tf.tensor2d(w.proj.data, [d, 3 * d]),
+    const opt = (p: HyenaWeights['projBias']) => (p ? (src.tensor(p) as tf.Tensor1D) : null);
+    const t = (this.t = {
+      proj: src.tensor(w.proj, [d, 3 * d]) as tf.Tensor2D,
       projBias: opt(w.projBias),
-      firFilter: depthwiseFilter(w.shortFilter.data, 3 * d, K),
-      firTaps: tf.tensor2d(w.shortFilter.data, [3 * d, K]),
+      firTaps: src.tensor(w.shortFilter, [3 * d, K]) as tf.Tensor2D,
       firBias: opt(w.shortFilterBias),
-      polesRe: part(w.poles.data, d, S, 0),
-      polesIm: part(w.poles.data, d, S, 1),
-      residuesRe: part(w.residues.data, d, S, 0),
-      residuesIm: part(w.residues.data, d, S, 1),
-      D: tf.tensor1d(w.d.data),
-      outDense: tf.tensor2d(w.outDense.data, [d, d]),
+      poles: src.tensor(w.poles) as tf.Tensor3D,
+      residues: src.tensor(w.residues) as tf.Tensor3D,
+      D: src.tensor(w.d) as tf.Tensor1D,
+      outDense: src.tensor(w.outDense, [d, d]) as tf.Tensor2D,
       outDenseBias: opt(w.outDenseBias),
-    };
+    });
+    this.firFilter = new Derived(src, () => tf.reshape(tf.transpose(t.firTaps), [1, K, 3 * d, 1]) as tf.Tensor4D);
+    this.polesRe = new Derived(src, () => part(t.poles, 0));
+    this.polesIm = new Derived(src, () => part(t.poles, 1));
+    this.residuesRe = new Derived(src, () => part(t.residues, 0));
+    this.residuesIm = new Derived(src, () => part(t.residues, 1));
   }
 
   private get names(): string[] {
@@ -98,7 +110,7 @@ export class HyenaLayer implements RuntimeMixer {
     const K = this.cfg.shortFilterLength;
     const pre = tf.tidy(() => {
       const z = linear3d(x, this.t.proj, this.t.projBias); // (b, l, 3d)
-      const fir = causalDepthwiseConv(z, this.t.firFilter, this.t.firBias);
+      const fir = causalDepthwiseConv(z, this.firFilter.get(), this.t.firBias);
       const [x2, x1, v] = tf.split(fir.y, 3, 2) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
       const firState = K > 1 ? [tf.transpose(tf.slice(fir.padded, [0, l, 0], [b, K - 1, 3 * d]), [0, 2, 1])] : [];
       return { x2, x1v: tf.mul(x1, v) as tf.Tensor3D, firState };
@@ -107,10 +119,10 @@ export class HyenaLayer implements RuntimeMixer {
     try {
       scan = runModalScan(ctx.scan, {
         x: pre.x1v,
-        polesRe: this.t.polesRe,
-        polesIm: this.t.polesIm,
-        residuesRe: this.t.residuesRe,
-        residuesIm: this.t.residuesIm,
+        polesRe: this.polesRe.get(),
+        polesIm: this.polesIm.get(),
+        residuesRe: this.residuesRe.get(),
+        residuesIm: this.residuesIm.get(),
         stateRe: null,
         stateIm: null,
       });
@@ -144,7 +156,7 @@ export class HyenaLayer implements RuntimeMixer {
       const xin = tf.reshape(x1v, [b, d, 1]);
       const sr = sc.get('iir_state_re');
       const si = sc.get('iir_state_im');
-      const { polesRe: pr, polesIm: pi, residuesRe: rr, residuesIm: ri } = this.t;
+      const [pr, pi, rr, ri] = [this.polesRe.get(), this.polesIm.get(), this.residuesRe.get(), this.residuesIm.get()];
       const nr = tf.add(tf.sub(tf.mul(pr, sr), tf.mul(pi, si)), xin);
       const ni = tf.add(tf.mul(pr, si), tf.mul(pi, sr));
       const filt = tf.sum(tf.sub(tf.mul(rr, nr), tf.mul(ri, ni)), 2); // (b, d)
@@ -158,5 +170,6 @@ export class HyenaLayer implements RuntimeMixer {
 
   dispose(): void {
     for (const v of Object.values(this.t) as (tf.Tensor | null)[]) v?.dispose();
+    for (const v of [this.firFilter, this.polesRe, this.polesIm, this.residuesRe, this.residuesIm]) v.dispose();
   }
 }

@@ -8,6 +8,9 @@
  * Prefill always starts from a zero state (like an attention prefill at position 0) and writes the final state into
  * the cache. Decode: the recurrence step on the cached state, about 30 kernels whatever the position.
  *
+ * Weights come from a `TensorSource` (constants, or the lab's variables); A = −exp(A_log) and the depthwise filter
+ * layout of the conv taps are `Derived`, so that training reaches A_log and the taps themselves.
+ *
  * Cache (role 'state', float32, exact shapes, as `allocate_inference_cache` in `mamba_simple.py`):
  *   conv_state (b, dInner, dConv): the last dConv conv inputs, oldest first;
  *   ssm_state  (b, dInner, dState).
@@ -17,11 +20,11 @@ import type { MambaMixer } from '../../../models/schema';
 import { runSelectiveScan } from '../scan/runScan';
 import type { ForwardContext, LayerCache, RuntimeMixer } from '../types';
 import { MAMBA_INNER_NORM_EPS, mambaDInner, mambaDtRank, type MambaWeights } from './mambaWeights';
-import { StateCache, causalDepthwiseConv, depthwiseFilter, linear3d, rmsNorm, silu } from './stateCache';
+import { CONSTANT_TENSORS, Derived, type TensorSource } from '../params';
+import { StateCache, causalDepthwiseConv, linear3d, rmsNorm, silu } from './stateCache';
 
 export { initMambaWeights, mambaWeightEntries, type MambaWeights } from './mambaWeights';
 
-const opt = (p: { data: Float32Array } | null) => (p ? tf.tensor1d(p.data) : null);
 
 export class MambaLayer implements RuntimeMixer {
   readonly kind = 'mamba' as const;
@@ -30,14 +33,14 @@ export class MambaLayer implements RuntimeMixer {
   private readonly t: {
     inProj: tf.Tensor2D;
     inProjBias: tf.Tensor1D | null;
-    convFilter: tf.Tensor4D;
-    /** (di, K) for the decode step. */
+    /** (di, K) conv taps (the decode step's layout). */
     convTaps: tf.Tensor2D;
     convBias: tf.Tensor1D | null;
     xProj: tf.Tensor2D;
     dtProj: tf.Tensor2D;
     dtProjBias: tf.Tensor1D;
-    A: tf.Tensor2D;
+    /** (di, N). */
+    aLog: tf.Tensor2D;
     D: tf.Tensor1D;
     outProj: tf.Tensor2D;
     outProjBias: tf.Tensor1D | null;
@@ -46,32 +49,41 @@ export class MambaLayer implements RuntimeMixer {
     cNorm: tf.Tensor1D | null;
   };
 
+  /** (1, K, di, 1): the taps as a depthwise filter. */
+  private readonly convFilter: Derived<tf.Tensor4D>;
+  /** (di, N): A = −exp(A_log). */
+  private readonly A: Derived<tf.Tensor2D>;
+
   constructor(
     readonly cfg: MambaMixer,
     readonly dModel: number,
     readonly weights: MambaWeights,
+    src: TensorSource = CONSTANT_TENSORS,
   ) {
     this.dInner = mambaDInner(cfg, dModel);
     this.dtRank = mambaDtRank(cfg, dModel);
     const w = weights;
     const di = this.dInner;
-    this.t = {
-      inProj: tf.tensor2d(w.inProj.data, [dModel, 2 * di]),
-      inProjBias: opt(w.inProjBias),
-      convFilter: depthwiseFilter(w.convWeight.data, di, cfg.dConv),
-      convTaps: tf.tensor2d(w.convWeight.data, [di, cfg.dConv]),
-      convBias: opt(w.convBias),
-      xProj: tf.tensor2d(w.xProj.data, [di, this.dtRank + 2 * cfg.dState]),
-      dtProj: tf.tensor2d(w.dtProj.data, [this.dtRank, di]),
-      dtProjBias: tf.tensor1d(w.dtProjBias.data),
-      A: tf.tidy(() => tf.neg(tf.exp(tf.tensor2d(w.aLog.data, [di, cfg.dState])))),
-      D: tf.tensor1d(w.d.data),
-      outProj: tf.tensor2d(w.outProj.data, [di, dModel]),
-      outProjBias: opt(w.outProjBias),
-      dtNorm: opt(w.dtNorm),
-      bNorm: opt(w.bNorm),
-      cNorm: opt(w.cNorm),
-    };
+    const K = cfg.dConv;
+    const opt = <T extends tf.Tensor>(p: MambaWeights['convBias']) => (p ? (src.tensor(p) as T) : null);
+    const t = (this.t = {
+      inProj: src.tensor(w.inProj, [dModel, 2 * di]) as tf.Tensor2D,
+      inProjBias: opt<tf.Tensor1D>(w.inProjBias),
+      convTaps: src.tensor(w.convWeight, [di, K]) as tf.Tensor2D,
+      convBias: opt<tf.Tensor1D>(w.convBias),
+      xProj: src.tensor(w.xProj, [di, this.dtRank + 2 * cfg.dState]) as tf.Tensor2D,
+      dtProj: src.tensor(w.dtProj, [this.dtRank, di]) as tf.Tensor2D,
+      dtProjBias: src.tensor(w.dtProjBias) as tf.Tensor1D,
+      aLog: src.tensor(w.aLog, [di, cfg.dState]) as tf.Tensor2D,
+      D: src.tensor(w.d) as tf.Tensor1D,
+      outProj: src.tensor(w.outProj, [di, dModel]) as tf.Tensor2D,
+      outProjBias: opt<tf.Tensor1D>(w.outProjBias),
+      dtNorm: opt<tf.Tensor1D>(w.dtNorm),
+      bNorm: opt<tf.Tensor1D>(w.bNorm),
+      cNorm: opt<tf.Tensor1D>(w.cNorm),
+    });
+    this.convFilter = new Derived(src, () => tf.reshape(tf.transpose(t.convTaps), [1, K, di, 1]) as tf.Tensor4D);
+    this.A = new Derived(src, () => tf.neg(tf.exp(t.aLog)));
   }
 
   /** conv_state (b, dInner, dConv) and ssm_state (b, dInner, dState); `capacity` does not matter for a recurrence. */
@@ -102,7 +114,7 @@ export class MambaLayer implements RuntimeMixer {
     const pre = tf.tidy(() => {
       const xz = linear3d(x, this.t.inProj, this.t.inProjBias); // (b, l, 2di)
       const [xi, z] = tf.split(xz, 2, 2) as [tf.Tensor3D, tf.Tensor3D];
-      const conv = causalDepthwiseConv(xi, this.t.convFilter, this.t.convBias);
+      const conv = causalDepthwiseConv(xi, this.convFilter.get(), this.t.convBias);
       const u = silu(conv.y) as tf.Tensor3D; // (b, l, di)
       const p = this.dtBC(tf.reshape(u, [b * l, di]));
       const convState = tf.transpose(tf.slice(conv.padded, [0, l - 1, 0], [b, K, di]), [0, 2, 1]); // (b, di, K)
@@ -117,7 +129,7 @@ export class MambaLayer implements RuntimeMixer {
     });
     let scan: { y: tf.Tensor3D; state: tf.Tensor3D } | null = null;
     try {
-      scan = runSelectiveScan(ctx.scan, { u: pre.u, delta: pre.delta, A: this.t.A, B: pre.B, C: pre.C, h0: null });
+      scan = runSelectiveScan(ctx.scan, { u: pre.u, delta: pre.delta, A: this.A.get(), B: pre.B, C: pre.C, h0: null });
       const s = scan;
       const out = tf.tidy(() => {
         const y = tf.mul(tf.add(s.y, tf.mul(pre.u, this.t.D)), silu(pre.z)) as tf.Tensor3D; // (b, l, di)
@@ -153,7 +165,7 @@ export class MambaLayer implements RuntimeMixer {
       const u = silu(conv) as tf.Tensor2D; // (b, di)
       const p = this.dtBC(u);
       const dt = tf.reshape(p.delta, [b, di, 1]);
-      const h = tf.add(tf.mul(tf.exp(tf.mul(dt, this.t.A)), sc.get('ssm_state')), tf.mul(tf.mul(dt, tf.reshape(u, [b, di, 1])), tf.reshape(p.B, [b, 1, N])));
+      const h = tf.add(tf.mul(tf.exp(tf.mul(dt, this.A.get())), sc.get('ssm_state')), tf.mul(tf.mul(dt, tf.reshape(u, [b, di, 1])), tf.reshape(p.B, [b, 1, N])));
       const yScan = tf.sum(tf.mul(h, tf.reshape(p.C, [b, 1, N])), 2); // (b, di)
       const y = tf.mul(tf.add(yScan, tf.mul(u, this.t.D)), silu(z));
       const out = linear3d(tf.reshape(y, [b, 1, di]) as tf.Tensor3D, this.t.outProj, this.t.outProjBias);
@@ -165,6 +177,8 @@ export class MambaLayer implements RuntimeMixer {
 
   dispose(): void {
     for (const v of Object.values(this.t) as (tf.Tensor | null)[]) v?.dispose();
+    this.convFilter.dispose();
+    this.A.dispose();
   }
 }
 

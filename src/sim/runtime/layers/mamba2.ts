@@ -8,6 +8,9 @@
  * y = ssd + D·x; gated RMSNorm (y·SiLU(z), normalised per group of di/ng channels, `RMSNormGated` with
  * norm_before_gate = False); out_proj. Prefill starts from a zero state. Decode: the recurrence step on the cache.
  *
+ * Weights come from a `TensorSource` (constants, or the lab's variables); A = −exp(A_log) and the depthwise filter
+ * layout of the conv taps are `Derived`, so that training reaches A_log and the taps themselves.
+ *
  * Cache (role 'state', float32, exact shapes, as `allocate_inference_cache` in `mamba2.py`):
  *   conv_state (b, convDim = dInner + 2·nGroups·dState, dConv); ssm_state (b, nHeads, headDim, dState).
  */
@@ -18,11 +21,11 @@ import { expandTo } from '../scan/selectiveScanNaive';
 import type { ForwardContext, LayerCache, RuntimeMixer } from '../types';
 import { asStateCache } from './mamba';
 import { MAMBA2_NORM_EPS, mamba2Dims, type Mamba2Dims, type Mamba2Weights } from './mamba2Weights';
-import { StateCache, causalDepthwiseConv, depthwiseFilter, linear3d, silu } from './stateCache';
+import { CONSTANT_TENSORS, Derived, type TensorSource } from '../params';
+import { StateCache, causalDepthwiseConv, linear3d, silu } from './stateCache';
 
 export { initMamba2Weights, mamba2WeightEntries, type Mamba2Weights } from './mamba2Weights';
 
-const opt = (p: { data: Float32Array } | null) => (p ? tf.tensor1d(p.data) : null);
 
 export class Mamba2Layer implements RuntimeMixer {
   readonly kind = 'mamba2' as const;
@@ -30,37 +33,46 @@ export class Mamba2Layer implements RuntimeMixer {
   private readonly t: {
     inProj: tf.Tensor2D;
     inProjBias: tf.Tensor1D | null;
-    convFilter: tf.Tensor4D;
+    /** (convDim, K) conv taps (the decode step's layout). */
     convTaps: tf.Tensor2D;
     convBias: tf.Tensor1D | null;
     dtBias: tf.Tensor1D;
-    A: tf.Tensor1D;
+    /** (nh). */
+    aLog: tf.Tensor1D;
     D: tf.Tensor1D;
     normWeight: tf.Tensor1D;
     outProj: tf.Tensor2D;
     outProjBias: tf.Tensor1D | null;
   };
 
+  /** (1, K, convDim, 1): the taps as a depthwise filter. */
+  private readonly convFilter: Derived<tf.Tensor4D>;
+  /** (nh): A = −exp(A_log). */
+  private readonly A: Derived<tf.Tensor1D>;
+
   constructor(
     readonly cfg: Mamba2Mixer,
     readonly dModel: number,
     readonly weights: Mamba2Weights,
+    src: TensorSource = CONSTANT_TENSORS,
   ) {
     const s = (this.dims = mamba2Dims(cfg, dModel));
     const w = weights;
-    this.t = {
-      inProj: tf.tensor2d(w.inProj.data, [dModel, s.inProjDim]),
+    const opt = (p: Mamba2Weights['convBias']) => (p ? (src.tensor(p) as tf.Tensor1D) : null);
+    const t = (this.t = {
+      inProj: src.tensor(w.inProj, [dModel, s.inProjDim]) as tf.Tensor2D,
       inProjBias: opt(w.inProjBias),
-      convFilter: depthwiseFilter(w.convWeight.data, s.convDim, s.dConv),
-      convTaps: tf.tensor2d(w.convWeight.data, [s.convDim, s.dConv]),
+      convTaps: src.tensor(w.convWeight, [s.convDim, s.dConv]) as tf.Tensor2D,
       convBias: opt(w.convBias),
-      dtBias: tf.tensor1d(w.dtBias.data),
-      A: tf.tidy(() => tf.neg(tf.exp(tf.tensor1d(w.aLog.data)))),
-      D: tf.tensor1d(w.d.data),
-      normWeight: tf.tensor1d(w.normWeight.data),
-      outProj: tf.tensor2d(w.outProj.data, [s.dInner, dModel]),
+      dtBias: src.tensor(w.dtBias) as tf.Tensor1D,
+      aLog: src.tensor(w.aLog) as tf.Tensor1D,
+      D: src.tensor(w.d) as tf.Tensor1D,
+      normWeight: src.tensor(w.normWeight) as tf.Tensor1D,
+      outProj: src.tensor(w.outProj, [s.dInner, dModel]) as tf.Tensor2D,
       outProjBias: opt(w.outProjBias),
-    };
+    });
+    this.convFilter = new Derived(src, () => tf.reshape(tf.transpose(t.convTaps), [1, s.dConv, s.convDim, 1]) as tf.Tensor4D);
+    this.A = new Derived(src, () => tf.neg(tf.exp(t.aLog)));
   }
 
   /** conv_state (b, convDim, dConv) and ssm_state (b, nHeads, headDim, dState). */
@@ -88,7 +100,7 @@ export class Mamba2Layer implements RuntimeMixer {
     const pre = tf.tidy(() => {
       const zxbcdt = linear3d(x, this.t.inProj, this.t.inProjBias);
       const [z, xBC, dtRaw] = tf.split(zxbcdt, [di, convDim, nh], 2) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
-      const conv = causalDepthwiseConv(xBC, this.t.convFilter, this.t.convBias);
+      const conv = causalDepthwiseConv(xBC, this.convFilter.get(), this.t.convBias);
       const act = silu(conv.y) as tf.Tensor3D;
       const [xs, B, C] = tf.split(act, [di, ng * N, ng * N], 2) as [tf.Tensor, tf.Tensor, tf.Tensor];
       return {
@@ -102,7 +114,7 @@ export class Mamba2Layer implements RuntimeMixer {
     });
     let ssd: { y: tf.Tensor4D; state: tf.Tensor4D } | null = null;
     try {
-      ssd = runSsd(ctx.scan, { x: pre.x, dt: pre.dt, A: this.t.A, B: pre.B, C: pre.C, h0: null }, this.cfg.chunkSize);
+      ssd = runSsd(ctx.scan, { x: pre.x, dt: pre.dt, A: this.A.get(), B: pre.B, C: pre.C, h0: null }, this.cfg.chunkSize);
       const s = ssd;
       const out = tf.tidy(() => {
         const y = tf.add(s.y, tf.mul(pre.x, tf.reshape(this.t.D, [nh, 1]))); // (b, l, nh, P)
@@ -133,7 +145,7 @@ export class Mamba2Layer implements RuntimeMixer {
       if (this.t.convBias) conv = tf.add(conv, this.t.convBias);
       const [xs, B, C] = tf.split(silu(conv), [di, ng * N, ng * N], 1) as [tf.Tensor, tf.Tensor, tf.Tensor];
       const dt = tf.softplus(tf.add(dtRaw, this.t.dtBias)); // (b, nh)
-      const dA = tf.reshape(tf.exp(tf.mul(dt, this.t.A)), [b, nh, 1, 1]);
+      const dA = tf.reshape(tf.exp(tf.mul(dt, this.A.get())), [b, nh, 1, 1]);
       const xh = tf.reshape(xs, [b, nh, P]);
       const toHeads = (t: tf.Tensor) => tf.reshape(expandTo(tf.reshape(t, [b, ng, 1, 1, N]), [b, ng, nh / ng, 1, N]), [b, nh, 1, N]);
       const h = tf.add(tf.mul(dA, sc.get('ssm_state')), tf.mul(tf.reshape(tf.mul(xh, tf.reshape(dt, [b, nh, 1])), [b, nh, P, 1]), toHeads(B)));
@@ -147,5 +159,7 @@ export class Mamba2Layer implements RuntimeMixer {
 
   dispose(): void {
     for (const v of Object.values(this.t) as (tf.Tensor | null)[]) v?.dispose();
+    this.convFilter.dispose();
+    this.A.dispose();
   }
 }

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { MlpFfn } from '../../../models/schema';
 import type { RuntimeFfn } from '../types';
-import { constParam, linear, linearParam, paramTensor, type Param } from '../params';
+import { CONSTANT_TENSORS, constParam, linear, linearParam, type Param, type TensorSource } from '../params';
 import type { Rng } from '../rng';
 
 export type Activation = 'swiglu' | 'gelu';
@@ -53,11 +53,14 @@ export class MlpTensors {
   readonly gateBias: tf.Tensor1D | null;
   readonly upBias: tf.Tensor1D | null;
   readonly downBias: tf.Tensor1D | null;
-  constructor(readonly weights: MlpWeights) {
-    const t = <T extends tf.Tensor>(p: Param | null) => (p ? (paramTensor(p) as T) : null);
+  constructor(
+    readonly weights: MlpWeights,
+    src: TensorSource = CONSTANT_TENSORS,
+  ) {
+    const t = <T extends tf.Tensor>(p: Param | null) => (p ? (src.tensor(p) as T) : null);
     this.gate = t<tf.Tensor2D>(weights.gate);
-    this.up = paramTensor(weights.up) as tf.Tensor2D;
-    this.down = paramTensor(weights.down) as tf.Tensor2D;
+    this.up = src.tensor(weights.up) as tf.Tensor2D;
+    this.down = src.tensor(weights.down) as tf.Tensor2D;
     this.gateBias = t<tf.Tensor1D>(weights.gateBias);
     this.upBias = t<tf.Tensor1D>(weights.upBias);
     this.downBias = t<tf.Tensor1D>(weights.downBias);
@@ -87,8 +90,11 @@ export class MlpTensors {
 export class MlpLayer implements RuntimeFfn {
   readonly kind = 'mlp' as const;
   private readonly t: MlpTensors;
-  constructor(readonly weights: MlpWeights) {
-    this.t = new MlpTensors(weights);
+  constructor(
+    readonly weights: MlpWeights,
+    src: TensorSource = CONSTANT_TENSORS,
+  ) {
+    this.t = new MlpTensors(weights, src);
   }
 
   apply(x: tf.Tensor3D): tf.Tensor3D {

@@ -12,12 +12,16 @@
  *   is zero outside the top-k. E/k times the expert FLOPs, but no synchronous read-back of the indices, which would
  *   stall the GPU pipeline on every MoE layer and decode step. The run profile caps E, so the overhead is bounded;
  *   the result records which strategy ran.
+ *
+ * Both read the expert weights from the router probabilities themselves (the top-k only choose *which* experts), so a
+ * gradient reaches the router: `dense` masks the (tokens, E) probabilities with the top-k one-hots, `gather` gathers
+ * each selected probability from the flattened (tokens · E) probabilities.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { MoeFfn } from '../../../models/schema';
 import type { BackendName } from '../../protocol';
 import type { RuntimeFfn } from '../types';
-import { linearParam, paramTensor, type Param } from '../params';
+import { CONSTANT_TENSORS, linearParam, type Param, type TensorSource } from '../params';
 import type { Rng } from '../rng';
 import { MlpTensors, initMlpWeights, type Activation, type MlpWeights } from './mlp';
 
@@ -57,9 +61,10 @@ export class MoeLayer implements RuntimeFfn {
   constructor(
     readonly weights: MoeWeights,
     readonly combine: MoeCombine,
+    src: TensorSource = CONSTANT_TENSORS,
   ) {
-    this.router = paramTensor(weights.router) as tf.Tensor2D;
-    this.experts = weights.experts.map((w) => new MlpTensors(w));
+    this.router = src.tensor(weights.router) as tf.Tensor2D;
+    this.experts = weights.experts.map((w) => new MlpTensors(w, src));
   }
 
   apply(x: tf.Tensor3D): tf.Tensor3D {
@@ -73,8 +78,8 @@ export class MoeLayer implements RuntimeFfn {
       const top = tf.topk(probs, k); // values, indices: (n, k)
       let y: tf.Tensor2D;
       if (this.combine === 'dense') {
-        // (n, k, E) one-hot rows scaled by their probability, summed over the k slots -> (n, E), zero off the top-k.
-        const wts = tf.sum(tf.mul(tf.oneHot(top.indices, nE), tf.expandDims(top.values, 2)), 1) as tf.Tensor2D;
+        // The probabilities masked by the top-k one-hots (summed over the k slots): (n, E), zero off the top-k.
+        const wts = tf.mul(probs, tf.sum(tf.oneHot(top.indices, nE), 1)) as tf.Tensor2D;
         const cols = tf.split(wts, nE, 1);
         y = tf.zeros([n, d]);
         this.experts.forEach((ex, e) => {
@@ -82,7 +87,7 @@ export class MoeLayer implements RuntimeFfn {
         });
       } else {
         const idx = top.indices.dataSync();
-        const val = top.values.dataSync();
+        const flatProbs = tf.reshape(probs, [n * nE]);
         const rowsOf: number[][] = Array.from({ length: nE }, () => []);
         for (let s = 0; s < n * k; s++) rowsOf[idx[s]!]!.push(s);
         const perm = new Int32Array(n * k); // (token * k + slot) -> row of the concatenated expert outputs
@@ -91,7 +96,8 @@ export class MoeLayer implements RuntimeFfn {
         rowsOf.forEach((slots, e) => {
           if (!slots.length) return;
           const tokens = tf.tensor1d(slots.map((s) => Math.floor(s / k)), 'int32');
-          const scale = tf.tensor2d(slots.map((s) => val[s]!), [slots.length, 1]);
+          const at = tf.tensor1d(slots.map((s) => Math.floor(s / k) * nE + e), 'int32'); // (token, expert) in flatProbs
+          const scale = tf.reshape(tf.gather(flatProbs, at), [slots.length, 1]);
           parts.push(tf.mul(this.experts[e]!.forward(tf.gather(x2, tokens) as tf.Tensor2D), scale)); // (n_e, d)
           for (const s of slots) perm[s] = row++;
         });

@@ -4,7 +4,7 @@
  * LayerNorm: y = (x - mean) / sqrt(var + eps) * w + b (torch `nn.LayerNorm`, biased variance, eps 1e-5).
  */
 import * as tf from '@tensorflow/tfjs';
-import { gainParam, paramTensor, type Param } from '../params';
+import { CONSTANT_TENSORS, gainParam, type Param, type TensorSource } from '../params';
 import type { Rng } from '../rng';
 
 export type NormKind = 'rmsnorm' | 'layernorm';
@@ -35,9 +35,12 @@ export function initNormWeights(kind: NormKind, d: number, rng: Rng): NormWeight
 export class NormLayer {
   private readonly w: tf.Tensor1D;
   private readonly b: tf.Tensor1D | null;
-  constructor(readonly weights: NormWeights) {
-    this.w = paramTensor(weights.weight) as tf.Tensor1D;
-    this.b = weights.bias ? (paramTensor(weights.bias) as tf.Tensor1D) : null;
+  constructor(
+    readonly weights: NormWeights,
+    src: TensorSource = CONSTANT_TENSORS,
+  ) {
+    this.w = src.tensor(weights.weight) as tf.Tensor1D;
+    this.b = weights.bias ? (src.tensor(weights.bias) as tf.Tensor1D) : null;
   }
 
   apply<T extends tf.Tensor>(x: T): T {

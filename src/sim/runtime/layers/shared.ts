@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Design, SharedBlock } from '../../../models/schema';
 import type { KvCapacityPolicy } from '../../protocol';
 import type { ForwardContext, LayerCache, RuntimeMixer } from '../types';
-import { linearParam, paramTensor, type Param } from '../params';
+import { CONSTANT_TENSORS, linearParam, type Param, type TensorSource } from '../params';
 import type { Rng } from '../rng';
 import { AttentionCore, attentionDims, initAttentionWeights, type AttentionWeights, type KvCache } from './attention';
 import { MlpLayer, initMlpFromDesign, type MlpWeights } from './mlp';
@@ -66,11 +66,12 @@ export class SharedBlockTensors {
   constructor(
     readonly weights: SharedBlockWeights,
     combine: MoeCombine,
+    src: TensorSource = CONSTANT_TENSORS,
   ) {
-    this.inputNorm = new NormLayer(weights.inputNorm);
-    this.attention = new AttentionCore(weights.attention);
-    this.preFfNorm = new NormLayer(weights.preFfNorm);
-    this.ffn = weights.ffn.kind === 'mlp' ? new MlpLayer(weights.ffn.weights) : new MoeLayer(weights.ffn.weights, combine);
+    this.inputNorm = new NormLayer(weights.inputNorm, src);
+    this.attention = new AttentionCore(weights.attention, src);
+    this.preFfNorm = new NormLayer(weights.preFfNorm, src);
+    this.ffn = weights.ffn.kind === 'mlp' ? new MlpLayer(weights.ffn.weights, src) : new MoeLayer(weights.ffn.weights, combine, src);
   }
   dispose(): void {
     this.inputNorm.dispose();
@@ -87,8 +88,9 @@ export class SharedMixer implements RuntimeMixer {
   constructor(
     readonly block: SharedBlockTensors,
     readonly call: SharedCallWeights,
+    src: TensorSource = CONSTANT_TENSORS,
   ) {
-    this.linear = call.linear ? (paramTensor(call.linear) as tf.Tensor2D) : null;
+    this.linear = call.linear ? (src.tensor(call.linear) as tf.Tensor2D) : null;
   }
 
   /** This call site's own KV cache (grows in buckets like any attention cache). */

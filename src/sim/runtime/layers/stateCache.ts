@@ -79,8 +79,3 @@ export function causalDepthwiseConv(x: tf.Tensor3D, filter: tf.Tensor4D, bias: t
   const conv = tf.reshape(tf.depthwiseConv2d(tf.reshape(padded, [b, 1, l + K - 1, ch]) as tf.Tensor4D, filter, 1, 'valid'), [b, l, ch]);
   return { y: (bias ? tf.add(conv, bias) : conv) as tf.Tensor3D, padded };
 }
-
-/** Uploads taps stored (ch, K) as a depthwise filter (1, K, ch, 1). */
-export function depthwiseFilter(data: Float32Array, ch: number, K: number): tf.Tensor4D {
-  return tf.tidy(() => tf.reshape(tf.transpose(tf.tensor2d(data, [ch, K])), [1, K, ch, 1]));
-}
