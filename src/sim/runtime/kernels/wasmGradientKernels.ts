@@ -1,0 +1,147 @@
+/**
+ * What tfjs 4.22 lacks for training on `wasm`, filled in (research notes quality-lab.md §5.3), and one gradient fixed:
+ *
+ * - `UnsortedSegmentSum` (the gradient of `tf.gather`, so of every embedding lookup and row selection): no wasm kernel
+ *   (tfjs issue #8082). Ours: out[s, …] = Σ_{i: ids[i] = s} x[i, …].
+ * - `DepthwiseConv2dNativeBackpropFilter` / `…BackpropInput` (the gradient of `tf.depthwiseConv2d`, the runtime's
+ *   causal short conv): no wasm kernels. Ours follow the forward's indexing (NHWC, filter (fh, fw, c, q), output
+ *   channel c·q_count + q, input row ih = oh·sh − padTop + fh·dh), with the conv geometry from tfjs's own
+ *   `backend_util.computeConv2DInfo`; dilations above 1 are refused by tfjs's gradient before they reach here.
+ * - The `Cumsum` gradient is wrong on any axis but the last (its result is transposed once too often:
+ *   `tfjs-core/src/gradients/Cumsum_grad.ts`, the double-transpose pattern fixed for Max/Min in PR #4136). The runtime
+ *   only takes cumsums along the last axis, but the gradient registered here is right on every axis:
+ *   d/dx cumsum(x, axis, exclusive, reverse) applied to dy is cumsum(dy, axis, exclusive, !reverse).
+ *
+ * `registerTrainingKernels()` registers them once (on import of nothing: call it before training).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { outputF32, readF32, readI32 } from './jsKernel';
+
+function unsortedSegmentSum({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+  const x = inputs.x!;
+  const ids = inputs.segmentIds!;
+  const numSegments = (attrs as { numSegments: number }).numSegments;
+  const n = ids.shape.reduce((a, b) => a * b, 1);
+  const inner = n === 0 ? 0 : x.shape.reduce((a, b) => a * b, 1) / n;
+  const xv = readF32(backend, x);
+  const iv = readI32(backend, ids);
+  const out = new Float32Array(numSegments * inner);
+  for (let i = 0; i < n; i++) {
+    const s = iv[i]!;
+    if (s < 0 || s >= numSegments) continue; // as TF: out-of-range ids are dropped
+    const o = s * inner;
+    const xi = i * inner;
+    for (let j = 0; j < inner; j++) out[o + j]! += xv[xi + j]!;
+  }
+  return outputF32(backend, [numSegments, ...x.shape.slice(ids.shape.length)], out);
+}
+
+interface ConvAttrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  dilations: [number, number] | number;
+}
+
+/** The geometry of a depthwise conv with input shape `xShape` and filter shape `fShape`. */
+function convInfo(xShape: number[], fShape: number[], a: ConvAttrs): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    fShape as [number, number, number, number],
+    a.strides,
+    a.dilations,
+    a.pad,
+    a.dimRoundingMode,
+    true,
+  );
+}
+
+/**
+ * Visits every (batch, output pixel, filter tap) whose input pixel lies inside the image: `visit(xBase, dyBase, fBase)`
+ * gets the flat offsets of channel 0 of x at (b, ih, iw), of dy at (b, oh, ow) and of the filter at (fh, fw).
+ */
+function forEachTap(c: tf.backend_util.Conv2DInfo, visit: (xBase: number, dyBase: number, fBase: number) => void): void {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, strideHeight, strideWidth, dilationHeight, dilationWidth, filterHeight, filterWidth } = c;
+  const top = c.padInfo.top;
+  const left = c.padInfo.left;
+  const cm = outChannels / inChannels;
+  for (let b = 0; b < batchSize; b++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let ow = 0; ow < outWidth; ow++) {
+        const dyBase = ((b * outHeight + oh) * outWidth + ow) * outChannels;
+        for (let fh = 0; fh < filterHeight; fh++) {
+          const ih = oh * strideHeight - top + fh * dilationHeight;
+          if (ih < 0 || ih >= inHeight) continue;
+          for (let fw = 0; fw < filterWidth; fw++) {
+            const iw = ow * strideWidth - left + fw * dilationWidth;
+            if (iw < 0 || iw >= inWidth) continue;
+            visit(((b * inHeight + ih) * inWidth + iw) * inChannels, dyBase, (fh * filterWidth + fw) * inChannels * cm);
+          }
+        }
+      }
+    }
+  }
+}
+
+function depthwiseBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+  const a = attrs as unknown as ConvAttrs & { filterShape: number[] };
+  const x = inputs.x!;
+  const dy = inputs.dy!;
+  const c = convInfo(x.shape, a.filterShape, a);
+  const xv = readF32(backend, x);
+  const dyv = readF32(backend, dy);
+  const C = c.inChannels;
+  const cm = c.outChannels / C;
+  const df = new Float32Array(a.filterShape.reduce((p, q) => p * q, 1));
+  forEachTap(c, (xb, yb, fb) => {
+    for (let ch = 0; ch < C; ch++) {
+      const xval = xv[xb + ch]!;
+      for (let q = 0; q < cm; q++) df[fb + ch * cm + q]! += xval * dyv[yb + ch * cm + q]!;
+    }
+  });
+  return outputF32(backend, a.filterShape, df);
+}
+
+function depthwiseBackpropInput({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+  const a = attrs as unknown as ConvAttrs & { inputShape: number[] };
+  const dy = inputs.dy!;
+  const filter = inputs.filter!;
+  const c = convInfo(a.inputShape, filter.shape, a);
+  const dyv = readF32(backend, dy);
+  const fv = readF32(backend, filter);
+  const C = c.inChannels;
+  const cm = c.outChannels / C;
+  const dx = new Float32Array(a.inputShape.reduce((p, q) => p * q, 1));
+  forEachTap(c, (xb, yb, fb) => {
+    for (let ch = 0; ch < C; ch++) {
+      let s = 0;
+      for (let q = 0; q < cm; q++) s += dyv[yb + ch * cm + q]! * fv[fb + ch * cm + q]!;
+      dx[xb + ch]! += s;
+    }
+  });
+  return outputF32(backend, a.inputShape, dx);
+}
+
+let registered = false;
+
+/** Registers the wasm kernels above and the corrected Cumsum gradient; safe to call more than once. */
+export function registerTrainingKernels(): void {
+  if (registered) return;
+  registered = true;
+  const wasm: [string, tf.KernelFunc][] = [
+    ['UnsortedSegmentSum', unsortedSegmentSum as unknown as tf.KernelFunc],
+    ['DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter as unknown as tf.KernelFunc],
+    ['DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput as unknown as tf.KernelFunc],
+  ];
+  for (const [kernelName, kernelFunc] of wasm) {
+    if (!tf.getKernel(kernelName, 'wasm')) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+  }
+  tf.registerGradient({
+    kernelName: 'Cumsum',
+    inputsToSave: ['x'],
+    gradFunc: (dy, _saved, attrs) => {
+      const { axis, exclusive, reverse } = attrs as unknown as { axis: number; exclusive: boolean; reverse: boolean };
+      return { x: () => tf.cumsum(dy as tf.Tensor, axis, exclusive, !reverse) };
+    },
+  });
+}
