@@ -11,9 +11,10 @@ export const HOST_BACKENDS = ['cpu', 'wasm'] as const;
 
 interface HostBackend {
   readSync(dataId: unknown): ArrayLike<number>;
-  /** wasm: allocates on its heap and copies `values` in. */
+  /** wasm (`BackendWasm`, which has `typedArrayFromHeap`): allocates on its heap and copies `values` in. */
   makeOutput?(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: Float32Array): tf.TensorInfo;
-  /** cpu: keeps `values` as the tensor's storage. */
+  typedArrayFromHeap?: unknown;
+  /** cpu: keeps `values` as the tensor's storage. (Its own `makeOutput` takes other arguments.) */
   makeTensorInfo?(shape: number[], dtype: tf.DataType, values?: Float32Array): tf.TensorInfo;
 }
 
@@ -32,7 +33,7 @@ export function readI32(backend: unknown, t: tf.TensorInfo): Int32Array {
 /** A float32 kernel output holding `values` (which the caller must not reuse). */
 export function outputF32(backend: unknown, shape: number[], values: Float32Array): tf.TensorInfo {
   const b = backend as HostBackend;
-  if (b.makeOutput) return b.makeOutput(shape, 'float32', undefined, values);
+  if (b.typedArrayFromHeap && b.makeOutput) return b.makeOutput(shape, 'float32', undefined, values);
   if (b.makeTensorInfo) return b.makeTensorInfo(shape, 'float32', values);
   throw new Error('this backend cannot take a JS kernel output');
 }

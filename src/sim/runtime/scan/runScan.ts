@@ -5,11 +5,14 @@
  * - `wgsl`: one custom WebGPU dispatch (webgpu only);
  * - `js`: one readback, a TypedArray loop, one upload (`scanJs.ts`);
  * - `simd`: one readback, our WebAssembly SIMD kernel, one upload (`scanSimd.ts`; fastest on cpu and wasm).
- * The layers call these; the D skip and gates stay in the layers.
+ * The layers call these; the D skip and gates stay in the layers. On cpu and wasm, `js` and `simd` from a zero state run
+ * as registered kernels with a reverse-recurrence gradient (`kernels/scanKernels.ts`), so they train; elsewhere, or
+ * with an initial state, they run untracked (no gradient).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ScanImpl } from '../../protocol';
 import { modalScanWgsl, selectiveScanWgsl } from '../kernels/runScanWebgpu';
+import { modalScanKernel, scanKernelsRunHere, selectiveScanKernel, ssdKernel } from '../kernels/scanKernels';
 import { modalScanChunked, modalScanNaive } from './modalScan';
 import { modalScanJs, selectiveScanJs, ssdJs } from './scanJs';
 import { modalScanSimd, selectiveScanSimd, ssdSimd } from './scanSimd';
@@ -32,9 +35,9 @@ export function runSelectiveScan(impl: ScanImpl, inp: SelectiveScanInput): Selec
     case 'wgsl':
       return selectiveScanWgsl(inp);
     case 'js':
-      return selectiveScanJs(inp);
+      return inp.h0 === null && scanKernelsRunHere() ? selectiveScanKernel('js', inp) : selectiveScanJs(inp);
     case 'simd':
-      return selectiveScanSimd(inp);
+      return inp.h0 === null && scanKernelsRunHere() ? selectiveScanKernel('simd', inp) : selectiveScanSimd(inp);
     default:
       return assertNever(impl);
   }
@@ -46,8 +49,10 @@ export function runSelectiveScan(impl: ScanImpl, inp: SelectiveScanInput): Selec
  */
 export function runSsd(impl: ScanImpl, inp: SsdInput, chunkSize: number): SsdOutput {
   if (impl === 'chunked') return ssdChunked(inp, chunkSize);
-  if (impl === 'js') return ssdJs(inp);
-  if (impl === 'simd') return ssdSimd(inp);
+  if (impl === 'js' || impl === 'simd') {
+    if (inp.h0 === null && scanKernelsRunHere()) return ssdKernel(impl, inp);
+    return impl === 'js' ? ssdJs(inp) : ssdSimd(inp);
+  }
   const [b, l, nh, P] = inp.x.shape;
   const N = inp.B.shape[3];
   const C = nh * P;
@@ -80,9 +85,9 @@ export function runModalScan(impl: ScanImpl, inp: ModalScanInput): ModalScanOutp
     case 'wgsl':
       return modalScanWgsl(inp);
     case 'js':
-      return modalScanJs(inp);
+      return inp.stateRe === null && scanKernelsRunHere() ? modalScanKernel('js', inp) : modalScanJs(inp);
     case 'simd':
-      return modalScanSimd(inp);
+      return inp.stateRe === null && scanKernelsRunHere() ? modalScanKernel('simd', inp) : modalScanSimd(inp);
     default:
       return assertNever(impl);
   }

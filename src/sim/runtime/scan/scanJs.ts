@@ -5,19 +5,22 @@
  * 3-6 ms at L = 1024 for dInner·dState = 1024, against ~10 kernels per token for the per-token tf ops.
  */
 import * as tf from '@tensorflow/tfjs';
+import { modalArrays, selectiveArrays, ssdArrays, type ModalArrays, type ModalDims, type SelectiveArrays, type SelectiveDims, type SsdArrays, type SsdDims } from './scanArrays';
 import type { ModalScanInput, ModalScanOutput, SelectiveScanInput, SelectiveScanOutput } from './selectiveScanTypes';
 import type { SsdInput, SsdOutput } from './ssdChunked';
 
 /** Mamba-1 selective scan (channels grouped as in `selectiveScanTypes.ts`). */
 export function selectiveScanJs(inp: SelectiveScanInput): SelectiveScanOutput {
-  const [b, l, C] = inp.u.shape;
-  const [, , G, N] = inp.B.shape;
-  const u = inp.u.dataSync();
-  const delta = inp.delta.dataSync();
-  const A = inp.A.dataSync();
-  const B = inp.B.dataSync();
-  const Cm = inp.C.dataSync();
-  const h = inp.h0 ? Float32Array.from(inp.h0.dataSync()) : new Float32Array(b * C * N);
+  const s = selectiveArrays(inp);
+  const r = selectiveScanJsArrays(s.dims, s.arrays);
+  return { y: tf.tensor3d(r.y, [s.dims.b, s.dims.l, s.dims.C]), state: tf.tensor3d(r.state, [s.dims.b, s.dims.C, s.dims.N]) };
+}
+
+/** The selective scan on plain arrays: y (b, l, C) and the final state (b, C, N). */
+export function selectiveScanJsArrays(dims: SelectiveDims, a: SelectiveArrays): { y: Float32Array; state: Float32Array } {
+  const { b, l, C, G, N } = dims;
+  const { u, delta, A, B, C: Cm } = a;
+  const h = a.h0 ? Float32Array.from(a.h0) : new Float32Array(b * C * N);
   const y = new Float32Array(b * l * C);
   const perGroup = C / G;
   for (let bi = 0; bi < b; bi++) {
@@ -39,19 +42,22 @@ export function selectiveScanJs(inp: SelectiveScanInput): SelectiveScanOutput {
       }
     }
   }
-  return { y: tf.tensor3d(y, [b, l, C]), state: tf.tensor3d(h, [b, C, N]) };
+  return { y, state: h };
 }
 
 /** Mamba-2 SSD recurrence with one decay per head and token. */
 export function ssdJs(inp: SsdInput): SsdOutput {
-  const [b, l, nh, P] = inp.x.shape;
-  const [, , ng, N] = inp.B.shape;
-  const x = inp.x.dataSync();
-  const dtv = inp.dt.dataSync();
-  const A = inp.A.dataSync();
-  const B = inp.B.dataSync();
-  const Cm = inp.C.dataSync();
-  const h = inp.h0 ? Float32Array.from(inp.h0.dataSync()) : new Float32Array(b * nh * P * N);
+  const s = ssdArrays(inp);
+  const { b, l, nh, P, N } = s.dims;
+  const r = ssdJsArrays(s.dims, s.arrays);
+  return { y: tf.tensor4d(r.y, [b, l, nh, P]), state: tf.tensor4d(r.state, [b, nh, P, N]) };
+}
+
+/** The SSD recurrence on plain arrays: y (b, l, nh, P) and the final state (b, nh, P, N). */
+export function ssdJsArrays(dims: SsdDims, a: SsdArrays): { y: Float32Array; state: Float32Array } {
+  const { b, l, nh, P, ng, N } = dims;
+  const { x, dt: dtv, A, B, C: Cm } = a;
+  const h = a.h0 ? Float32Array.from(a.h0) : new Float32Array(b * nh * P * N);
   const y = new Float32Array(b * l * nh * P);
   const hpg = nh / ng;
   for (let bi = 0; bi < b; bi++) {
@@ -75,20 +81,23 @@ export function ssdJs(inp: SsdInput): SsdOutput {
       }
     }
   }
-  return { y: tf.tensor4d(y, [b, l, nh, P]), state: tf.tensor4d(h, [b, nh, P, N]) };
+  return { y, state: h };
 }
 
 /** Hyena modal recurrence. */
 export function modalScanJs(inp: ModalScanInput): ModalScanOutput {
-  const [b, l, d] = inp.x.shape;
-  const S = inp.polesRe.shape[1];
-  const x = inp.x.dataSync();
-  const pr = inp.polesRe.dataSync();
-  const pi = inp.polesIm.dataSync();
-  const rr = inp.residuesRe.dataSync();
-  const ri = inp.residuesIm.dataSync();
-  const sr = inp.stateRe ? Float32Array.from(inp.stateRe.dataSync()) : new Float32Array(b * d * S);
-  const si = inp.stateIm ? Float32Array.from(inp.stateIm.dataSync()) : new Float32Array(b * d * S);
+  const s = modalArrays(inp);
+  const { b, l, d, S } = s.dims;
+  const r = modalScanJsArrays(s.dims, s.arrays);
+  return { y: tf.tensor3d(r.y, [b, l, d]), stateRe: tf.tensor3d(r.stateRe, [b, d, S]), stateIm: tf.tensor3d(r.stateIm, [b, d, S]) };
+}
+
+/** The modal recurrence on plain arrays: y (b, l, d) and the final state (b, d, S), real and imaginary parts. */
+export function modalScanJsArrays(dims: ModalDims, a: ModalArrays): { y: Float32Array; stateRe: Float32Array; stateIm: Float32Array } {
+  const { b, l, d, S } = dims;
+  const { x, polesRe: pr, polesIm: pi, residuesRe: rr, residuesIm: ri } = a;
+  const sr = a.stateRe ? Float32Array.from(a.stateRe) : new Float32Array(b * d * S);
+  const si = a.stateIm ? Float32Array.from(a.stateIm) : new Float32Array(b * d * S);
   const y = new Float32Array(b * l * d);
   for (let bi = 0; bi < b; bi++) {
     for (let t = 0; t < l; t++) {
@@ -109,5 +118,5 @@ export function modalScanJs(inp: ModalScanInput): ModalScanOutput {
       }
     }
   }
-  return { y: tf.tensor3d(y, [b, l, d]), stateRe: tf.tensor3d(sr, [b, d, S]), stateIm: tf.tensor3d(si, [b, d, S]) };
+  return { y, stateRe: sr, stateIm: si };
 }

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { simdScanKernels, simdScanMemory, wasmSimdSupported, type SimdScanKernels } from '../kernels/wasm/simdScanKernels';
+import { modalArrays, selectiveArrays, ssdArrays, type ModalArrays, type ModalDims, type SelectiveArrays, type SelectiveDims, type SsdArrays, type SsdDims } from './scanArrays';
 import type { ModalScanInput, ModalScanOutput, SelectiveScanInput, SelectiveScanOutput } from './selectiveScanTypes';
 import type { SsdInput, SsdOutput } from './ssdChunked';
 
@@ -76,16 +77,17 @@ function unpackRows(dst: Float32Array, dstOffset: number, src: Float32Array, row
 
 /** Mamba-1 selective scan (channels grouped as in `selectiveScanTypes.ts`). */
 export function selectiveScanSimd(inp: SelectiveScanInput): SelectiveScanOutput {
-  const [b, l, C] = inp.u.shape;
-  const [, , G, N] = inp.B.shape;
+  const s = selectiveArrays(inp);
+  const r = selectiveScanSimdArrays(s.dims, s.arrays);
+  return { y: tf.tensor3d(r.y, [s.dims.b, s.dims.l, s.dims.C]), state: tf.tensor3d(r.state, [s.dims.b, s.dims.C, s.dims.N]) };
+}
+
+/** The selective scan on plain arrays: y (b, l, C) and the final state (b, C, N). */
+export function selectiveScanSimdArrays(dims: SelectiveDims, a: SelectiveArrays): { y: Float32Array; state: Float32Array } {
+  const { b, l, C, G, N } = dims;
   const N4 = roundUp4(N);
   const k = kernels(N4);
-  const u = inp.u.dataSync() as Float32Array;
-  const delta = inp.delta.dataSync() as Float32Array;
-  const A = inp.A.dataSync() as Float32Array;
-  const B = inp.B.dataSync() as Float32Array;
-  const Cm = inp.C.dataSync() as Float32Array;
-  const h0 = inp.h0 ? (inp.h0.dataSync() as Float32Array) : null;
+  const { u, delta, A, B, C: Cm, h0 } = a;
   const arena = new Arena(simdScanMemory());
   const hu = arena.reserve(l * C), hd = arena.reserve(l * C), hA = arena.reserve(C * N4);
   const hB = arena.reserve(l * G * N4), hC = arena.reserve(l * G * N4), hh = arena.reserve(C * N4), hy = arena.reserve(l * C);
@@ -104,21 +106,23 @@ export function selectiveScanSimd(inp: SelectiveScanInput): SelectiveScanOutput 
     y.set(arena.view(hy), bi * l * C);
     unpackRows(state, bi * C * N, arena.view(hh), C, N, N4);
   }
-  return { y: tf.tensor3d(y, [b, l, C]), state: tf.tensor3d(state, [b, C, N]) };
+  return { y, state };
 }
 
 /** Mamba-2 SSD recurrence with one decay per head and token (exp(Δ·A) computed here, L·nh of them). */
 export function ssdSimd(inp: SsdInput): SsdOutput {
-  const [b, l, nh, P] = inp.x.shape;
-  const [, , ng, N] = inp.B.shape;
+  const s = ssdArrays(inp);
+  const { b, l, nh, P, N } = s.dims;
+  const r = ssdSimdArrays(s.dims, s.arrays);
+  return { y: tf.tensor4d(r.y, [b, l, nh, P]), state: tf.tensor4d(r.state, [b, nh, P, N]) };
+}
+
+/** The SSD recurrence on plain arrays: y (b, l, nh, P) and the final state (b, nh, P, N). */
+export function ssdSimdArrays(dims: SsdDims, a: SsdArrays): { y: Float32Array; state: Float32Array } {
+  const { b, l, nh, P, ng, N } = dims;
   const N4 = roundUp4(N);
   const k = kernels(N4);
-  const x = inp.x.dataSync() as Float32Array;
-  const dt = inp.dt.dataSync() as Float32Array;
-  const A = inp.A.dataSync();
-  const B = inp.B.dataSync() as Float32Array;
-  const Cm = inp.C.dataSync() as Float32Array;
-  const h0 = inp.h0 ? (inp.h0.dataSync() as Float32Array) : null;
+  const { x, dt, A, B, C: Cm, h0 } = a;
   const arena = new Arena(simdScanMemory());
   const hx = arena.reserve(l * nh * P), hdt = arena.reserve(l * nh), hdA = arena.reserve(l * nh);
   const hB = arena.reserve(l * ng * N4), hC = arena.reserve(l * ng * N4), hh = arena.reserve(nh * P * N4), hy = arena.reserve(l * nh * P);
@@ -139,7 +143,7 @@ export function ssdSimd(inp: SsdInput): SsdOutput {
     y.set(arena.view(hy), bi * l * nh * P);
     unpackRows(state, bi * nh * P * N, arena.view(hh), nh * P, N, N4);
   }
-  return { y: tf.tensor4d(y, [b, l, nh, P]), state: tf.tensor4d(state, [b, nh, P, N]) };
+  return { y, state };
 }
 
 /** (d, S) row-major → (S, d4) row-major, zero-padded. */
@@ -155,22 +159,27 @@ function untranspose(dst: Float32Array, dstOffset: number, src: Float32Array, d:
 
 /** Hyena modal recurrence. */
 export function modalScanSimd(inp: ModalScanInput): ModalScanOutput {
-  const [b, l, d] = inp.x.shape;
-  const S = inp.polesRe.shape[1];
+  const s = modalArrays(inp);
+  const { b, l, d, S } = s.dims;
+  const r = modalScanSimdArrays(s.dims, s.arrays);
+  return { y: tf.tensor3d(r.y, [b, l, d]), stateRe: tf.tensor3d(r.stateRe, [b, d, S]), stateIm: tf.tensor3d(r.stateIm, [b, d, S]) };
+}
+
+/** The modal recurrence on plain arrays: y (b, l, d) and the final state (b, d, S), real and imaginary parts. */
+export function modalScanSimdArrays(dims: ModalDims, a: ModalArrays): { y: Float32Array; stateRe: Float32Array; stateIm: Float32Array } {
+  const { b, l, d, S } = dims;
   const k = kernels(4, S);
   const d4 = roundUp4(d);
-  const x = inp.x.dataSync() as Float32Array;
-  const sr0 = inp.stateRe ? inp.stateRe.dataSync() : null;
-  const si0 = inp.stateIm ? inp.stateIm.dataSync() : null;
+  const { x, stateRe: sr0, stateIm: si0 } = a;
   const arena = new Arena(simdScanMemory());
   const hx = arena.reserve(l * d4), hy = arena.reserve(l * d4);
   const hpr = arena.reserve(S * d4), hpi = arena.reserve(S * d4), hrr = arena.reserve(S * d4), hri = arena.reserve(S * d4);
   const hsr = arena.reserve(S * d4), hsi = arena.reserve(S * d4);
   arena.commit();
-  transposePad(arena.view(hpr), inp.polesRe.dataSync(), 0, d, S, d4);
-  transposePad(arena.view(hpi), inp.polesIm.dataSync(), 0, d, S, d4);
-  transposePad(arena.view(hrr), inp.residuesRe.dataSync(), 0, d, S, d4);
-  transposePad(arena.view(hri), inp.residuesIm.dataSync(), 0, d, S, d4);
+  transposePad(arena.view(hpr), a.polesRe, 0, d, S, d4);
+  transposePad(arena.view(hpi), a.polesIm, 0, d, S, d4);
+  transposePad(arena.view(hrr), a.residuesRe, 0, d, S, d4);
+  transposePad(arena.view(hri), a.residuesIm, 0, d, S, d4);
   const y = new Float32Array(b * l * d);
   const stateRe = new Float32Array(b * d * S);
   const stateIm = new Float32Array(b * d * S);
@@ -185,5 +194,5 @@ export function modalScanSimd(inp: ModalScanInput): ModalScanOutput {
     untranspose(stateRe, bi * d * S, arena.view(hsr), d, S, d4);
     untranspose(stateIm, bi * d * S, arena.view(hsi), d, S, d4);
   }
-  return { y: tf.tensor3d(y, [b, l, d]), stateRe: tf.tensor3d(stateRe, [b, d, S]), stateIm: tf.tensor3d(stateIm, [b, d, S]) };
+  return { y, stateRe, stateIm };
 }
