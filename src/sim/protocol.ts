@@ -3,6 +3,8 @@
  * Plain data only: no tensors ever cross this boundary. Shared by the worker, the worker client, the CLI and the UI.
  */
 import type { Design } from '../models/schema';
+import type { LabOptions, LabProfile } from './lab/labProfile';
+import type { TaskId, TaskParams } from './lab/tasks/taskTypes';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
@@ -107,11 +109,93 @@ export interface BenchResult {
   moeCombine?: 'gather' | 'dense';
 }
 
-export type ToWorker = { type: 'start'; id: string; request: BenchRequest } | { type: 'cancel'; id: string };
+/**
+ * A lab training run (src/sim/lab/train.ts): the design's lab copy trained on a synthetic recall task. Defaults in
+ * `lab/trainRequest.ts` DEFAULT_TRAIN.
+ */
+export interface TrainRequest {
+  design: Design;
+  task: TaskId;
+  /** MQAR: key-value pairs; selective copying: tokens to copy; induction heads: 1. */
+  kvPairs: number;
+  steps: number;
+  batch: number;
+  /** Peak learning rate. */
+  lr: number;
+  schedule: 'cosine' | 'constant';
+  warmupSteps: number;
+  weightDecay: number;
+  /** Global-norm gradient clip. */
+  clipNorm: number;
+  seed: number;
+  backend: BackendChoice;
+  scan: ScanChoice;
+  lab: LabOptions;
+  /** Held-out evaluation every this many steps (and at the first and last). */
+  evalEvery: number;
+  /** Held-out sequences. */
+  evalSize: number;
+  /** Stop once the held-out accuracy reaches this (0.99); 1.01 never stops early. */
+  earlyStopAccuracy: number;
+}
+
+/** One held-out evaluation: after `step` optimiser steps, the mean loss and the accuracy over the scored positions. */
+export interface TrainPoint {
+  step: number;
+  loss: number;
+  accuracy: number;
+}
+
+/** What a training run is, known once it starts. */
+export interface TrainStarted {
+  backend: BackendName;
+  backendReason: string;
+  /** The scan the SSM layers train with (the `wgsl` programs have no backward: `chunked` replaces them). */
+  scan: ScanImpl;
+  taskParams: TaskParams;
+  profile: LabProfile;
+  /** The lab copy that trains. */
+  labDesign: Design;
+  /** How each block kind present is differentiated. */
+  gradientPaths: { kind: string; path: string }[];
+  notes: string[];
+}
+
+export interface TrainProgress {
+  /** Optimiser steps done. */
+  step: number;
+  steps: number;
+  /** Loss and accuracy of the last training batch. */
+  loss: number;
+  accuracy: number;
+  etaMs: number | null;
+}
+
+export interface TrainResult extends TrainStarted {
+  task: TaskId;
+  seed: number;
+  /** Held-out evaluations in step order. */
+  curve: TrainPoint[];
+  /** The last evaluation. */
+  final: { accuracy: number; loss: number; steps: number };
+  /** Mean wall time of one optimiser step (forward, backward, update), evaluations excluded. */
+  secondsPerStep: number;
+  stoppedEarly: boolean;
+  cancelled: boolean;
+  startedAt: string;
+  /** The optimiser settings that ran (steps asked for, batch, lr, schedule). */
+  settings: Pick<TrainRequest, 'steps' | 'batch' | 'lr' | 'schedule' | 'warmupSteps' | 'weightDecay' | 'clipNorm' | 'evalEvery' | 'evalSize' | 'earlyStopAccuracy'>;
+}
+
+export type ToWorker = { type: 'start'; id: string; request: BenchRequest } | { type: 'train'; id: string; request: TrainRequest } | { type: 'cancel'; id: string };
 
 export type FromWorker =
   | { type: 'started'; id: string; backend: BackendName; backendReason: string; scan: ScanImpl; profile: RunProfileSpec; scaledDesign: Design }
   | { type: 'progress'; id: string; seqLen: number; index: number; total: number; phase: 'build' | 'prefill' | 'decode'; etaMs: number | null }
   | { type: 'point'; id: string; point: BenchPoint }
   | { type: 'done'; id: string; result: BenchResult }
+  | { type: 'train-started'; id: string; started: TrainStarted }
+  | { type: 'train-progress'; id: string; progress: TrainProgress }
+  | { type: 'train-point'; id: string; point: TrainPoint }
+  | { type: 'train-done'; id: string; result: TrainResult }
   | { type: 'error'; id: string; message: string };

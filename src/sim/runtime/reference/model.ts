@@ -48,12 +48,18 @@ function mixerRef(m: MixerWeights, w: ModelWeights, x: Float64Array, emb: Float6
   }
 }
 
-/** Logits (V) of the last position of one sequence of token ids. */
-export function referenceLogits(w: ModelWeights, tokens: readonly number[]): Float64Array {
+/**
+ * The final-normed hidden states (l·d) of one sequence of token ids; `extra` adds a second embedding row per position
+ * (the lab's stacked MQAR), as `RuntimeModel.hiddenStates` does.
+ */
+export function referenceHiddenStates(w: ModelWeights, tokens: readonly number[], extra: readonly number[] | null = null): Float64Array {
   const d = w.design.dModel;
   const l = tokens.length;
   const emb = new Float64Array(l * d);
   tokens.forEach((id, t) => emb.set(w.embedding.table.data.subarray(id * d, (id + 1) * d), t * d));
+  if (extra) extra.forEach((id, t) => {
+    for (let i = 0; i < d; i++) emb[t * d + i]! += w.embedding.table.data[id * d + i]!;
+  });
   const x = Float64Array.from(emb);
   for (const lw of w.layers) {
     if (lw.mixer.kind !== 'none') {
@@ -67,7 +73,14 @@ export function referenceLogits(w: ModelWeights, tokens: readonly number[]): Flo
       for (let i = 0; i < x.length; i++) x[i]! += y[i]!;
     }
   }
-  const last = normRef(w.finalNorm, x.subarray((l - 1) * d), d);
+  return normRef(w.finalNorm, x, d);
+}
+
+/** Logits (V) of the last position of one sequence of token ids. */
+export function referenceLogits(w: ModelWeights, tokens: readonly number[]): Float64Array {
+  const d = w.design.dModel;
+  const l = tokens.length;
+  const last = referenceHiddenStates(w, tokens).subarray((l - 1) * d);
   const V = w.design.vocabSize;
   const logits = new Float64Array(V);
   for (let v = 0; v < V; v++) {
