@@ -161,9 +161,13 @@ export class LabTrainer {
     return { loss, predicted: tf.argMax(logits, 1) as tf.Tensor1D };
   }
 
-  /** One optimiser step on a fresh batch; returns the batch's loss and accuracy. */
-  async step(): Promise<{ loss: number; accuracy: number }> {
-    const batch = this.next();
+  /** One optimiser step on a fresh batch of the task's stream; returns the batch's loss and accuracy. */
+  step(): Promise<{ loss: number; accuracy: number }> {
+    return this.stepOn(this.next());
+  }
+
+  /** One optimiser step on a given batch (the tests overfit one batch with it). */
+  async stepOn(batch: TaskBatch): Promise<{ loss: number; accuracy: number }> {
     const out = tf.tidy(() => {
       const t = batchTensors(batch, this.classes.count);
       let predicted: tf.Tensor1D | null = null;
@@ -193,12 +197,12 @@ export class LabTrainer {
     }
   }
 
-  /** Loss and accuracy on the held-out set. */
-  async evaluate(): Promise<{ loss: number; accuracy: number }> {
+  /** Loss and accuracy on the held-out set (or on the batches given). */
+  async evaluate(batches: readonly TaskBatch[] = this.held): Promise<{ loss: number; accuracy: number }> {
     let correct = 0;
     let total = 0;
     let lossSum = 0;
-    for (const b of this.held) {
+    for (const b of batches) {
       const r = tf.tidy(() => this.lossAndPredictions(batchTensors(b, this.classes.count)));
       const [loss, predicted] = await Promise.all([r.loss.data(), r.predicted.data()]);
       tf.dispose([r.loss, r.predicted]);
