@@ -22,7 +22,7 @@ import { initBackend } from '../runtime/backend';
 import { RuntimeModel, initModelWeights, type ModelWeights } from '../runtime/builder';
 import { releaseSimdScanMemory } from '../runtime/kernels/wasm/simdScanKernels';
 import { registerScanKernels } from '../runtime/kernels/scanKernels';
-import { registerTrainingKernels } from '../runtime/kernels/wasmGradientKernels';
+import { registerTrainingKernels } from '../runtime/kernels/trainingKernels';
 import type { Param, TensorSource } from '../runtime/params';
 import { Rng } from '../runtime/rng';
 import { chooseScan } from '../runtime/scan/chooseScan';
@@ -228,6 +228,8 @@ export interface TrainHooks {
   onStarted?(s: TrainStarted): void;
   onProgress?(p: TrainProgress): void;
   onPoint?(p: TrainPoint): void;
+  /** The trained weights (plain data), once training ends and before the tensors are freed (e.g. to export them). */
+  onTrained?(w: ModelWeights): void;
   signal?: AbortSignal;
 }
 
@@ -289,6 +291,7 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks = {}): Pr
         if (stopHere(last)) stoppedEarly = done < req.steps;
       }
     }
+    hooks.onTrained?.(trainer.weights);
   } finally {
     trainer.dispose();
   }

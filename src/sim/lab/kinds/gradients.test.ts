@@ -9,7 +9,7 @@ import { DesignSchema, FORMAT, type Design } from '../../../models/schema';
 import type { ScanImpl } from '../../protocol';
 import { RuntimeModel, initModelWeights, type ModelWeights } from '../../runtime/builder';
 import { registerScanKernels } from '../../runtime/kernels/scanKernels';
-import { registerTrainingKernels } from '../../runtime/kernels/wasmGradientKernels';
+import { registerTrainingKernels } from '../../runtime/kernels/trainingKernels';
 import type { Param } from '../../runtime/params';
 import { referenceHiddenStates } from '../../runtime/reference/model';
 import { Rng } from '../../runtime/rng';

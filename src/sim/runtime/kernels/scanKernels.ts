@@ -1,7 +1,8 @@
 /**
  * The `js` and `simd` scans as registered tfjs kernels with gradients, on the backends whose tensors are host memory
  * (cpu, wasm). Forward: the same array code as `scan/scanJs.ts` / `scan/scanSimd.ts` (attr `impl`). Backward: a
- * second kernel running the reverse-time recurrence (`scan/scanBackward.ts`), registered as the forward kernel's
+ * second kernel running the reverse-time recurrence (`scan/scanBackward.ts`; with `impl` simd, the selective scan and
+ * the SSD use the SIMD kernel of `kernels/wasm/simdScanGradKernel.ts`), registered as the forward kernel's
  * gradient under the same name (tfjs `registerGradient`), so the runtime's fast scans train with the rest of the
  * model. Multi-output kernels: the gradient gets the upstream gradient of y and of the final state (the engine fills
  * in zeros for an output nothing reads).
@@ -13,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { modalScanBackward, selectiveScanBackward, ssdBackward } from '../scan/scanBackward';
 import type { ModalArrays, ModalDims, SelectiveArrays, SelectiveDims, SsdArrays, SsdDims } from '../scan/scanArrays';
 import { modalScanJsArrays, selectiveScanJsArrays, ssdJsArrays } from '../scan/scanJs';
-import { modalScanSimdArrays, selectiveScanSimdArrays, ssdSimdArrays } from '../scan/scanSimd';
+import { modalScanSimdArrays, selectiveScanBackwardSimd, selectiveScanSimdArrays, ssdBackwardSimd, ssdSimdArrays } from '../scan/scanSimd';
 import type { ModalScanInput, ModalScanOutput, SelectiveScanInput, SelectiveScanOutput } from '../scan/selectiveScanTypes';
 import type { SsdInput, SsdOutput } from '../scan/ssdChunked';
 import { HOST_BACKENDS, outputF32, readF32 } from './jsKernel';
@@ -67,7 +68,8 @@ const KERNELS: { name: string; fn: (a: KernelArgs) => tf.TensorInfo[] }[] = [
     name: SELECTIVE_SCAN + GRAD,
     fn: (a) => {
       const { dims, arrays } = selectiveOf(a);
-      const g = selectiveScanBackward(dims, arrays, readF32(a.backend, a.inputs.dy!), readF32(a.backend, a.inputs.dState!));
+      const backward = implOf(a.attrs) === 'simd' ? selectiveScanBackwardSimd : selectiveScanBackward;
+      const g = backward(dims, arrays, readF32(a.backend, a.inputs.dy!), readF32(a.backend, a.inputs.dState!));
       const { b, l, C, G, N } = dims;
       return [
         outputF32(a.backend, [b, l, C], g.du),
@@ -91,7 +93,8 @@ const KERNELS: { name: string; fn: (a: KernelArgs) => tf.TensorInfo[] }[] = [
     name: SSD_SCAN + GRAD,
     fn: (a) => {
       const { dims, arrays } = ssdOf(a);
-      const g = ssdBackward(dims, arrays, readF32(a.backend, a.inputs.dy!), readF32(a.backend, a.inputs.dState!));
+      const backward = implOf(a.attrs) === 'simd' ? ssdBackwardSimd : ssdBackward;
+      const g = backward(dims, arrays, readF32(a.backend, a.inputs.dy!), readF32(a.backend, a.inputs.dState!));
       const { b, l, nh, P, ng, N } = dims;
       return [
         outputF32(a.backend, [b, l, nh, P], g.dx),
@@ -136,13 +139,13 @@ function gradients(): tf.GradConfig[] {
   const grad = (name: string, inputNames: string[], stateNames: string[]): tf.GradConfig => ({
     kernelName: name,
     inputsToSave: inputNames,
-    gradFunc: (dys, saved) => {
+    gradFunc: (dys, saved, attrs) => {
       const d = dys as tf.Tensor[];
       const inputs: tf.NamedTensorMap = {};
       inputNames.forEach((n, i) => (inputs[n] = saved[i]!));
       inputs.dy = d[0]!;
       stateNames.forEach((n, i) => (inputs[n] = d[i + 1]!));
-      const g = run(name + GRAD, inputs);
+      const g = run(name + GRAD, inputs, attrs);
       return Object.fromEntries(inputNames.map((n, i) => [n, () => g[i]!]));
     },
   });

@@ -341,7 +341,9 @@ export class AttentionCore {
       const qb = tf.reshape(l === nq ? q : tf.slice(q, [0, 0, s, 0], [b, h, nq, hd]), [b, kvh, g * nq, hd]);
       const kb = nk === l ? k : tf.slice(k, [0, 0, k0, 0], [b, kvh, nk, hd]);
       const vb = nk === l ? v : tf.slice(v, [0, 0, k0, 0], [b, kvh, nk, hd]);
-      const scores = tf.reshape(tf.matMul(qb, kb, false, true), [b, kvh, g, nq, nk]); // q is pre-scaled
+      // A transposed operand takes a slow path on wasm/cpu (see PER_HEAD_BACKENDS): transpose k explicitly there.
+      const qk = PER_HEAD_BACKENDS.has(tf.getBackend()) ? tf.matMul(qb, tf.transpose(kb, [0, 1, 3, 2])) : tf.matMul(qb, kb, false, true);
+      const scores = tf.reshape(qk, [b, kvh, g, nq, nk]); // q is pre-scaled
       const p = tf.reshape(tf.softmax(tf.add(scores, blockBias(s, e, k0, win))), [b, kvh, g * nq, nk]);
       blocks.push(tf.reshape(tf.matMul(p, vb), [b, h, nq, hd]));
     }

@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanImpl } from '../../protocol';
-import { registerTrainingKernels } from '../kernels/wasmGradientKernels';
+import { registerTrainingKernels } from '../kernels/trainingKernels';
 import { Rng } from '../rng';
 import { relError, useTestBackend } from '../testBackend';
 import { runModalScan, runSelectiveScan, runSsd } from './runScan';
 import { modalScanRef, selectiveScanRef } from './scanRef';
+import { selectiveScanBackward } from './scanBackward';
+import { selectiveScanBackwardSimd } from './scanSimd';
 
 /**
  * Gradients of every scan that can train (the registered `js` and `simd` kernels with their reverse-recurrence
@@ -154,5 +156,29 @@ describe.each(['cpu', 'wasm'] as const)('scan gradients on %s', (backend) => {
         rng,
       );
     });
+  });
+});
+
+describe('the SIMD selective-scan backward at wide states', () => {
+  it.each([
+    [2, 11, 3, 20, 1], // several vectors, unrolled
+    [1, 7, 2, 132, 2], // wider than the unrolled limit: the kernel keeps its loop
+    [3, 40, 4, 16, 2],
+  ])('b=%i l=%i C=%i N=%i G=%i equals the JS backward (itself checked against central differences above)', (b, l, C, N, G) => {
+    const rng = new Rng(l * 7 + N);
+    const dims = { b, l, C, G, N };
+    const a = {
+      u: rng.normals(b * l * C),
+      delta: rng.uniforms(b * l * C, 0.01, 1.2),
+      A: rng.uniforms(C * N, -3, -0.1),
+      B: rng.normals(b * l * G * N),
+      C: rng.normals(b * l * G * N),
+      h0: null,
+    };
+    const dy = rng.normals(b * l * C);
+    const dState = rng.normals(b * C * N);
+    const js = selectiveScanBackward(dims, a, dy, dState);
+    const simd = selectiveScanBackwardSimd(dims, a, dy, dState);
+    for (const k of ['du', 'ddelta', 'dA', 'dB', 'dC'] as const) expect(relError(simd[k], js[k]), k).toBeLessThan(1e-5);
   });
 });

@@ -196,3 +196,83 @@ export function modalScanSimdArrays(dims: ModalDims, a: ModalArrays): { y: Float
   }
   return { y, stateRe, stateIm };
 }
+
+/**
+ * The selective scan's backward with the SIMD kernel (`kernels/wasm/simdScanGradKernel.ts`), zero initial state;
+ * the same gradients as `scanBackward.ts` selectiveScanBackward, four state lanes at a time.
+ */
+export function selectiveScanBackwardSimd(
+  dims: SelectiveDims,
+  a: SelectiveArrays,
+  dy: Float32Array,
+  dState: Float32Array | null,
+): { du: Float32Array; ddelta: Float32Array; dA: Float32Array; dB: Float32Array; dC: Float32Array } {
+  const { b, l, C, G, N } = dims;
+  const N4 = roundUp4(N);
+  const k = kernels(N4);
+  const arena = new Arena(simdScanMemory());
+  const hu = arena.reserve(l * C), hd = arena.reserve(l * C), hdy = arena.reserve(l * C), hA = arena.reserve(C * N4);
+  const hB = arena.reserve(l * G * N4), hC = arena.reserve(l * G * N4), hG0 = arena.reserve(C * N4);
+  const hHs = arena.reserve((l + 1) * N4), hAs = arena.reserve(l * N4), hG = arena.reserve(N4);
+  const hDU = arena.reserve(l * C), hDD = arena.reserve(l * C), hDA = arena.reserve(C * N4), hDB = arena.reserve(l * G * N4), hDC = arena.reserve(l * G * N4);
+  arena.commit();
+  const du = new Float32Array(b * l * C);
+  const ddelta = new Float32Array(b * l * C);
+  const dB = new Float32Array(b * l * G * N);
+  const dC = new Float32Array(b * l * G * N);
+  packRows(arena.view(hA), a.A, 0, C, N, N4);
+  arena.view(hDA).fill(0);
+  for (let bi = 0; bi < b; bi++) {
+    arena.view(hu).set(a.u.subarray(bi * l * C, (bi + 1) * l * C));
+    arena.view(hd).set(a.delta.subarray(bi * l * C, (bi + 1) * l * C));
+    arena.view(hdy).set(dy.subarray(bi * l * C, (bi + 1) * l * C));
+    packRows(arena.view(hB), a.B, bi * l * G * N, l * G, N, N4);
+    packRows(arena.view(hC), a.C, bi * l * G * N, l * G, N, N4);
+    if (dState) packRows(arena.view(hG0), dState, bi * C * N, C, N, N4);
+    else arena.view(hG0).fill(0);
+    arena.view(hDB).fill(0);
+    arena.view(hDC).fill(0);
+    const p = (h: number) => arena.ptr(h);
+    k.selectiveGrad(l, C, G, C / G, p(hu), p(hd), p(hA), p(hB), p(hC), p(hdy), p(hG0), p(hHs), p(hAs), p(hG), p(hDU), p(hDD), p(hDA), p(hDB), p(hDC));
+    du.set(arena.view(hDU), bi * l * C);
+    ddelta.set(arena.view(hDD), bi * l * C);
+    unpackRows(dB, bi * l * G * N, arena.view(hDB), l * G, N, N4);
+    unpackRows(dC, bi * l * G * N, arena.view(hDC), l * G, N, N4);
+  }
+  const dA = new Float32Array(C * N);
+  unpackRows(dA, 0, arena.view(hDA), C, N, N4);
+  return { du, ddelta, dA, dB, dC };
+}
+
+/**
+ * The SSD's backward through the selective kernel: the SSD is the selective scan over nh·P channels with Δ and A
+ * shared by the P channels of a head (as `runScan.ts` maps it for naive and wgsl), so dΔ and dA are summed back over
+ * the head's channels (and dA over the state too).
+ */
+export function ssdBackwardSimd(
+  dims: SsdDims,
+  a: SsdArrays,
+  dy: Float32Array,
+  dState: Float32Array | null,
+): { dx: Float32Array; ddt: Float32Array; dA: Float32Array; dB: Float32Array; dC: Float32Array } {
+  const { b, l, nh, P, ng, N } = dims;
+  const Cch = nh * P;
+  const delta = new Float32Array(b * l * Cch);
+  for (let r = 0; r < b * l; r++) for (let h = 0; h < nh; h++) delta.fill(a.dt[r * nh + h]!, r * Cch + h * P, r * Cch + (h + 1) * P);
+  const A = new Float32Array(Cch * N);
+  for (let h = 0; h < nh; h++) A.fill(a.A[h]!, h * P * N, (h + 1) * P * N);
+  const g = selectiveScanBackwardSimd({ b, l, C: Cch, G: ng, N }, { u: a.x, delta, A, B: a.B, C: a.C, h0: null }, dy, dState);
+  const ddt = new Float32Array(b * l * nh);
+  for (let r = 0; r < b * l; r++) for (let h = 0; h < nh; h++) {
+    let s = 0;
+    for (let p = 0; p < P; p++) s += g.ddelta[r * Cch + h * P + p]!;
+    ddt[r * nh + h] = s;
+  }
+  const dA = new Float32Array(nh);
+  for (let h = 0; h < nh; h++) {
+    let s = 0;
+    for (let i = h * P * N; i < (h + 1) * P * N; i++) s += g.dA[i]!;
+    dA[h] = s;
+  }
+  return { dx: g.du, ddt, dA, dB: g.dB, dC: g.dC };
+}

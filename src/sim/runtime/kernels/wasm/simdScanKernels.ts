@@ -12,6 +12,7 @@
  * - `modal` (Hyena, s = p·s + x per complex pole, y = Re Σ R·s): vectorised over channels (d padded to d4).
  */
 import { assembleModule, FunctionBuilder, type Local } from './assembler';
+import { selectiveGradKernel } from './simdScanGradKernel';
 
 const LOG2E = Math.LOG2E;
 /**
@@ -24,7 +25,7 @@ const ROUND_MAGIC = 12582912;
 const ROUND_MAGIC_BITS = 0x4b400000;
 
 /** v128 constants splatted once per call. */
-function expConstants(f: FunctionBuilder) {
+export function expConstants(f: FunctionBuilder) {
   const splat = (v: number) => {
     const l = f.local('v128');
     f.f32(v).f32x4Splat().set(l);
@@ -36,7 +37,7 @@ function expConstants(f: FunctionBuilder) {
 }
 
 /** exp of the f32x4 on the stack, leaving the result on the stack. */
-function emitExp4(f: FunctionBuilder, k: ReturnType<typeof expConstants>, y: Local, n: Local, frac: Local) {
+export function emitExp4(f: FunctionBuilder, k: ReturnType<typeof expConstants>, y: Local, n: Local, frac: Local) {
   // y = clamp(x·log2 e, −126, 126)
   f.get(k.log2e).f32x4Mul().get(k.lo).f32x4Pmax().get(k.hi).f32x4Pmin().tee(y);
   // n = y + magic (k = round(y) in its low bits); frac = y − k
@@ -52,7 +53,7 @@ function emitExp4(f: FunctionBuilder, k: ReturnType<typeof expConstants>, y: Loc
 }
 
 /** Sum of the four lanes of the v128 in `v`, left on the stack as an f32. */
-function emitLaneSum(f: FunctionBuilder, v: Local) {
+export function emitLaneSum(f: FunctionBuilder, v: Local) {
   f.get(v).f32x4ExtractLane(0).get(v).f32x4ExtractLane(1).f32Add();
   f.get(v).f32x4ExtractLane(2).get(v).f32x4ExtractLane(3).f32Add();
   f.f32Add();
@@ -66,7 +67,7 @@ export const UNROLL_MAX_FLOATS = 128;
  * `floats` ≤ UNROLL_MAX_FLOATS (no loop control, no address arithmetic), else as a loop over the byte offset `nb`.
  * `body` gets `at(base)`, which pushes the address for a row starting at local `base` and returns the memarg offset.
  */
-function emitRowSteps(f: FunctionBuilder, floats: number, nb: Local, body: (at: (base: Local) => number) => void): void {
+export function emitRowSteps(f: FunctionBuilder, floats: number, nb: Local, body: (at: (base: Local) => number) => void): void {
   if (floats <= UNROLL_MAX_FLOATS) {
     for (let o = 0; o < floats * 4; o += 16) {
       body((base) => {
@@ -253,6 +254,8 @@ export interface SimdScanKernels {
   selective: I32Fn<11>;
   ssd: I32Fn<12>;
   modal: I32Fn<10>;
+  /** The selective scan's backward (`simdScanGradKernel.ts`). */
+  selectiveGrad: I32Fn<19>;
 }
 
 /**
@@ -262,7 +265,7 @@ export interface SimdScanKernels {
 export function simdScanModuleBytes(N4: number, S: number): Uint8Array<ArrayBuffer> {
   if (!Number.isInteger(N4) || N4 < 4 || N4 % 4 !== 0) throw new Error(`simd scan: state width must be a positive multiple of 4, got ${N4}`);
   if (!Number.isInteger(S) || S < 1) throw new Error(`simd scan: pole count must be a positive integer, got ${S}`);
-  return assembleModule([selectiveKernel(N4), ssdKernel(N4), modalKernel(S)], 1);
+  return assembleModule([selectiveKernel(N4), ssdKernel(N4), modalKernel(S), selectiveGradKernel(N4)], 1);
 }
 
 let simdSupported: boolean | undefined;

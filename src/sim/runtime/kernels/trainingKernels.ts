@@ -12,10 +12,15 @@
  *   only takes cumsums along the last axis, but the gradient registered here is right on every axis:
  *   d/dx cumsum(x, axis, exclusive, reverse) applied to dy is cumsum(dy, axis, exclusive, !reverse).
  *
+ * - The `BatchMatMul` gradient on cpu and wasm: tfjs's own (`BatchMatMul_grad.ts`) multiplies with transposeA /
+ *   transposeB, which take a slow path on wasm (a (1024 × 64)ᵀ (1024 × 34) product: ~20× the time of the same product
+ *   with the operand transposed first, measured here). Ours transposes explicitly (one Transpose kernel), then
+ *   multiplies plainly; other backends keep tfjs's gradient.
+ *
  * `registerTrainingKernels()` registers them once (on import of nothing: call it before training).
  */
 import * as tf from '@tensorflow/tfjs';
-import { outputF32, readF32, readI32 } from './jsKernel';
+import { HOST_BACKENDS, outputF32, readF32, readI32 } from './jsKernel';
 
 function unsortedSegmentSum({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const x = inputs.x!;
@@ -83,6 +88,11 @@ function forEachTap(c: tf.backend_util.Conv2DInfo, visit: (xBase: number, dyBase
   }
 }
 
+/** One image row, stride 1, no dilation, channel multiplier 1: the runtime's causal depthwise conv over tokens. */
+function isCausalRow(c: tf.backend_util.Conv2DInfo): boolean {
+  return c.inHeight === 1 && c.filterHeight === 1 && c.strideWidth === 1 && c.dilationWidth === 1 && c.outChannels === c.inChannels;
+}
+
 function depthwiseBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const a = attrs as unknown as ConvAttrs & { filterShape: number[] };
   const x = inputs.x!;
@@ -93,6 +103,24 @@ function depthwiseBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedT
   const C = c.inChannels;
   const cm = c.outChannels / C;
   const df = new Float32Array(a.filterShape.reduce((p, q) => p * q, 1));
+  if (isCausalRow(c)) {
+    // the runtime's causal conv: one row, stride 1, multiplier 1 (tight loops, no per-tap call)
+    const { batchSize: B, inWidth: W, outWidth: T, filterWidth: K } = c;
+    const left = c.padInfo.left;
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < T; t++) {
+        const yb = (b * T + t) * C;
+        for (let k = 0; k < K; k++) {
+          const iw = t - left + k;
+          if (iw < 0 || iw >= W) continue;
+          const xb = (b * W + iw) * C;
+          const fb = k * C;
+          for (let ch = 0; ch < C; ch++) df[fb + ch]! += xv[xb + ch]! * dyv[yb + ch]!;
+        }
+      }
+    }
+    return outputF32(backend, a.filterShape, df);
+  }
   forEachTap(c, (xb, yb, fb) => {
     for (let ch = 0; ch < C; ch++) {
       const xval = xv[xb + ch]!;
@@ -112,6 +140,23 @@ function depthwiseBackpropInput({ inputs, backend, attrs }: { inputs: tf.NamedTe
   const C = c.inChannels;
   const cm = c.outChannels / C;
   const dx = new Float32Array(a.inputShape.reduce((p, q) => p * q, 1));
+  if (isCausalRow(c)) {
+    const { batchSize: B, inWidth: W, outWidth: T, filterWidth: K } = c;
+    const left = c.padInfo.left;
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < T; t++) {
+        const yb = (b * T + t) * C;
+        for (let k = 0; k < K; k++) {
+          const iw = t - left + k;
+          if (iw < 0 || iw >= W) continue;
+          const xb = (b * W + iw) * C;
+          const fb = k * C;
+          for (let ch = 0; ch < C; ch++) dx[xb + ch]! += dyv[yb + ch]! * fv[fb + ch]!;
+        }
+      }
+    }
+    return outputF32(backend, a.inputShape, dx);
+  }
   forEachTap(c, (xb, yb, fb) => {
     for (let ch = 0; ch < C; ch++) {
       let s = 0;
@@ -121,6 +166,34 @@ function depthwiseBackpropInput({ inputs, backend, attrs }: { inputs: tf.NamedTe
   });
   return outputF32(backend, a.inputShape, dx);
 }
+
+/** x with its last two axes swapped. */
+function swapLast(x: tf.Tensor): tf.Tensor {
+  const perm = [...Array(x.rank).keys()];
+  [perm[x.rank - 2], perm[x.rank - 1]] = [perm[x.rank - 1]!, perm[x.rank - 2]!];
+  return tf.transpose(x, perm);
+}
+
+/** op(x) @ op(y) where op transposes when asked: explicitly on host backends (no transposed-operand matMul there). */
+function mm(x: tf.Tensor, y: tf.Tensor, tx: boolean, ty: boolean): tf.Tensor {
+  if (!(HOST_BACKENDS as readonly string[]).includes(tf.getBackend())) return tf.matMul(x, y, tx, ty);
+  return tf.matMul(tx ? swapLast(x) : x, ty ? swapLast(y) : y);
+}
+
+/** tfjs's BatchMatMul gradient with `mm` for its products. */
+const batchMatMulGrad: tf.GradConfig = {
+  kernelName: 'BatchMatMul',
+  inputsToSave: ['a', 'b'],
+  gradFunc: (dy, saved, attrs) => {
+    const [a, b] = saved as [tf.Tensor, tf.Tensor];
+    const d = dy as tf.Tensor;
+    const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
+    if (!transposeA && !transposeB) return { a: () => mm(d, b, false, true), b: () => mm(a, d, true, false) };
+    if (!transposeA && transposeB) return { a: () => mm(d, b, false, false), b: () => mm(d, a, true, false) };
+    if (transposeA && !transposeB) return { a: () => mm(b, d, false, true), b: () => mm(a, d, false, false) };
+    return { a: () => mm(b, d, true, true), b: () => mm(d, a, true, true) };
+  },
+};
 
 let registered = false;
 
@@ -136,6 +209,7 @@ export function registerTrainingKernels(): void {
   for (const [kernelName, kernelFunc] of wasm) {
     if (!tf.getKernel(kernelName, 'wasm')) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
   }
+  tf.registerGradient(batchMatMulGrad);
   tf.registerGradient({
     kernelName: 'Cumsum',
     inputsToSave: ['x'],
