@@ -11,6 +11,7 @@ import type { AppState } from './slices/types';
 import type { UiSlice } from './slices/uiSlice';
 import { sanitizeRuns, sanitizeRunSettings } from './slices/runSlice';
 import { sanitizeChartSettings, sanitizePinned } from './slices/compareSlice';
+import { sanitizeQuality, sanitizeQualitySettings, storedQuality } from './slices/qualitySlice';
 
 /** localStorage key of the autosave. */
 export const STORAGE_KEY = 'hybrid-explorer';
@@ -20,7 +21,7 @@ export const STORAGE_VERSION = 1;
 /** The part of the state that survives a reload. */
 export type PersistedState = Pick<UiSlice, 'theme' | 'seqLen' | 'budgetBytes' | 'costDtype' | 'chartsHeight' | 'chartsCollapsed'> & {
   design: Design;
-} & Partial<Pick<AppState, 'runs' | 'runSettings' | 'pinned' | 'chartSettings'>>;
+} & Partial<Pick<AppState, 'runs' | 'runSettings' | 'pinned' | 'chartSettings' | 'qualityResults' | 'qualitySettings'>>;
 
 const pending: string[] = [];
 
@@ -85,6 +86,11 @@ function sanitize(persisted: unknown): Partial<PersistedState> {
   if (pinned) out.pinned = pinned;
   const chartSettings = sanitizeChartSettings(persisted.chartSettings);
   if (chartSettings) out.chartSettings = chartSettings;
+  // Quality tab (issue 11): training results and settings, each checked by its slice.
+  const quality = sanitizeQuality(persisted.qualityResults);
+  if (quality) out.qualityResults = quality;
+  const qualitySettings = sanitizeQualitySettings(persisted.qualitySettings);
+  if (qualitySettings) out.qualitySettings = qualitySettings;
   return out;
 }
 
@@ -105,6 +111,8 @@ export const persistOptions: PersistOptions<AppState, PersistedState> = {
     runSettings: s.runSettings,
     pinned: s.pinned,
     chartSettings: s.chartSettings,
+    qualityResults: storedQuality(s.qualityResults),
+    qualitySettings: s.qualitySettings,
   }),
   migrate: (_persisted, version) => {
     pending.push(`The autosave is from another version of the app (v${version}, this is v${STORAGE_VERSION}); starting from the default design.`);

@@ -39,6 +39,10 @@ let seq = 0;
  */
 export function startRun(client: RunClient, store: StoreLike, profiles: readonly RunProfileSpec[], design: Design = store.getState().design): string | null {
   const s = store.getState();
+  if (s.qualityActiveId) {
+    s.pushNotice('info', 'Training is in progress (Quality tab); one run at a time: wait for it or cancel it.');
+    return null;
+  }
   if (s.activeRunId) {
     const running = Object.values(s.runs)
       .flat()

@@ -2,7 +2,7 @@
  * The typed client of the runtime worker (src/sim/worker.ts). The worker, and with it tfjs, is created lazily on the
  * first `start`, so the editor opens without the tfjs chunk. Tensors never cross: callbacks get plain data.
  */
-import type { BenchPoint, BenchRequest, BenchResult, FromWorker, ToWorker } from '../sim/protocol';
+import type { BenchPoint, BenchRequest, BenchResult, FromWorker, ToWorker, TrainPoint, TrainProgress, TrainRequest, TrainResult, TrainStarted } from '../sim/protocol';
 
 type Started = Extract<FromWorker, { type: 'started' }>;
 type Progress = Extract<FromWorker, { type: 'progress' }>;
@@ -13,6 +13,22 @@ export interface RunCallbacks {
   onPoint?(point: BenchPoint): void;
   onDone?(result: BenchResult): void;
   onError?(message: string): void;
+}
+
+/** What a lab training run reports (src/sim/lab/train.ts through the worker). */
+export interface TrainCallbacks {
+  onStarted?(s: TrainStarted): void;
+  onProgress?(p: TrainProgress): void;
+  onPoint?(p: TrainPoint): void;
+  onDone?(result: TrainResult): void;
+  onError?(message: string): void;
+}
+
+export interface TrainHandle {
+  id: string;
+  /** Asks the worker to stop between steps; the run ends with `onDone` (result.cancelled = true) or `onError`. */
+  cancel(): void;
+  done: Promise<TrainResult>;
 }
 
 export interface RunHandle {
@@ -39,6 +55,7 @@ function defaultWorker(): WorkerLike {
 export class RuntimeClient {
   private worker: WorkerLike | null = null;
   private readonly runs = new Map<string, { cb: RunCallbacks; resolve(r: BenchResult): void; reject(e: Error): void }>();
+  private readonly trains = new Map<string, { cb: TrainCallbacks; resolve(r: TrainResult): void; reject(e: Error): void }>();
   private next = 1;
 
   constructor(private readonly makeWorker: () => WorkerLike = defaultWorker) {}
@@ -54,12 +71,22 @@ export class RuntimeClient {
         r.reject(new Error(message));
         this.runs.delete(id);
       }
+      for (const [id, r] of this.trains) {
+        r.cb.onError?.(message);
+        r.reject(new Error(message));
+        this.trains.delete(id);
+      }
     });
     this.worker = w;
     return w;
   }
 
   private receive(m: FromWorker): void {
+    const t = this.trains.get(m.id);
+    if (t) {
+      this.receiveTrain(m, t);
+      return;
+    }
     const r = this.runs.get(m.id);
     if (!r) return;
     switch (m.type) {
@@ -89,6 +116,42 @@ export class RuntimeClient {
     }
   }
 
+  private receiveTrain(m: FromWorker, t: { cb: TrainCallbacks; resolve(r: TrainResult): void; reject(e: Error): void }): void {
+    switch (m.type) {
+      case 'train-started':
+        t.cb.onStarted?.(m.started);
+        break;
+      case 'train-progress':
+        t.cb.onProgress?.(m.progress);
+        break;
+      case 'train-point':
+        t.cb.onPoint?.(m.point);
+        break;
+      case 'train-done':
+        this.trains.delete(m.id);
+        t.cb.onDone?.(m.result);
+        t.resolve(m.result);
+        break;
+      case 'error':
+        this.trains.delete(m.id);
+        t.cb.onError?.(m.message);
+        t.reject(new Error(m.message));
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Starts a lab training run; the worker is created on the first call. One worker runs one job at a time. */
+  train(request: TrainRequest, callbacks: TrainCallbacks = {}): TrainHandle {
+    const w = this.ensure();
+    const id = `train-${this.next++}`;
+    const done = new Promise<TrainResult>((resolve, reject) => this.trains.set(id, { cb: callbacks, resolve, reject }));
+    done.catch(() => undefined);
+    w.postMessage({ type: 'train', id, request });
+    return { id, cancel: () => w.postMessage({ type: 'cancel', id }), done };
+  }
+
   /** Starts a run; the worker is created on the first call. */
   start(request: BenchRequest, callbacks: RunCallbacks = {}): RunHandle {
     const w = this.ensure();
@@ -104,6 +167,8 @@ export class RuntimeClient {
   dispose(): void {
     for (const r of this.runs.values()) r.reject(new Error('runtime client disposed'));
     this.runs.clear();
+    for (const r of this.trains.values()) r.reject(new Error('runtime client disposed'));
+    this.trains.clear();
     this.worker?.terminate();
     this.worker = null;
   }

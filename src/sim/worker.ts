@@ -6,6 +6,7 @@
 /// <reference lib="webworker" />
 import type { FromWorker, ToWorker } from './protocol';
 import { runBench } from './runtime/bench';
+import { runTraining } from './lab/train';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const controllers = new Map<string, AbortController>();
@@ -13,6 +14,24 @@ let queue: Promise<void> = Promise.resolve();
 
 function post(m: FromWorker): void {
   scope.postMessage(m);
+}
+
+/** A lab training run (src/sim/lab/train.ts): started, progress per step, a point per held-out evaluation, done. */
+async function train(msg: Extract<ToWorker, { type: 'train' }>, ac: AbortController): Promise<void> {
+  const { id, request } = msg;
+  try {
+    const result = await runTraining(request, {
+      signal: ac.signal,
+      onStarted: (started) => post({ type: 'train-started', id, started }),
+      onProgress: (progress) => post({ type: 'train-progress', id, progress }),
+      onPoint: (point) => post({ type: 'train-point', id, point }),
+    });
+    post({ type: 'train-done', id, result });
+  } catch (e) {
+    post({ type: 'error', id, message: e instanceof Error ? e.message : String(e) });
+  } finally {
+    controllers.delete(id);
+  }
 }
 
 async function run(msg: Extract<ToWorker, { type: 'start' }>, ac: AbortController): Promise<void> {
@@ -42,6 +61,12 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
     const ac = new AbortController();
     controllers.set(msg.id, ac);
     queue = queue.then(() => run(msg, ac));
+    return;
+  }
+  if (msg.type === 'train') {
+    const ac = new AbortController();
+    controllers.set(msg.id, ac);
+    queue = queue.then(() => train(msg, ac));
     return;
   }
   post({ type: 'error', id: (msg as { id?: string }).id ?? '', message: `unknown message type "${(msg as { type?: unknown }).type}"` });

@@ -33,7 +33,7 @@ function LegendSample({ item }: { item: ImageLegendItem }) {
   return (
     <svg width="22" height="10" aria-hidden="true" className="hx-legend-sample">
       {item.marker ? (
-        <circle cx="11" cy="5" r="4" fill={item.color} />
+        item.hollow ? <circle cx="11" cy="5" r="3.5" fill="none" stroke={item.color} strokeWidth={1.5} /> : <circle cx="11" cy="5" r="4" fill={item.color} />
       ) : (
         <line x1="1" y1="5" x2="21" y2="5" stroke={item.color} strokeWidth="2.5" strokeDasharray={item.dash} />
       )}

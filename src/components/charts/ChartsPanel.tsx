@@ -4,6 +4,11 @@ import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../app/store';
 import { registerChartsTestApi } from '../../app/chartsTestApi';
 import { useRun } from '../../app/useRun';
+import { useQuality } from '../../app/useQuality';
+import { QualityChart } from './QualityChart';
+import { QualityPanel } from './QualityPanel';
+import { latestQuality } from '../../app/slices/qualitySlice';
+import { TASKS } from '../../sim/lab/tasks/tasks';
 import { RunPanel } from './RunPanel';
 import { BUDGET_PRESETS_GIB } from '../../app/slices/uiSlice';
 import type { ChartSettings } from '../../app/slices/compareSlice';
@@ -28,6 +33,7 @@ const TABS: { id: ChartSettings['view']; label: string }[] = [
   { id: 'memory', label: 'Memory' },
   { id: 'throughput', label: 'Throughput' },
   { id: 'state', label: 'State vs KV' },
+  { id: 'quality', label: 'Quality' },
 ];
 
 /**
@@ -57,12 +63,14 @@ function useComparisonFromLink(): void {
 /** The charts area: chart tabs and settings, comparison actions, the active chart, the run panel and the table. */
 export function ChartsPanel() {
   const run = useRun();
+  const quality = useQuality();
   useComparisonFromLink();
   useEffect(registerChartsTestApi, []);
   const series = useChartSeries();
   const theme = useChartTheme();
-  const { design, settings, budgetBytes, setChartSettings, setBudgetBytes, pinDesign, pinDesigns, unpinDesign, clearPinned, pinnedCount, pushNotice } = useAppStore(
+  const { design, settings, budgetBytes, setChartSettings, setBudgetBytes, pinDesign, pinDesigns, unpinDesign, clearPinned, pinnedCount, pushNotice, costDtype } = useAppStore(
     useShallow((s) => ({
+      costDtype: s.costDtype,
       design: s.design,
       settings: s.chartSettings,
       budgetBytes: s.budgetBytes,
@@ -108,6 +116,8 @@ export function ChartsPanel() {
   };
 
   const common = { series, settings, fileBase, setSettings: setChartSettings, theme };
+  const qualityTask = TASKS[quality.settings.task];
+  const qualityKv = qualityTask.kvPairsMeaning === null ? 1 : (quality.settings.kvPairs[0] ?? qualityTask.params().kvPairs);
   return (
     <section className={`hx-charts hx-theme-${theme.name}`} data-testid="charts-panel" aria-label="Charts and comparison">
       <div className="hx-charts-bar" role="toolbar" aria-label="Chart settings and comparison">
@@ -215,9 +225,20 @@ export function ChartsPanel() {
           {settings.view === 'memory' && <MemoryChart {...common} budgetBytes={budgetBytes} />}
           {settings.view === 'throughput' && <ThroughputChart {...common} />}
           {settings.view === 'state' && <StateKvChart {...common} />}
+          {settings.view === 'quality' && (
+            <QualityChart
+              designs={series.map((s) => ({ key: s.key, name: s.name, color: s.color }))}
+              results={quality.results}
+              settings={quality.settings}
+              setSettings={quality.setSettings}
+              costDtype={costDtype}
+              fileBase={fileBase}
+              theme={theme}
+            />
+          )}
         </div>
         <aside className="hx-charts-side">
-          <RunPanel model={run} />
+          {settings.view === 'quality' ? <QualityPanel model={quality} designs={series.map((s) => s.design)} /> : <RunPanel model={run} />}
           <CompareTable
             series={series}
             budgetBytes={budgetBytes}
@@ -232,6 +253,10 @@ export function ChartsPanel() {
               settingsText: `backend ${run.settings.backend}, scan ${run.settings.scan}, ${run.settings.profileName} profile, lengths ${run.settings.seqLens.map(formatInt).join(', ')}`,
               onRun: run.startDesign,
               onCancel: run.cancel,
+            }}
+            quality={{
+              label: `${qualityTask.name}, ${qualityTask.kvPairsMeaning === null ? '1 query' : `${qualityKv} ${quality.settings.task === 'copy' ? 'tokens' : 'pairs'}`}`,
+              of: (key) => latestQuality(quality.results, key, quality.settings.task, qualityKv),
             }}
           />
         </aside>

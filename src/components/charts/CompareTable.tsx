@@ -1,6 +1,9 @@
 import { Fragment, useMemo } from 'react';
 import type { Design } from '../../models/schema';
 import type { RunProgress, RunRecord } from '../../app/slices/runSlice';
+import type { QualityRecord } from '../../app/slices/qualitySlice';
+import { TASKS } from '../../sim/lab/tasks/tasks';
+import { describeRecord } from './qualityData';
 import { formatBytes, formatCount, formatInt } from '../../sim/cost';
 import { formatTokens } from '../formatTokens';
 import { describeProfile, shortDesignNames } from './chartData';
@@ -20,6 +23,13 @@ export interface CompareRun {
   onCancel: () => void;
 }
 
+/** The Quality tab's results for the accuracy row: the task in words and each design's latest finished record. */
+export interface CompareQuality {
+  /** "Stacked MQAR, 16 pairs". */
+  label: string;
+  of: (designKey: string) => QualityRecord | null;
+}
+
 interface Props {
   series: DesignSeries[];
   budgetBytes: number;
@@ -28,6 +38,8 @@ interface Props {
   onUnpin: (pinId: string) => void;
   onPinCurrent: () => void;
   run: CompareRun;
+  /** Trained accuracy per design (the Quality tab); the row shows dashes without it. */
+  quality?: CompareQuality;
 }
 
 interface RowSpec {
@@ -63,7 +75,7 @@ function measuredOn(r: RunRecord | null): { text: string; exact: string } {
 }
 
 /** Pinned designs side by side: parameters, memory, context in budget, FLOPs and measured speed, one column each. */
-export function CompareTable({ series, budgetBytes, tableSeqLen, setTableSeqLen, onUnpin, onPinCurrent, run }: Props) {
+export function CompareTable({ series, budgetBytes, tableSeqLen, setTableSeqLen, onUnpin, onPinCurrent, run, quality }: Props) {
   const short = useMemo(() => shortDesignNames(series.map((s) => s.name)), [series]);
   const sums = useMemo(() => series.map((s) => summarizeCost(s.cost, budgetBytes)), [series, budgetBytes]);
   const measuredLens = useMemo(() => [...new Set(series.flatMap((s) => s.run?.points.map((p) => p.seqLen) ?? []))].sort((a, b) => a - b), [series]);
@@ -108,6 +120,16 @@ export function CompareTable({ series, budgetBytes, tableSeqLen, setTableSeqLen,
       value: (_m, s) => {
         const p = measuredAt(s, L);
         return p ? { text: p.decodeMsPerToken.toFixed(2), exact: `${p.decodeMsPerToken.toFixed(4)} ms/token on ${s.run!.backend}, ${s.run!.profile.name} profile` } : { text: '—', exact: 'not measured at this length' };
+      },
+    },
+    {
+      key: 'accuracy',
+      label: 'Accuracy',
+      title: `Held-out accuracy of the tiny trained copy${quality ? ` on ${quality.label}` : ''} (Quality tab; a small-scale result)`,
+      value: (_m, s) => {
+        const r = quality?.of(s.key) ?? null;
+        if (!r?.final) return { text: '—', exact: 'not trained on this task yet: Train in the Quality tab' };
+        return { text: `${(100 * r.final.accuracy).toFixed(1)} %`, exact: `${(100 * r.final.accuracy).toFixed(2)} % held-out accuracy; ${describeRecord(r, TASKS[r.task].name)} (small-scale result)` };
       },
     },
   ];

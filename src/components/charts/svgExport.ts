@@ -11,6 +11,8 @@ export interface ImageLegendItem {
   dash?: string | undefined;
   /** Draw a marker (measured points) instead of a line sample. */
   marker?: boolean;
+  /** The marker is hollow (a control in the Quality tab). */
+  hollow?: boolean;
 }
 
 /** What an exported chart image carries besides the plot: title, legend and theme colours. */
@@ -71,7 +73,7 @@ export function serializeChartSvg(svg: SVGSVGElement, o: SvgExportOptions): { te
     const c = escapeXml(item.color);
     parts.push(
       item.marker
-        ? `<circle cx="${x + 10}" cy="${y}" r="4" fill="${c}"/>`
+        ? `<circle cx="${x + 10}" cy="${y}" r="4" ${item.hollow ? `fill="none" stroke="${c}" stroke-width="1.5"` : `fill="${c}"`}/>`
         : `<line x1="${x}" y1="${y}" x2="${x + 20}" y2="${y}" stroke="${c}" stroke-width="2"${item.dash ? ` stroke-dasharray="${escapeXml(item.dash)}"` : ''}/>`,
     );
     const label = item.label.length > 34 ? `${item.label.slice(0, 33)}…` : item.label;
