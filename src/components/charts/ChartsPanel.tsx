@@ -3,6 +3,7 @@ import './charts.css';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../app/store';
 import { registerChartsTestApi } from '../../app/chartsTestApi';
+import { registerQualityTestApi } from '../../app/qualityTestApi';
 import { useRun } from '../../app/useRun';
 import { useQuality } from '../../app/useQuality';
 import { QualityChart } from './QualityChart';
@@ -66,6 +67,7 @@ export function ChartsPanel() {
   const quality = useQuality();
   useComparisonFromLink();
   useEffect(registerChartsTestApi, []);
+  useEffect(registerQualityTestApi, []);
   const series = useChartSeries();
   const theme = useChartTheme();
   const { design, settings, budgetBytes, setChartSettings, setBudgetBytes, pinDesign, pinDesigns, unpinDesign, clearPinned, pinnedCount, pushNotice, costDtype } = useAppStore(

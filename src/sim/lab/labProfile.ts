@@ -28,6 +28,8 @@ export interface LabOptions {
   embedStd: number;
   /** Force the number of layers kept (the controls take the design's); default: the profile's rule. */
   layers?: number;
+  /** Force the width (a multiple of 8); default 64, or 32 past LAB_SHALLOW_LAYERS layers. */
+  dModel?: number;
 }
 
 export const DEFAULT_LAB_OPTIONS: LabOptions = { ffn: false, outProjStd: 0.002, embedStd: 0.02 };
@@ -40,7 +42,7 @@ export const LAB_D_MODEL = 64;
 export const LAB_DEEP_D_MODEL = 32;
 
 /** The lab profile: a run profile plus the lab's options. */
-export interface LabProfile extends RunProfileSpec, LabOptions {
+export interface LabProfile extends RunProfileSpec, Omit<LabOptions, 'dModel'> {
   name: 'lab';
   /** Layers the lab copy has. */
   layers: number;
@@ -60,6 +62,7 @@ export function checkLabOptions(o: LabOptions): string | null {
   if (!(Number.isFinite(o.outProjStd) && o.outProjStd >= 0 && o.outProjStd <= 1)) return `lab.outProjStd must be a number in [0, 1], got ${o.outProjStd}`;
   if (!(Number.isFinite(o.embedStd) && o.embedStd > 0 && o.embedStd <= 1)) return `lab.embedStd must be a number in (0, 1], got ${o.embedStd}`;
   if (o.layers !== undefined && !(Number.isInteger(o.layers) && o.layers >= 1 && o.layers <= LAB_MAX_LAYERS)) return `lab.layers must be an integer in [1, ${LAB_MAX_LAYERS}], got ${o.layers}`;
+  if (o.dModel !== undefined && !(Number.isInteger(o.dModel) && o.dModel >= 16 && o.dModel <= 256 && o.dModel % 8 === 0)) return `lab.dModel must be a multiple of 8 in [16, 256], got ${o.dModel}`;
   return null;
 }
 
@@ -69,7 +72,7 @@ export function labDesign(design: Design, vocabSize: number, options: LabOptions
   if (bad) throw new Error(bad);
   const maxLayers = options.layers ?? LAB_MAX_LAYERS;
   const layers = keptLayers(design, maxLayers);
-  const dModel = layers > LAB_SHALLOW_LAYERS ? LAB_DEEP_D_MODEL : LAB_D_MODEL;
+  const dModel = options.dModel ?? (layers > LAB_SHALLOW_LAYERS ? LAB_DEEP_D_MODEL : LAB_D_MODEL);
   const spec: RunProfileSpec = { name: 'lab', dModel, vocabSize, maxLayers, headDim: dModel / 2, ffnMult: 2, maxExperts: 4, maxDState: 16 };
   const scaled = scaleDesign(design, spec);
   let lab = scaled.design;
