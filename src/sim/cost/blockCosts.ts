@@ -22,7 +22,7 @@ import type {
   MoeFfn,
   SharedBlock,
 } from '../../models/schema';
-import type { StateTensorSpec, TensorSpec } from './types';
+import type { RoutedExperts, StateTensorSpec, TensorSpec, TpDim } from './types';
 
 export type NormKind = 'rmsnorm' | 'layernorm';
 
@@ -42,6 +42,10 @@ export interface BlockCost {
   activeParams: number;
   /** Multiply-accumulates of the active weight matrices (and conv taps) per token. */
   macsPerToken: number;
+  /** Sizes a tensor-parallel degree must divide (heads, channels, widths). */
+  tpDims: TpDim[];
+  /** Routed expert weights (MoE): a token touches top-k of them. */
+  routed: RoutedExperts[];
 }
 
 export interface MixerCost extends BlockCost {
@@ -50,6 +54,8 @@ export interface MixerCost extends BlockCost {
   state: StateTensorSpec[];
   /** Scan FLOPs per token (4 per real state element). */
   scanFlopsPerToken: number;
+  /** Elements per token the scan kernel reads and writes besides its state (its inputs and outputs). */
+  scanIoElementsPerToken: number;
   /** Whether the layer carries a pre-mixer norm for this mixer (false for `none` and for shared-block calls). */
   hasNorm: boolean;
   sharedBlockId: string | null;
@@ -79,9 +85,9 @@ export function sumMacs(tensors: readonly TensorSpec[]): number {
   return tensors.reduce((a, t) => a + (t.matmul ? t.params : 0), 0);
 }
 
-function dense(tensors: TensorSpec[]): BlockCost {
+function dense(tensors: TensorSpec[], tpDims: TpDim[]): BlockCost {
   const params = sumParams(tensors);
-  return { tensors, params, activeParams: params, macsPerToken: sumMacs(tensors) };
+  return { tensors, params, activeParams: params, macsPerToken: sumMacs(tensors), tpDims, routed: [] };
 }
 
 function prefixed(prefix: string, tensors: readonly TensorSpec[]): TensorSpec[] {
@@ -133,10 +139,12 @@ export function attentionCost(m: AttentionMixer, dModel: number, inputWidth = dM
     tensors.push(tensor('q_proj.bias', [q]), tensor('k_proj.bias', [kv]), tensor('v_proj.bias', [kv]), tensor('o_proj.bias', [dModel]));
   }
   return {
-    ...dense(tensors),
+    // Megatron-LM splits attention by query heads; the KV heads are split or replicated (LayerCost.kvHeads).
+    ...dense(tensors, [{ name: 'nHeads', size: m.nHeads }]),
     attention: { nHeads: m.nHeads, nKvHeads: m.nKvHeads, headDim: m.headDim, window: m.slidingWindow },
     state: [],
     scanFlopsPerToken: 0,
+    scanIoElementsPerToken: 0,
     hasNorm: true,
     sharedBlockId: null,
   };
@@ -167,10 +175,14 @@ export function mambaCost(m: MambaMixer, dModel: number): MixerCost {
   if (m.projBias) tensors.push(tensor('out_proj.bias', [dModel]));
   if (m.innerNorms) tensors.push(tensor('dt_layernorm.weight', [r]), tensor('b_layernorm.weight', [N]), tensor('c_layernorm.weight', [N]));
   return {
-    ...dense(tensors),
+    // Split by inner channels (Megatron-LM's MambaMixer shards d_inner across tensor-parallel ranks).
+    ...dense(tensors, [{ name: 'dInner (expand × dModel)', size: di }]),
     attention: null,
     state: [stateTensor('conv_state', [di, m.dConv]), stateTensor('ssm_state', [di, N])],
     scanFlopsPerToken: SCAN_FLOPS_PER_STATE_ELEMENT * di * N,
+    // selective_scan_fn(u, delta, A, B, C, D, z) (`selective_scan_interface.py`): reads u, delta, z [di] and B, C [N],
+    // writes y [di]; the state stays on chip.
+    scanIoElementsPerToken: 4 * di + 2 * N,
     hasNorm: true,
     sharedBlockId: null,
   };
@@ -199,10 +211,16 @@ export function mamba2Cost(m: Mamba2Mixer, dModel: number): MixerCost {
   );
   if (m.projBias) tensors.push(tensor('out_proj.bias', [dModel]));
   return {
-    ...dense(tensors),
+    // Megatron-LM's MambaMixer (Mamba-2) needs the heads and the groups to divide by the tensor-parallel size.
+    ...dense(tensors, [
+      { name: 'Mamba-2 heads (dInner / headDim)', size: nh },
+      { name: 'nGroups', size: m.nGroups },
+    ]),
     attention: null,
     state: [stateTensor('conv_state', [convDim, m.dConv]), stateTensor('ssm_state', [nh, m.headDim, m.dState])],
     scanFlopsPerToken: SCAN_FLOPS_PER_STATE_ELEMENT * nh * m.headDim * m.dState,
+    // mamba_chunk_scan_combined(x, dt, A, B, C, D) (`ssd_combined.py`): reads x [di], dt [nh], B and C [g·N], writes y [di].
+    scanIoElementsPerToken: 2 * dInner(m, dModel) + nh + 2 * m.nGroups * m.dState,
     hasNorm: true,
     sharedBlockId: null,
   };
@@ -232,10 +250,13 @@ export function hyenaCost(m: HyenaMixer, dModel: number): MixerCost {
   const state = [stateTensor('iir_state', [d, S, 2])];
   if (m.shortFilterLength > 1) state.unshift(stateTensor('fir_state', [3 * d, m.shortFilterLength - 1]));
   return {
-    ...dense(tensors),
+    // Split by channels (each channel's filter is independent).
+    ...dense(tensors, [{ name: 'dModel', size: d }]),
     attention: null,
     state,
     scanFlopsPerToken: SCAN_FLOPS_PER_STATE_ELEMENT * d * S * 2,
+    // The long (IIR) filter reads its input [d] and writes its output [d] per token (`engine.py` step_iir).
+    scanIoElementsPerToken: 2 * d,
     hasNorm: true,
     sharedBlockId: null,
   };
@@ -262,7 +283,7 @@ function mlpTensors(f: { width: number; activation: 'swiglu' | 'gelu' }, dModel:
  * = 2·d·f (Megatron-LM's default MLP); biases f (+f) + d when `bias`.
  */
 export function mlpCost(f: MlpFfn, dModel: number): BlockCost {
-  return dense(mlpTensors(f, dModel, f.bias));
+  return dense(mlpTensors(f, dModel, f.bias), [{ name: 'width', size: f.width }]);
 }
 
 /**
@@ -280,6 +301,8 @@ export function moeCost(f: MoeFfn, dModel: number): BlockCost {
     params: router.params + sumParams(experts),
     activeParams: router.params + f.topK * perExpert,
     macsPerToken: router.params + f.topK * perExpertMacs,
+    tpDims: [{ name: 'expertWidth', size: f.expertWidth }],
+    routed: [{ count: f.nExperts, topK: f.topK, paramsPerExpert: perExpert }],
   };
 }
 
@@ -291,7 +314,7 @@ export function ffnCost(f: Ffn, dModel: number): BlockCost {
     case 'moe':
       return moeCost(f, dModel);
     case 'none':
-      return { tensors: [], params: 0, activeParams: 0, macsPerToken: 0 };
+      return { tensors: [], params: 0, activeParams: 0, macsPerToken: 0, tpDims: [], routed: [] };
     default:
       return assertNever(f);
   }
@@ -321,6 +344,8 @@ export function sharedBlockCost(b: SharedBlock, dModel: number, norm: NormKind):
       params: normParams + attn.params + ffn.params,
       activeParams: normParams + attn.activeParams + ffn.activeParams,
       macsPerToken: attn.macsPerToken + ffn.macsPerToken,
+      tpDims: [...attn.tpDims, ...ffn.tpDims],
+      routed: ffn.routed,
     },
     attention: attn.attention!,
     perCallLinear: b.perCallLinear,
@@ -352,15 +377,18 @@ export function mixerCost(m: Mixer, dModel: number, shared: ReadonlyMap<string, 
         params: own,
         activeParams: own + block.cost.activeParams,
         macsPerToken: sumMacs(tensors) + block.cost.macsPerToken,
+        tpDims: block.cost.tpDims,
+        routed: block.cost.routed,
         attention: block.attention,
         state: [],
         scanFlopsPerToken: 0,
+        scanIoElementsPerToken: 0,
         hasNorm: false,
         sharedBlockId: m.blockId,
       };
     }
     case 'none':
-      return { tensors: [], params: 0, activeParams: 0, macsPerToken: 0, attention: null, state: [], scanFlopsPerToken: 0, hasNorm: false, sharedBlockId: null };
+      return { tensors: [], params: 0, activeParams: 0, macsPerToken: 0, tpDims: [], routed: [], attention: null, state: [], scanFlopsPerToken: 0, scanIoElementsPerToken: 0, hasNorm: false, sharedBlockId: null };
     default:
       return assertNever(m);
   }
