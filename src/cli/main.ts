@@ -11,6 +11,7 @@ import { presetsCommand } from './commands/presets';
 import { validateCommand } from './commands/validate';
 import { benchCommand } from './commands/bench';
 import { runCommand } from './commands/run';
+import { hardwareCommand, rooflineCommand } from './commands/roofline';
 
 const COMMANDS: Record<string, Command> = {
   schema: schemaCommand,
@@ -21,6 +22,8 @@ const COMMANDS: Record<string, Command> = {
   validate: validateCommand,
   bench: benchCommand,
   run: runCommand,
+  roofline: rooflineCommand,
+  hardware: hardwareCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
