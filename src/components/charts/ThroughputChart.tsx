@@ -59,8 +59,8 @@ function ViewSwitch({ settings, setSettings, planner }: Pick<Props, 'settings' |
             full design on {hw ? shortHardwareName(hw) : '…'}
           </label>
           {!planner.probe && (
-            <button type="button" onClick={planner.measure} disabled={planner.probing} title="Measure this device (matmul FLOP/s, bandwidth) to draw the roofline of each run beside its points" data-testid="throughput-measure">
-              {planner.probing ? 'Measuring…' : 'Predict runs'}
+            <button type="button" onClick={planner.measure} disabled={planner.probing} title="Measure this device (matmul FLOP/s and memory bandwidth on the run backend) to draw each run's roofline prediction beside its points, with measured ÷ predicted" data-testid="throughput-measure">
+              {planner.probing ? 'Measuring…' : 'Measure device'}
             </button>
           )}
         </>
@@ -176,7 +176,7 @@ function MeasuredChart({ series, settings, fileBase, setSettings, theme, planner
       fileBase={fileBase}
       theme={theme}
       controls={<ViewSwitch settings={settings} setSettings={setSettings} planner={planner} />}
-      empty={withRuns.length === 0 && overlay.lines.length === 0 ? 'Run a benchmark to see measured throughput (Run panel: pick lengths and a profile, then Start).' : undefined}
+      empty={withRuns.length === 0 && overlay.lines.length === 0 ? `Run a benchmark to see measured throughput (Run panel: pick lengths and a profile, then Start).${overlay.note ? ` ${overlay.note}` : ''}` : undefined}
     >
       <ResponsiveContainer width="100%" height="100%">
         <ComposedChart data={rows} margin={{ top: 14, right: 24, bottom: 8, left: 8 }}>

@@ -54,6 +54,8 @@ function HardwareChart({ model, series, settings, fileBase, theme }: Props) {
     ...hw.map((h, hi) => ({ label: `${shortHardwareName(h)} ×${s.gpus}`, color: theme.muted, dash: HARDWARE_DASH[hi] })),
   ];
   const problems = curves.filter((c) => !c.fit.deployment).map((c) => `${c.d.name} on ${shortHardwareName(c.h)}: ${c.fit.problem ?? 'no valid split'}`);
+  const anyPoint = curves.some((c) => c.points.some((p) => p.point));
+  const nothingFits = `Nothing fits on ${s.gpus} × ${hw.map(shortHardwareName).join(' or ')} at batch ${s.batch}: pick more GPUs, a smaller batch or narrower dtypes (the fit table below shows what fits where).`;
   const table = (): DataTable => ({
     chart: 'hardware',
     title: `Full-size designs on hardware (roofline): ${describeDeployment(s)}`,
@@ -112,7 +114,7 @@ function HardwareChart({ model, series, settings, fileBase, theme }: Props) {
       fileBase={fileBase}
       theme={theme}
       controls={controls}
-      empty={hw.length === 0 ? 'Pick hardware above (this device needs measuring first: Measure this device).' : series.length === 0 ? 'Load a preset or build a design to plan it.' : undefined}
+      empty={hw.length === 0 ? 'Pick hardware above (this device needs measuring first: Measure this device).' : series.length === 0 ? 'Load a preset or build a design to plan it.' : !anyPoint ? nothingFits : undefined}
     >
       <ResponsiveContainer width="100%" height="100%">
         <ComposedChart data={rows} margin={{ top: 14, right: 24, bottom: 8, left: 8 }}>
@@ -153,15 +155,19 @@ function FitCell({ design, h, s, gpus }: { design: DesignSeries; h: HardwareSpec
     (p.fits ? 'fits' : `does not fit (${formatBytes(p.memoryPerGpuBytes)} per GPU > ${formatBytes(p.usableBytesPerGpu)} usable)`) +
     `; longest context at this batch ${Number.isFinite(f.longestContext) ? `${formatInt(f.longestContext)} tokens` : 'unbounded'}; max concurrency at L ${conc}; ` +
     `decode ${formatRate(p.aggregateDecodeTokensPerSec)} tokens/s for the batch (${p.bound}-bound), TTFT ${formatSeconds(p.prefillSeconds)}`;
+  const weightsTooBig = p.memoryPerGpu.weights > p.usableBytesPerGpu;
+  const [head, line2, line3] = p.fits
+    ? [describeSplit(f), `ctx ${ctx} · ×${conc}`, `${formatRate(p.aggregateDecodeTokensPerSec)} tok/s`]
+    : weightsTooBig
+      ? ['weights', `${formatBytes(p.memoryPerGpu.weights)}/GPU`, `> ${formatBytes(p.usableBytesPerGpu)}`]
+      : [`batch ${s.batch}`, `ctx ${ctx} · ×${conc}`, `${formatBytes(p.memoryPerGpuBytes)}/GPU`];
   return (
     <td className={`hx-fit ${p.fits ? 'hx-fit-yes' : 'hx-fit-no'}`} title={title} data-gpus={gpus} data-fits={p.fits ? 'yes' : 'no'} data-split={describeSplit(f)}>
-      <span className="hx-fit-mark">{p.fits ? '✓' : '✗'}</span> {p.fits ? describeSplit(f) : 'no fit'}
+      <span className="hx-fit-mark">{p.fits ? '✓' : '✗'}</span> {head}
       <br />
-      <span className="hx-fit-sub">
-        ctx {ctx} · ×{conc}
-      </span>
+      <span className="hx-fit-sub">{line2}</span>
       <br />
-      <span className="hx-fit-sub">{p.fits ? `${formatRate(p.aggregateDecodeTokensPerSec)} tok/s` : formatBytes(p.memoryPerGpuBytes)}</span>
+      <span className="hx-fit-sub">{line3}</span>
     </td>
   );
 }

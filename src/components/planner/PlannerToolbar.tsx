@@ -142,7 +142,7 @@ function DtypeSelect({ label, value, onChange, testId }: { label: string; value:
   return (
     <label className="hx-inline">
       {label}
-      <select value={value} onChange={(e) => onChange(e.target.value as Dtype)} aria-label={`${label} dtype`} data-testid={testId}>
+      <select className="hx-dtype" value={value} onChange={(e) => onChange(e.target.value as Dtype)} aria-label={`${label} dtype`} data-testid={testId}>
         {DTYPES.map((d) => (
           <option key={d} value={d}>
             {d}
@@ -203,8 +203,8 @@ export function PlannerToolbar({ model }: { model: PlannerModel }) {
           </span>
         ))}
         {s.hardware.length < MAX_PLANNER_HARDWARE && (
-          <button type="button" onClick={() => setSettings({ hardware: [...s.hardware, HARDWARE.find((h) => !s.hardware.includes(h.id))?.id ?? 'rtx-4090'] })} title="Compare with another hardware" data-testid="planner-add-hardware">
-            + add
+          <button type="button" onClick={() => setSettings({ hardware: [...s.hardware, HARDWARE.find((h) => !s.hardware.includes(h.id))?.id ?? 'rtx-4090'] })} title="Compare with another hardware" aria-label="Add hardware" data-testid="planner-add-hardware">
+            +
           </button>
         )}
       </span>
@@ -247,16 +247,13 @@ export function PlannerToolbar({ model }: { model: PlannerModel }) {
         </Pop>
       )}
       <button type="button" onClick={measure} disabled={probing} data-testid="planner-measure" title={probe ? `Measured ${probe.measuredAt} on ${probe.backend}: ${probe.method}. Measure again.` : 'Measure this device (matmul FLOP/s and memory bandwidth on the run backend) to compare the planner with the measured runs'}>
-        {probing ? 'Measuring…' : probe ? 'Re-measure device' : 'Measure this device'}
+        {probing ? 'Measuring…' : probe ? 'Re-measure device' : 'Measure device'}
       </button>
-      <label className="hx-inline" title="Colour the canvas layers by their share of decode or prefill time on the first hardware">
-        canvas
-        <select value={s.shade} onChange={(e) => setSettings({ shade: e.target.value as typeof s.shade })} aria-label="Canvas colouring" data-testid="planner-shade">
-          <option value="off">parameters</option>
-          <option value="decode">decode time</option>
-          <option value="prefill">prefill time</option>
-        </select>
-      </label>
+      <select value={s.shade} onChange={(e) => setSettings({ shade: e.target.value as typeof s.shade })} aria-label="Canvas colouring" title="Colour the canvas layers by their share of decode or prefill time on the first hardware (their tooltips show each layer's roofline)" data-testid="planner-shade">
+        <option value="off">canvas: params</option>
+        <option value="decode">canvas: decode time</option>
+        <option value="prefill">canvas: prefill time</option>
+      </select>
       {(batchError || probeError) && (
         <p className="hx-run-error hx-planner-error" role="alert">
           {batchError ?? probeError}

@@ -54,6 +54,7 @@ export function throughputOverlay(planner: PlannerModel | undefined, series: rea
   const hw = planner.hardware[0];
   if (planner.settings.overlay && hw) {
     const st = planner.settings;
+    let drawn = 0;
     series.forEach((s, i) => {
       const { points } = curveFor(s.design, s.cost, hw, st, grid);
       const values = points.filter((p) => p.point).map((p) => ({ seqLen: p.seqLen, value: decode ? p.point!.decodeSecondsPerToken * 1000 : p.point!.prefillTokensPerSec }));
@@ -61,8 +62,11 @@ export function throughputOverlay(planner: PlannerModel | undefined, series: rea
       const name = `${short[i]} · full design on ${shortHardwareName(hw)} ×${st.gpus}`;
       out.lines.push({ key: `full-${s.id}`, name, color: s.color, dash: FULL_DESIGN_DASH, values });
       out.legend.push({ label: name, color: s.color, dash: FULL_DESIGN_DASH, testId: 'full-design-legend' });
+      drawn++;
     });
-    out.note = `Dashed: full-size designs on ${st.gpus} × ${hw.name} (roofline; ${describeDeployment(st)}).`;
+    out.note = drawn
+      ? `Dashed: full-size designs on ${st.gpus} × ${hw.name} (roofline; ${describeDeployment(st)}).`
+      : `No full-size design fits on ${st.gpus} × ${hw.name} at batch ${st.batch} (Hardware tab: GPUs, batch, dtypes).`;
   }
   return out;
 }
