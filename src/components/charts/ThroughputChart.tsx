@@ -113,6 +113,24 @@ function MeasuredChart({ series, settings, fileBase, setSettings, theme, planner
   }, [markers, overlay]);
   const lens = measuredLens;
   const logY = overlay.lines.length > 0;
+  // A log axis spans every value drawn, spreads included, with some room (recharts' own log domain can cut the lowest).
+  const logDomain = useMemo((): [number, number] => {
+    let lo = Infinity;
+    let hi = 0;
+    for (const { m } of markers) {
+      for (const p of m) {
+        lo = Math.min(lo, p.low > 0 ? p.low : p.value);
+        hi = Math.max(hi, p.high);
+      }
+    }
+    for (const l of overlay.lines) {
+      for (const p of l.values) {
+        lo = Math.min(lo, p.value);
+        hi = Math.max(hi, p.value);
+      }
+    }
+    return Number.isFinite(lo) && hi > 0 ? [lo / 1.4, hi * 1.4] : [1, 10];
+  }, [markers, overlay]);
   // On a log axis the ticks sit at the lengths measured (at most about eight of them), where the markers are.
   const ticks = settings.xScale === 'log' && lens.length > 0 ? lens.filter((_, i) => i % Math.ceil(lens.length / 8) === 0) : undefined;
   const unit = decode ? 'ms/token' : 'tokens/s';
@@ -182,7 +200,7 @@ function MeasuredChart({ series, settings, fileBase, setSettings, theme, planner
         <ComposedChart data={rows} margin={{ top: 14, right: 24, bottom: 8, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" stroke={theme.grid} />
           {lengthAxis(min, max, settings.xScale, theme, ticks)}
-          <YAxis type="number" scale={logY ? 'log' : 'linear'} domain={logY ? ['auto', 'auto'] : [0, 'auto']} tickFormatter={fmt} width={72} {...yAxisStyle(theme)} label={{ value: unit, angle: -90, position: 'insideLeft', fill: theme.muted, fontSize: 11 }} />
+          <YAxis type="number" scale={logY ? 'log' : 'linear'} domain={logY ? logDomain : [0, 'auto']} allowDataOverflow={logY} tickFormatter={fmt} width={72} {...yAxisStyle(theme)} label={{ value: unit, angle: -90, position: 'insideLeft', fill: theme.muted, fontSize: 11 }} />
           <Tooltip
             labelFormatter={lengthLabel}
             formatter={(v: unknown) => (decode ? `${Number(v).toFixed(3)} ms/token` : `${formatInt(Number(v))} tokens/s`)}

@@ -48,6 +48,18 @@ function HardwareChart({ model, series, settings, fileBase, theme }: Props) {
     [series, hw, s, grid],
   );
   const rows = useMemo(() => grid.map((L, i) => Object.fromEntries([['seqLen', L], ...curves.map((c) => [c.key, c.points[i]!.point ? metric.of(c.points[i]!.point!) : null])])), [grid, curves, metric]);
+  const domain = useMemo((): [number, number] => {
+    let lo = Infinity;
+    let hi = 0;
+    for (const r of rows) {
+      for (const [k, v] of Object.entries(r)) {
+        if (k === 'seqLen' || typeof v !== 'number' || !(v > 0)) continue;
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+    }
+    return Number.isFinite(lo) ? [lo / 1.25, hi * 1.25] : [1, 10];
+  }, [rows]);
   const short = shortDesignNames(series.map((d) => d.name));
   const legend: LegendEntry[] = [
     ...series.map((d, i) => ({ label: short[i]!, color: d.color })),
@@ -120,7 +132,7 @@ function HardwareChart({ model, series, settings, fileBase, theme }: Props) {
         <ComposedChart data={rows} margin={{ top: 14, right: 24, bottom: 8, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" stroke={theme.grid} />
           {lengthAxis(min, max, settings.xScale, theme)}
-          <YAxis type="number" scale="log" domain={['auto', 'auto']} allowDataOverflow={false} tickFormatter={(v: number) => metric.fmt(v)} width={64} {...yAxisStyle(theme)} label={{ value: metric.unit, angle: -90, position: 'insideLeft', fill: theme.muted, fontSize: 11, dy: 60 }} />
+          <YAxis type="number" scale="log" domain={domain} allowDataOverflow tickFormatter={(v: number) => metric.fmt(v)} width={64} {...yAxisStyle(theme)} label={{ value: metric.unit, angle: -90, position: 'insideLeft', fill: theme.muted, fontSize: 11, dy: 60 }} />
           <Tooltip labelFormatter={lengthLabel} formatter={(v: unknown) => metric.fmt(Number(v))} {...tooltipStyle} />
           {curves.map((c) => (
             <Line key={c.key} dataKey={c.key} name={`${c.d.name} · ${shortHardwareName(c.h)} (${describeSplit(c.fit)})`} stroke={c.d.color} strokeWidth={2} strokeDasharray={HARDWARE_DASH[c.hi]} dot={false} isAnimationActive={false} connectNulls={false} />

@@ -67,6 +67,8 @@ export function throughputOverlay(planner: PlannerModel | undefined, series: rea
     out.note = drawn
       ? `Dashed: full-size designs on ${st.gpus} × ${hw.name} (roofline; ${describeDeployment(st)}).`
       : `No full-size design fits on ${st.gpus} × ${hw.name} at batch ${st.batch} (Hardware tab: GPUs, batch, dtypes).`;
+    // Said in the legend too, where it cannot be cut off like the subtitle.
+    if (!drawn) out.legend.push({ label: `full design: nothing fits on ${st.gpus} × ${shortHardwareName(hw)} at batch ${st.batch} (pick more GPUs in the Hardware tab)`, color: '#8a929c', dash: FULL_DESIGN_DASH, testId: 'full-design-legend' });
   }
   return out;
 }
