@@ -19,7 +19,7 @@ import { costAt } from '../cost';
 import type { BackendName, BenchPoint, BenchRequest, BenchResult, KvCapacityPolicy, RunProfileSpec, ScanImpl, Spread } from '../protocol';
 import { initBackend } from './backend';
 import { RuntimeModel, initModelWeights, type ModelCaches } from './builder';
-import { PREFILL_QUERY_BLOCK, kvBucket } from './layers/attention';
+import { PREFILL_QUERY_BLOCK, kvBucket } from '../../kinds/attention/layer';
 import { scaleDesign } from './profile';
 import { Rng } from './rng';
 import { chooseScan } from './scan/chooseScan';

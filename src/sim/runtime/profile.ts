@@ -11,16 +11,8 @@
  * Mamba-2 uses the profile's head dim and the largest group count that divides its heads; Hyena is kept; FFN and
  * expert widths are ffnMult·d; experts are capped at maxExperts (topK at most that).
  */
-import {
-  DesignSchema,
-  expandLayers,
-  type AttentionMixer,
-  type Design,
-  type Ffn,
-  type Layer,
-  type Mixer,
-  type SharedBlock,
-} from '../../models/schema';
+import { DesignSchema, expandLayers, type Design, type Ffn, type Layer, type Mixer, type SharedBlock } from '../../models/schema';
+import { type AttentionMixer } from '../../kinds/attention/spec';
 import type { RunProfileSpec } from '../protocol';
 
 /** The built-in profiles. */

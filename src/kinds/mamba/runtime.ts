@@ -1,0 +1,21 @@
+/** Mamba: how it runs (layer.ts: the tfjs layer over every scan implementation; reference.ts: the Float64 twin). */
+import { ALL_SCANS, type MixerRuntime } from '../runtimeKind';
+import { MambaLayer } from './layer';
+import { mambaRef } from './reference';
+import type { MambaMixer } from './spec';
+import { mambaWeightEntries, initMambaWeights, type MambaWeights } from './weights';
+
+/** The layer needs its config and dModel besides the weights. */
+export interface MambaRuntimeWeights {
+  mixer: MambaMixer;
+  dModel: number;
+  weights: MambaWeights;
+}
+
+export const mambaRuntime: MixerRuntime<MambaMixer, MambaRuntimeWeights> = {
+  init: (m, { dModel }, rng) => ({ mixer: m, dModel, weights: initMambaWeights(m, dModel, rng) }),
+  build: (w) => new MambaLayer(w.mixer, w.dModel, w.weights),
+  reference: (w, x, l) => mambaRef(w.weights, w.mixer, w.dModel, x, l).y,
+  entries: (w) => mambaWeightEntries(w.weights),
+  scans: ALL_SCANS,
+};
