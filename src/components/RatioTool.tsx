@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { ATTENTION_SIDE_KINDS, RECURRENT_KINDS, dominantAttention, dominantRecurrent, type OtherMixerKind, type RatioOptions } from '../models/patterns';
-import { MIXER_SPECS, type MixerBlockKind } from '../kinds/specs';
+import { MIXER_SPECS, isAttentionSide, type MixerBlockKind } from '../kinds/specs';
 import { applyRatioCommand, commandContext, runCommand } from '../app/commands';
 import { useAppStore } from '../app/store';
 import { selectLayers } from '../app/selectors';
@@ -28,7 +28,7 @@ interface Draft {
 
 function draftFromDesign(): Draft {
   const { layers } = commandContext();
-  const attn = layers.filter((l) => l.mixer.kind !== 'none' && ATTENTION_SIDE_KINDS.includes(l.mixer.kind)).length;
+  const attn = layers.filter((l) => isAttentionSide(l.mixer.kind)).length;
   const other = layers.length - attn;
   const firstMoe = layers.find((l) => l.ffn.kind === 'moe')?.ffn;
   const moeIdx = layers.map((l, i) => (l.ffn.kind === 'moe' ? i : -1)).filter((i) => i >= 0);
@@ -82,7 +82,7 @@ export function RatioTool() {
   const ref = useRef<HTMLDivElement>(null);
   const summary = useAppStore((s) => {
     const ls = selectLayers(s);
-    const a = ls.filter((l) => l.mixer.kind === 'attention').length;
+    const a = ls.filter((l) => isAttentionSide(l.mixer.kind)).length;
     const m = ls.length - a;
     const g = a && m ? gcd(a, m) : 1;
     return a && m ? `${a / g}:${m / g}` : a ? 'all attn' : 'no attn';

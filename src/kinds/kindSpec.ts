@@ -112,6 +112,8 @@ export interface MixerSpec<S extends KindSchema> extends SpecBase<S> {
 /** A channel mixer (dense MLP, mixture of experts). */
 export interface FfnSpec<S extends KindSchema> extends SpecBase<S> {
   readonly role: 'ffn';
+  /** True for sparse FFNs (a token touches some experts): the pattern strip marks them with a dot. */
+  readonly sparse: boolean;
 }
 
 /** Identity helpers that keep the literal types of a spec while checking it against the interface. */

@@ -30,6 +30,20 @@ export interface RefContext {
   sharedWeights: readonly SharedBlockWeights[];
 }
 
+/** What a prefill of L tokens holds besides weights and caches, for the run's memory estimate. */
+export interface Footprint {
+  /** The widest per-token activation row (floats) the block's prefill makes. */
+  width: number;
+  /** Bytes of attention score blocks alive at once (0 for kinds without them). */
+  scoreBytes: number;
+}
+
+export interface FootprintContext {
+  design: Design;
+  seqLen: number;
+  batch: number;
+}
+
 export interface MixerRuntime<C, W> {
   /** Seeded weights (one `Rng` fork per layer is passed in; adding a layer never changes the others' weights). */
   init(m: C, ctx: InitContext, rng: Rng): W;
@@ -41,6 +55,10 @@ export interface MixerRuntime<C, W> {
   entries(w: W): WeightEntry[];
   /** Scan implementations its prefill honours; empty when it runs no recurrent scan. */
   readonly scans: readonly ScanImpl[];
+  /** Activation width and score bytes of a prefill (src/sim/runtime/bench.ts `estimateRunMemory`). */
+  footprint(m: C, ctx: FootprintContext): Footprint;
+  /** Recurrent state elements per channel (Mamba's N, Hyena's S); 0 when none. Auto avoids `wgsl` above its limit. */
+  statePerChannel(m: C): number;
 }
 
 export interface FfnRuntime<C, W> {
@@ -49,6 +67,8 @@ export interface FfnRuntime<C, W> {
   /** Float64 reference over `rows` positions of x (rows·d). */
   reference(w: W, x: Float64Array, rows: number): Float64Array;
   entries(w: W): WeightEntry[];
+  /** The widest per-token activation row of the FFN. */
+  width(f: C): number;
 }
 
 /** Every scan implementation (the recurrent kinds honour them all). */

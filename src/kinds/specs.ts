@@ -53,6 +53,16 @@ export function ffnSpecOf(kind: FfnBlockKind): FfnSpec<any> {
   return FFN_SPECS[kind] as FfnSpec<any>;
 }
 
+/** True when the FFN is sparse (MoE): the pattern strip and group minis mark such layers with a dot. */
+export function isSparseFfn(kind: FfnBlockKind | 'none'): boolean {
+  return kind !== 'none' && FFN_SPECS[kind].sparse;
+}
+
+/** True for mixers on the attention side of a ratio (exact retrieval, a KV cache). */
+export function isAttentionSide(kind: MixerBlockKind | 'none'): boolean {
+  return kind !== 'none' && MIXER_SPECS[kind].ratioSide === 'attention';
+}
+
 export function isMixerKind(kind: string): kind is MixerBlockKind {
   return Object.prototype.hasOwnProperty.call(MIXER_SPECS, kind);
 }

@@ -1,7 +1,7 @@
 /** Attention: how it runs (see layer.ts for the tfjs layer and reference.ts for its Float64 twin). */
 import { linearEntry, type Param, type WeightEntry } from '../../sim/runtime/params';
-import type { MixerRuntime } from '../runtimeKind';
-import { AttentionLayer, attentionDims, initAttentionWeights, type AttentionWeights } from './layer';
+import type { Footprint, MixerRuntime } from '../runtimeKind';
+import { AttentionLayer, PREFILL_QUERY_BLOCK, attentionDims, initAttentionWeights, type AttentionWeights } from './layer';
 import { attentionRef } from './reference';
 import type { AttentionMixer } from './spec';
 
@@ -21,10 +21,17 @@ export function attentionEntries(a: AttentionWeights): WeightEntry[] {
   ];
 }
 
+/** Width H·hd, and the (b, H, Q, L) score blocks ×3 (scores, masked, softmax) of the blocked prefill. */
+export function attentionFootprint(m: AttentionMixer, seqLen: number, batch: number): Footprint {
+  return { width: m.nHeads * m.headDim, scoreBytes: 3 * batch * m.nHeads * Math.min(seqLen, PREFILL_QUERY_BLOCK) * seqLen * 4 };
+}
+
 export const attentionRuntime: MixerRuntime<AttentionMixer, AttentionWeights> = {
   init: (m, { dModel }, rng) => initAttentionWeights(attentionDims(m, dModel, dModel), m.bias, rng),
   build: (w) => new AttentionLayer(w),
   reference: (w, x, l) => attentionRef(w, x, 1, l),
   entries: attentionEntries,
   scans: [],
+  footprint: (m, ctx) => attentionFootprint(m, ctx.seqLen, ctx.batch),
+  statePerChannel: () => 0,
 };

@@ -18,4 +18,7 @@ export const hyenaRuntime: MixerRuntime<HyenaMixer, HyenaRuntimeWeights> = {
   reference: (w, x, l) => hyenaRef(w.weights, w.mixer, w.dModel, x, l).y,
   entries: (w) => hyenaWeightEntries(w.weights),
   scans: ALL_SCANS,
+  /** The projections 3d, and the modal scan's (L, d, S) complex terms. */
+  footprint: (m, { design }) => ({ width: Math.max(3 * design.dModel, design.dModel * m.stateSize * 2), scoreBytes: 0 }),
+  statePerChannel: (m) => m.stateSize,
 };

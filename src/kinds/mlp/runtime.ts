@@ -24,4 +24,5 @@ export const mlpRuntime: FfnRuntime<MlpFfn, MlpWeights> = {
   build: (w) => new MlpLayer(w),
   reference: (w, x, rows) => mlpRef(w, x, rows),
   entries: mlpEntries,
+  width: (f) => f.width,
 };

@@ -34,6 +34,7 @@ export function scaledFfnWidth(p: { ffnMult: number; dModel: number }): number {
 export const mlpSpec = ffnSpec({
   kind: 'mlp',
   role: 'ffn',
+  sparse: false,
   group: 'ffn',
   style: { color: '#868e96', letter: 'F', label: 'MLP', ink: '#ffffff' },
   tradeoff: 'Dense FFN: every parameter is active for every token.',

@@ -18,4 +18,5 @@ export const moeRuntime: FfnRuntime<MoeFfn, MoeWeights> = {
   build: (w, { moeCombine }) => new MoeLayer(w, moeCombine),
   reference: (w, x, rows) => moeRef(w, x, rows),
   entries: moeEntries,
+  width: (f) => f.expertWidth,
 };

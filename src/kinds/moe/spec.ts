@@ -29,6 +29,7 @@ export type MoeFfn = z.infer<typeof MoeSchema>;
 export const moeSpec = ffnSpec({
   kind: 'moe',
   role: 'ffn',
+  sparse: true,
   group: 'ffn',
   style: { color: '#e0a400', letter: 'E', label: 'MoE', ink: '#1d2127' },
   tradeoff: 'Mixture of experts: top-k of E experts per token; more total params, same active compute.',

@@ -3,6 +3,7 @@ import { linearEntry } from '../../sim/runtime/params';
 import type { MixerRuntime } from '../runtimeKind';
 import { SharedMixer, initSharedCallWeights, type SharedCallWeights } from './layer';
 import { sharedRef } from './reference';
+import { attentionFootprint } from '../attention/runtime';
 import type { SharedRef } from './spec';
 
 export const sharedRuntime: MixerRuntime<SharedRef, SharedCallWeights> = {
@@ -24,4 +25,13 @@ export const sharedRuntime: MixerRuntime<SharedRef, SharedCallWeights> = {
   /** The call's own d×d linear (`linear_layers.{j}` in HF `modeling_zamba.py`); the block is exported once. */
   entries: (w) => (w.linear ? [linearEntry('linear.weight', w.linear)] : []),
   scans: [],
+  /** The 2d concatenated input, the block's FFN width and its attention's score blocks. */
+  footprint: (m, ctx) => {
+    const block = ctx.design.sharedBlocks.find((b) => b.id === m.blockId);
+    if (!block) return { width: 2 * ctx.design.dModel, scoreBytes: 0 };
+    const a = attentionFootprint(block.attention, ctx.seqLen, ctx.batch);
+    const ffnWidth = block.ffn.kind === 'mlp' ? block.ffn.width : block.ffn.expertWidth;
+    return { width: Math.max(2 * ctx.design.dModel, ffnWidth, a.width), scoreBytes: a.scoreBytes };
+  },
+  statePerChannel: () => 0,
 };
