@@ -12,6 +12,7 @@ import { validateCommand } from './commands/validate';
 import { benchCommand } from './commands/bench';
 import { runCommand } from './commands/run';
 import { hardwareCommand, rooflineCommand } from './commands/roofline';
+import { designCommand } from './commands/design';
 
 const COMMANDS: Record<string, Command> = {
   schema: schemaCommand,
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, Command> = {
   run: runCommand,
   roofline: rooflineCommand,
   hardware: hardwareCommand,
+  design: designCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -232,7 +232,7 @@ describe('planner fields: TP sizes, routed experts, KV heads, scan traffic, resi
     // Mamba-1: di = 128 channels; scan reads u, delta, z (3·128) and B, C (2·8), writes y (128): 4·128 + 2·8
     { name: 'mamba-1', mixer: { kind: 'mamba', dState: 8, dConv: 4, expand: 2 }, ffn: NONE, tp: [['dInner (expand × dModel)', 128]], kvHeads: 0, io: 4 * 128 + 16, branches: 1 },
     // Mamba-2: nh = 128 / 16 = 8 heads, g = 2; scan reads x (128), dt (8), B, C (2·2·8), writes y (128)
-    { name: 'mamba-2', mixer: { kind: 'mamba2', dState: 8, headDim: 16, nGroups: 2, dConv: 4, expand: 2 }, ffn: NONE, tp: [['Mamba-2 heads (dInner / headDim)', 8], ['nGroups', 2]], kvHeads: 0, io: 2 * 128 + 8 + 32, branches: 1 },
+    { name: 'mamba-2', mixer: { kind: 'mamba2', dState: 8, headDim: 16, nGroups: 2, dConv: 4, expand: 2 }, ffn: NONE, tp: [['Mamba-2 heads', 8], ['nGroups', 2]], kvHeads: 0, io: 2 * 128 + 8 + 32, branches: 1 },
     // Hyena: 64 channels; the IIR filter reads and writes d = 64 each
     { name: 'hyena + MLP', mixer: { kind: 'hyena', shortFilterLength: 3, stateSize: 2 }, ffn: { kind: 'mlp', width: 32 }, tp: [['dModel', 64], ['width', 32]], kvHeads: 0, io: 128, branches: 2 },
     { name: 'FFN only', mixer: NONE, ffn: { kind: 'mlp', width: 32 }, tp: [['width', 32]], kvHeads: 0, io: 0, branches: 1 },
