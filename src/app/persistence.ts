@@ -11,6 +11,7 @@ import type { AppState } from './slices/types';
 import type { UiSlice } from './slices/uiSlice';
 import { sanitizeRuns, sanitizeRunSettings } from './slices/runSlice';
 import { sanitizeChartSettings, sanitizePinned } from './slices/compareSlice';
+import { sanitizeDeviceProbe, sanitizePlannerSettings } from './slices/plannerSlice';
 import { sanitizeQuality, sanitizeQualitySettings, storedQuality } from './slices/qualitySlice';
 
 /** localStorage key of the autosave. */
@@ -21,7 +22,7 @@ export const STORAGE_VERSION = 1;
 /** The part of the state that survives a reload. */
 export type PersistedState = Pick<UiSlice, 'theme' | 'seqLen' | 'budgetBytes' | 'costDtype' | 'chartsHeight' | 'chartsCollapsed'> & {
   design: Design;
-} & Partial<Pick<AppState, 'runs' | 'runSettings' | 'pinned' | 'chartSettings' | 'qualityResults' | 'qualitySettings'>>;
+} & Partial<Pick<AppState, 'runs' | 'runSettings' | 'pinned' | 'chartSettings' | 'plannerSettings' | 'deviceProbe' | 'qualityResults' | 'qualitySettings'>>;
 
 const pending: string[] = [];
 
@@ -86,6 +87,11 @@ function sanitize(persisted: unknown): Partial<PersistedState> {
   if (pinned) out.pinned = pinned;
   const chartSettings = sanitizeChartSettings(persisted.chartSettings);
   if (chartSettings) out.chartSettings = chartSettings;
+  // Planner (issue 12): its settings and the measured "this device" entry, each checked field by field.
+  const plannerSettings = sanitizePlannerSettings(persisted.plannerSettings);
+  if (plannerSettings) out.plannerSettings = plannerSettings;
+  const deviceProbe = sanitizeDeviceProbe(persisted.deviceProbe);
+  if (deviceProbe) out.deviceProbe = deviceProbe;
   // Quality tab (issue 11): training results and settings, each checked by its slice.
   const quality = sanitizeQuality(persisted.qualityResults);
   if (quality) out.qualityResults = quality;
@@ -111,6 +117,8 @@ export const persistOptions: PersistOptions<AppState, PersistedState> = {
     runSettings: s.runSettings,
     pinned: s.pinned,
     chartSettings: s.chartSettings,
+    plannerSettings: s.plannerSettings,
+    deviceProbe: s.deviceProbe,
     qualityResults: storedQuality(s.qualityResults),
     qualitySettings: s.qualitySettings,
   }),

@@ -5,6 +5,7 @@ import { createDesignSlice } from './slices/designSlice';
 import { createUiSlice } from './slices/uiSlice';
 import { createRunSlice } from './slices/runSlice';
 import { createCompareSlice } from './slices/compareSlice';
+import { createPlannerSlice } from './slices/plannerSlice';
 import { createQualitySlice } from './slices/qualitySlice';
 import { persistOptions, takeHydrationNotices } from './persistence';
 
@@ -16,6 +17,7 @@ export const useAppStore = create<AppState>()(
       ...createUiSlice(...a),
       ...createRunSlice(...a),
       ...createCompareSlice(...a),
+      ...createPlannerSlice(...a),
       ...createQualitySlice(...a),
     }),
     persistOptions,

@@ -12,6 +12,8 @@ import { validateCommand } from './commands/validate';
 import { benchCommand } from './commands/bench';
 import { runCommand } from './commands/run';
 import { trainCommand } from './commands/train';
+import { hardwareCommand, rooflineCommand } from './commands/roofline';
+import { designCommand } from './commands/design';
 
 const COMMANDS: Record<string, Command> = {
   schema: schemaCommand,
@@ -23,6 +25,9 @@ const COMMANDS: Record<string, Command> = {
   bench: benchCommand,
   run: runCommand,
   train: trainCommand,
+  roofline: rooflineCommand,
+  hardware: hardwareCommand,
+  design: designCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

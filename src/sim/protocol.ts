@@ -5,6 +5,7 @@
 import type { Design } from '../models/schema';
 import type { LabOptions, LabProfile } from './lab/labProfile';
 import type { TaskId, TaskParams } from './lab/tasks/taskTypes';
+import type { DeviceProbe } from './planner/calibration';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
@@ -187,7 +188,25 @@ export interface TrainResult extends TrainStarted {
   settings: Pick<TrainRequest, 'steps' | 'batch' | 'lr' | 'schedule' | 'warmupSteps' | 'weightDecay' | 'clipNorm' | 'evalEvery' | 'evalSize' | 'earlyStopAccuracy'>;
 }
 
-export type ToWorker = { type: 'start'; id: string; request: BenchRequest } | { type: 'train'; id: string; request: TrainRequest } | { type: 'cancel'; id: string };
+export type ToWorker =
+  | { type: 'start'; id: string; request: BenchRequest }
+  | { type: 'cancel'; id: string }
+  /** Train the design's lab copy (src/sim/lab/train.ts); answered by train-started/-progress/-point/-done or `error`. */
+  | { type: 'train'; id: string; request: TrainRequest }
+  /** Measure this device for the planner (src/sim/runtime/probeDevice.ts); answered by `probed` or `error`. */
+  | { type: 'probe'; id: string; backend: BackendChoice; options?: ProbeOptions };
+
+/** Sizes of the device probe (defaults per backend when absent; tests make it small). */
+export interface ProbeOptions {
+  /** Square matmul sizes to try. */
+  matmulSizes?: number[];
+  /** Elements of each add operand. */
+  addElements?: number;
+  /** Trials per measurement; the best is kept (default 3). */
+  trials?: number;
+  /** Seconds each trial aims to last (default 0.15). */
+  trialSeconds?: number;
+}
 
 export type FromWorker =
   | { type: 'started'; id: string; backend: BackendName; backendReason: string; scan: ScanImpl; profile: RunProfileSpec; scaledDesign: Design }
@@ -198,4 +217,5 @@ export type FromWorker =
   | { type: 'train-progress'; id: string; progress: TrainProgress }
   | { type: 'train-point'; id: string; point: TrainPoint }
   | { type: 'train-done'; id: string; result: TrainResult }
-  | { type: 'error'; id: string; message: string };
+  | { type: 'error'; id: string; message: string }
+  | { type: 'probed'; id: string; probe: DeviceProbe; backendReason: string };

@@ -3,8 +3,9 @@ import type { DesignSlice } from './designSlice';
 import type { UiSlice } from './uiSlice';
 import type { RunSlice } from './runSlice';
 import type { CompareSlice } from './compareSlice';
+import type { PlannerSlice } from './plannerSlice';
 import type { QualitySlice } from './qualitySlice';
 
 /** The whole store: one bound store made of slices (zustand slices pattern). */
-export type AppState = DesignSlice & UiSlice & RunSlice & CompareSlice & QualitySlice;
+export type AppState = DesignSlice & UiSlice & RunSlice & CompareSlice & PlannerSlice & QualitySlice;
 export type SliceCreator<T> = StateCreator<AppState, [], [], T>;

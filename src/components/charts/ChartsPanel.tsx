@@ -26,6 +26,10 @@ import { StateKvChart } from './StateKvChart';
 import { ThroughputChart } from './ThroughputChart';
 import { useChartSeries } from './useChartSeries';
 import { useChartTheme } from './useChartTheme';
+import { usePlanner } from '../../app/usePlanner';
+import { registerPlannerTestApi } from '../../app/plannerTestApi';
+import { HardwareView } from '../planner/HardwareView';
+import { plannerCompareRows } from '../planner/plannerCompareRows';
 
 const GIB = 1024 ** 3;
 /** Right ends offered for the length axis, in tokens (round decimal counts, as every token count is shown). */
@@ -35,6 +39,7 @@ const TABS: { id: ChartSettings['view']; label: string }[] = [
   { id: 'throughput', label: 'Throughput' },
   { id: 'state', label: 'State vs KV' },
   { id: 'quality', label: 'Quality' },
+  { id: 'hardware', label: 'Hardware' },
 ];
 
 /**
@@ -67,9 +72,11 @@ export function ChartsPanel() {
   const quality = useQuality();
   useComparisonFromLink();
   useEffect(registerChartsTestApi, []);
+  useEffect(registerPlannerTestApi, []);
   useEffect(registerQualityTestApi, []);
   const series = useChartSeries();
   const theme = useChartTheme();
+  const planner = usePlanner();
   const { design, settings, budgetBytes, setChartSettings, setBudgetBytes, pinDesign, pinDesigns, unpinDesign, clearPinned, pinnedCount, pushNotice, costDtype } = useAppStore(
     useShallow((s) => ({
       costDtype: s.costDtype,
@@ -225,7 +232,7 @@ export function ChartsPanel() {
       <div className="hx-charts-main">
         <div className="hx-chart-slot">
           {settings.view === 'memory' && <MemoryChart {...common} budgetBytes={budgetBytes} />}
-          {settings.view === 'throughput' && <ThroughputChart {...common} />}
+          {settings.view === 'throughput' && <ThroughputChart {...common} planner={planner} />}
           {settings.view === 'state' && <StateKvChart {...common} />}
           {settings.view === 'quality' && (
             <QualityChart
@@ -238,6 +245,7 @@ export function ChartsPanel() {
               theme={theme}
             />
           )}
+          {settings.view === 'hardware' && <HardwareView model={planner} series={series} settings={settings} fileBase={fileBase} theme={theme} />}
         </div>
         <aside className="hx-charts-side">
           {settings.view === 'quality' ? <QualityPanel model={quality} designs={series.map((s) => s.design)} /> : <RunPanel model={run} />}
@@ -248,6 +256,7 @@ export function ChartsPanel() {
             setTableSeqLen={(n) => setChartSettings({ tableSeqLen: n })}
             onUnpin={unpinDesign}
             onPinCurrent={() => design && pinDesign(design, 'current')}
+            extraRows={plannerCompareRows(planner)}
             run={{
               activeKey: run.active?.designKey ?? null,
               activeName: run.active?.designName ?? null,

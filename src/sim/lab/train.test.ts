@@ -4,7 +4,7 @@ import { DesignSchema, FORMAT, expandLayers, type Design, type DesignInput } fro
 import { getPreset } from '../../models/presets';
 import { useTestBackend } from '../runtime/testBackend';
 import { Rng } from '../runtime/rng';
-import { FFN_TRAINING, MIXER_TRAINING } from './kinds/trainingSupport';
+import { FFN_TRAININGS, MIXER_TRAININGS } from '../../kinds/trainings';
 import { LabTrainer, runTraining, trainingScan } from './train';
 import { checkTrainRequest, trainRequest } from './trainRequest';
 import { TASKS } from './tasks/tasks';
@@ -25,7 +25,7 @@ describe('training on wasm', () => {
   });
   afterEach(() => expect(tf.memory().numTensors).toBe(baseline));
 
-  it.each([...Object.entries(MIXER_TRAINING), ...Object.entries(FFN_TRAINING)])('steps on one batch lower its loss: %s', async (kind, t) => {
+  it.each([...Object.entries(MIXER_TRAININGS), ...Object.entries(FFN_TRAININGS)])('steps on one batch lower its loss: %s', async (kind, t) => {
     baseline = tf.memory().numTensors;
     const f = t.fixture(64);
     const d = design(`${kind} fixture`, f.layers, f.sharedBlocks);

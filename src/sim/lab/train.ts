@@ -28,7 +28,7 @@ import { Rng } from '../runtime/rng';
 import { chooseScan } from '../runtime/scan/chooseScan';
 import { simdScanAvailable } from '../runtime/scan/scanSimd';
 import { AdamW, learningRate, type Schedule } from './adamw';
-import { applyLabInit, constrainWeights, decayedParams, gradientPaths } from './kinds/trainingSupport';
+import { applyLabInit, constrainWeights, decayedParams, gradientPaths } from './trainingSupport';
 import { labDesign } from './labProfile';
 import { checkTrainRequest, taskParamsOf } from './trainRequest';
 import { TASKS, evalSet, trainStream, type TaskBatch, type TaskDef, type TaskParams } from './tasks/tasks';

@@ -1,0 +1,16 @@
+/** Attention: how the lab trains it (src/kinds/trainingKind.ts). */
+import type { KindTraining } from '../trainingKind';
+import type { AttentionWeights } from './layer';
+
+export const attentionTraining: KindTraining<AttentionWeights> = {
+  fixture: (d) => ({
+    layers: [
+      { mixer: { kind: 'attention', nHeads: 2, nKvHeads: 1, headDim: d / 2, positional: 'rope', bias: true }, ffn: { kind: 'none' } },
+      { mixer: { kind: 'attention', nHeads: 2, nKvHeads: 2, headDim: d / 2, positional: 'none', slidingWindow: 3 }, ffn: { kind: 'none' } },
+    ],
+  }),
+  outputParams: (w) => [w.wo],
+  decayed: (w) => [w.wq, w.wk, w.wv, w.wo],
+  scan: null,
+  gradient: 'tf ops (batched matMul, softmax), differentiated by tfjs',
+};

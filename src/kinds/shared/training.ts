@@ -1,0 +1,46 @@
+/**
+ * Zamba's shared block: how the lab trains a call site (src/kinds/trainingKind.ts). The shared block's weights are trained once
+ * through every call (their gradients add up); each call's own output linear closes its residual branch, else the
+ * block's FFN down projection does.
+ */
+import type { ModelWeights } from '../../sim/runtime/builder';
+import type { Param } from '../../sim/runtime/params';
+import type { KindTraining } from '../trainingKind';
+import type { SharedBlockWeights, SharedCallWeights } from './layer';
+
+function blockOf(w: SharedCallWeights, model: ModelWeights): SharedBlockWeights {
+  const b = model.sharedBlocks.find((s) => s.id === w.blockId);
+  if (!b) throw new Error(`shared mixer: blockId "${w.blockId}" names no shared block`);
+  return b;
+}
+
+function ffnDowns(b: SharedBlockWeights): Param[] {
+  return b.ffn.kind === 'mlp' ? [b.ffn.weights.down] : b.ffn.weights.experts.map((e) => e.down);
+}
+
+function ffnMatrices(b: SharedBlockWeights): Param[] {
+  const mlps = b.ffn.kind === 'mlp' ? [b.ffn.weights] : b.ffn.weights.experts;
+  return [...(b.ffn.kind === 'moe' ? [b.ffn.weights.router] : []), ...mlps.flatMap((w) => [w.up, w.down, ...(w.gate ? [w.gate] : [])])];
+}
+
+export const sharedTraining: KindTraining<SharedCallWeights> = {
+  fixture: (d) => ({
+    sharedBlocks: [
+      { id: 'z', attention: { kind: 'attention', nHeads: 2, nKvHeads: 2, headDim: d / 2 }, ffn: { kind: 'mlp', width: 2 * d }, concatEmbedding: true, perCallLinear: true },
+      { id: 'y', attention: { kind: 'attention', nHeads: 1, nKvHeads: 1, headDim: d }, ffn: { kind: 'moe', nExperts: 3, topK: 2, expertWidth: d }, concatEmbedding: false, perCallLinear: false },
+    ],
+    layers: [
+      { mixer: { kind: 'shared', blockId: 'z' }, ffn: { kind: 'none' } },
+      { mixer: { kind: 'shared', blockId: 'y' }, ffn: { kind: 'none' } },
+      { mixer: { kind: 'shared', blockId: 'z' }, ffn: { kind: 'none' } },
+    ],
+  }),
+  outputParams: (w, model) => (w.linear ? [w.linear] : ffnDowns(blockOf(w, model))),
+  decayed: (w, model) => {
+    const b = blockOf(w, model);
+    const a = b.attention;
+    return [...(w.linear ? [w.linear] : []), a.wq, a.wk, a.wv, a.wo, ...ffnMatrices(b)];
+  },
+  scan: null,
+  gradient: 'tf ops (the block attention, norms and FFN), its weights summed over the call sites',
+};
