@@ -119,7 +119,7 @@ export const persistOptions: PersistOptions<AppState, PersistedState> = {
     chartSettings: s.chartSettings,
     plannerSettings: s.plannerSettings,
     deviceProbe: s.deviceProbe,
-    qualityResults: storedQuality(s.qualityResults),
+    qualityResults: storedQuality(s.qualityResults ?? []),
     qualitySettings: s.qualitySettings,
   }),
   migrate: (_persisted, version) => {
