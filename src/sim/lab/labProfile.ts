@@ -4,6 +4,9 @@
  *
  * - Layers: the run profiles' rule (`runtime/profile.ts` scaleDesign: the prefix and as many whole periods of the
  *   layer pattern as fit in `maxLayers` = 8), so kinds, order, ratio, MoE placement and shared-block call sites stay.
+ *   With FFNs off the pattern is read from the mixers alone (layers left empty are dropped). A stack with no repeating pattern that fits (Megatron's
+ *   evenly spread attention over 56 layers) is sampled: 8 layers evenly spaced, each mixer kind of the design kept
+ *   at least once (at the sample nearest its first layer).
  * - Width: dModel 64, or 32 when the kept stack is deeper than 4 layers ("8 layers at d = 32 for 1:7", §0); head dim
  *   dModel / 2 for attention and Mamba-2 (2 attention heads; Mamba-2 heads of 32 at d = 64, §0), Mamba dState capped
  *   at 16, MoE experts capped at 4, FFN width 2·d.
@@ -14,7 +17,7 @@
  *   (§4.3, "hybrid training is init-sensitive").
  */
 import { ratioVariants } from '../../models/patterns';
-import { expandLayers, type Design } from '../../models/schema';
+import { expandLayers, type Design, type Layer } from '../../models/schema';
 import type { RunProfileSpec } from '../protocol';
 import { findLayerPeriod, scaleDesign } from '../runtime/profile';
 
@@ -66,20 +69,49 @@ export function checkLabOptions(o: LabOptions): string | null {
   return null;
 }
 
+/**
+ * `n` of the layers, evenly spaced, with every mixer kind of the stack present (a kind the even samples miss takes
+ * the sample nearest its first layer, if that sample's kind is not the only one of its own kind).
+ */
+export function sampleLayers(all: readonly Layer[], n: number): { layers: Layer[]; indices: number[] } {
+  const idx = Array.from({ length: n }, (_, i) => Math.min(all.length - 1, Math.floor(((i + 0.5) * all.length) / n)));
+  const kindAt = (i: number) => all[i]!.mixer.kind;
+  for (const kind of [...new Set(all.map((l) => l.mixer.kind))]) {
+    if (idx.some((i) => kindAt(i) === kind)) continue;
+    const first = all.findIndex((l) => l.mixer.kind === kind);
+    const order = idx.map((_, s) => s).sort((a, b) => Math.abs(idx[a]! - first) - Math.abs(idx[b]! - first));
+    const slot = order.find((s) => idx.filter((i) => kindAt(i) === kindAt(idx[s]!)).length > 1);
+    if (slot !== undefined) idx[slot] = first;
+  }
+  idx.sort((a, b) => a - b);
+  return { layers: idx.map((i) => all[i]!), indices: idx };
+}
+
 /** The lab copy of a design for a task vocabulary: the scaled design, its profile and how it was made. */
 export function labDesign(design: Design, vocabSize: number, options: LabOptions = DEFAULT_LAB_OPTIONS): { design: Design; profile: LabProfile; notes: string[] } {
   const bad = checkLabOptions(options);
   if (bad) throw new Error(bad);
   const maxLayers = options.layers ?? LAB_MAX_LAYERS;
-  const layers = keptLayers(design, maxLayers);
+  let all = expandLayers(design.layers);
+  // FFNs off: a layer left with neither mixer nor FFN (Megatron's MLP-only layers) is the identity, and is dropped
+  if (!options.ffn) all = all.map((l) => ({ ...l, ffn: { kind: 'none' as const } })).filter((l) => l.mixer.kind !== 'none');
+  if (all.length === 0) throw new Error(`${design.name} has no token mixer: with FFNs off its lab copy would be empty (keep the FFNs)`);
+  let source: Design = { ...design, layers: all };
+  let sampled: string | null = null;
+  if (keptLayers(source, maxLayers) > maxLayers) {
+    const s = sampleLayers(all, maxLayers);
+    source = { ...source, layers: s.layers };
+    sampled = `layers: no repeating pattern fits in ${maxLayers} layers, so ${maxLayers} of ${all.length} were sampled evenly, each mixer kind kept (layers ${s.indices.join(', ')})`;
+  }
+  const layers = keptLayers(source, maxLayers);
   const dModel = options.dModel ?? (layers > LAB_SHALLOW_LAYERS ? LAB_DEEP_D_MODEL : LAB_D_MODEL);
   const spec: RunProfileSpec = { name: 'lab', dModel, vocabSize, maxLayers, headDim: dModel / 2, ffnMult: 2, maxExperts: 4, maxDState: 16 };
-  const scaled = scaleDesign(design, spec);
-  let lab = scaled.design;
-  if (!options.ffn) lab = { ...lab, layers: expandLayers(lab.layers).map((l) => ({ ...l, ffn: { kind: 'none' as const } })) };
-  lab = { ...lab, name: `${design.name} (lab)` };
+  const scaled = scaleDesign(source, spec);
+  if (sampled) scaled.notes.unshift(sampled);
+  const lab = { ...scaled.design, name: `${design.name} (lab)` };
   const kept = expandLayers(lab.layers).length;
-  const profile: LabProfile = { ...spec, name: 'lab', ...options, layers: kept };
+  const { dModel: _forced, ...labOptions } = options;
+  const profile: LabProfile = { ...spec, name: 'lab', ...labOptions, layers: kept };
   const notes = [
     ...scaled.notes.filter((n) => !n.startsWith('dModel')),
     `dModel ${design.dModel} -> ${dModel}${kept > LAB_SHALLOW_LAYERS ? ` (deeper than ${LAB_SHALLOW_LAYERS} layers)` : ''}, vocab ${vocabSize} (the task's), float32`,
