@@ -6,13 +6,16 @@
  *     one thread, `/usr/bin/python3` with Debian's python3-torch) run right after it, so both see the same load;
  *  2. `--full`: the default run (300 steps, early stop at 99 %) of each design, wall time and final accuracy;
  *  3. `--compare`: the five-design comparison of the issue (Jamba-v0.1 and its 1:1, 1:3, 1:7, pure attention and pure
- *     Mamba variants from "Compare ratios"), queued one after another as the Quality tab runs them: total wall time.
+ *     Mamba variants from "Compare ratios"), queued one after another as the Quality tab runs them: total wall time;
+ *     `--out=file.json` also writes the results (design name and the trainer's result), which the Quality-tab
+ *     screenshot spec loads (e2e/quality-screens.spec.ts).
  * Figures only: nothing is asserted. The machine's load average is printed with every block.
  */
 import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import type { TrainResult } from '../src/sim/protocol';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ratioVariants } from '../src/models/patterns';
@@ -88,11 +91,16 @@ export async function run(args: string[]): Promise<void> {
     const five = ratioVariants(jamba);
     process.stdout.write(`\n3. five-design comparison (Compare ratios on Jamba-v0.1), queued; load ${load()}\n| design | wall s | steps | held-out accuracy |\n| --- | --- | --- | --- |\n`);
     const t0 = performance.now();
+    const results: { designName: string; result: TrainResult; wallSeconds: number; load: string }[] = [];
     for (const v of five) {
       const t = performance.now();
       const r = await runTraining(trainRequest(v.design, { backend: 'wasm' }));
-      process.stdout.write(`| ${v.label} | ${((performance.now() - t) / 1000).toFixed(0)} | ${r.final.steps} | ${(100 * r.final.accuracy).toFixed(1)} % |\n`);
+      const wall = (performance.now() - t) / 1000;
+      results.push({ designName: v.design.name, result: r, wallSeconds: wall, load: load() });
+      process.stdout.write(`| ${v.label} | ${wall.toFixed(0)} | ${r.final.steps} | ${(100 * r.final.accuracy).toFixed(1)} % |\n`);
     }
     process.stdout.write(`total ${((performance.now() - t0) / 1000).toFixed(0)} s; load after: ${load()}\n`);
+    const out = args.find((a) => a.startsWith('--out='))?.split('=')[1];
+    if (out) writeFileSync(out, JSON.stringify({ machine: `${cpus().length} cores, ${cpus()[0]?.model ?? ''}`, date: new Date().toISOString(), results }, null, 1) + '\n');
   }
 }

@@ -73,8 +73,8 @@ export function QualityChart({ designs, results, settings, setSettings, costDtyp
   };
   const shown = lines.find((l) => l.record.status === 'done') ?? lines[0];
   const subtitle = shown
-    ? `Small-scale results: ${describeRecord(shown.record, task.name)}. Tiny copies trained in this browser; they compare designs at one budget, not the full-size models.`
-    : `Small-scale results of tiny copies trained in this browser on ${task.name} (${task.source}).`;
+    ? `Small-scale results: ${describeRecord(shown.record, task.name)} (tiny copies trained in this browser, compared at one budget; not the full-size models)`
+    : `Small-scale results: tiny copies trained in this browser on ${task.name}`;
   const legend: LegendEntry[] = lines.map((l) => ({ label: `${l.name}${l.record.status === 'running' ? ' · training' : l.record.status === 'cancelled' ? ' · cancelled' : l.record.status === 'error' ? ' · failed' : ''}`, color: l.color, marker: true, hollow: l.hollow, testId: 'quality-legend' }));
   const table = (): DataTable => ({
     chart: 'quality',
