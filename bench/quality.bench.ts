@@ -3,7 +3,8 @@
  * figures (issue 11, section 4), on wasm in Node:
  *  1. one training step of the stacked-MQAR lab model (default settings: batch 32, 16 pairs) per design: median ms,
  *     tfjs kernel dispatches per step, and the same step of the PyTorch twin (bench/quality/torch_lab_step.py, CPU,
- *     one thread, `/usr/bin/python3` with Debian's python3-torch) run right after it, so both see the same load;
+ *     one thread, `/usr/bin/python3` with Debian's python3-torch) run right after it, so both see the same load; wall
+ *     time and process CPU time (user + system: on a loaded machine the CPU time is the load-independent figure);
  *  2. `--full`: the default run (300 steps, early stop at 99 %) of each design, wall time and final accuracy;
  *  3. `--compare`: the five-design comparison of the issue (Jamba-v0.1 and its 1:1, 1:3, 1:7, pure attention and pure
  *     Mamba variants from "Compare ratios"), queued one after another as the Quality tab runs them: total wall time;
@@ -36,27 +37,34 @@ async function stepFigures(design: Design, steps: number) {
       await tr.step();
     });
     const ms: number[] = [];
+    const cpuMs: number[] = [];
     for (let i = 0; i < steps; i++) {
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       await tr.step();
       ms.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      cpuMs.push((c.user + c.system) / 1000);
     }
     const lab = tr.started.labDesign;
     const p = tr.params;
     const dir = mkdtempSync(join(tmpdir(), 'lab-torch-'));
     let torchMs = NaN;
+    let torchCpuMs = NaN;
     try {
       const file = join(dir, 'design.json');
       writeFileSync(file, JSON.stringify({ ...lab, layers: expandLayers(lab.layers) }));
       const per = tr.task.scoredPerSequence(p);
       const out = execFileSync('/usr/bin/python3', [join(here, 'quality', 'torch_lab_step.py'), file, '32', String(p.seqLen), String(per), String(tr.task.classOffset(p)), String(tr.task.numClasses(p)), '--steps', String(steps), ...(tr.task.id === 'mqar-stacked' ? ['--stacked'] : [])], { encoding: 'utf8' });
-      torchMs = (JSON.parse(out) as { msPerStep: number }).msPerStep;
+      const t = JSON.parse(out) as { msPerStep: number; cpuMsPerStep: number };
+      torchMs = t.msPerStep;
+      torchCpuMs = t.cpuMsPerStep;
     } catch (e) {
       process.stdout.write(`  (PyTorch twin failed: ${(e as Error).message.split('\n')[0]})\n`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    return { name: design.name, layers: tr.started.profile.layers, d: tr.started.profile.dModel, scan: tr.started.scan, ms: median(ms), dispatches: prof.kernels.length, torchMs, vars: tr.variableCount };
+    return { name: design.name, layers: tr.started.profile.layers, d: tr.started.profile.dModel, scan: tr.started.scan, ms: median(ms), cpuMs: median(cpuMs), dispatches: prof.kernels.length, torchMs, torchCpuMs, vars: tr.variableCount };
   } finally {
     tr.dispose();
   }
@@ -71,10 +79,14 @@ export async function run(args: string[]): Promise<void> {
     return p.design;
   });
   process.stdout.write(`\n1. one training step (stacked MQAR, 16 pairs, batch 32), wasm vs PyTorch CPU 1 thread; load ${load()}\n`);
-  process.stdout.write('| design | lab copy | scan | tfjs ms/step | dispatches | variables | PyTorch ms/step | tfjs speed / PyTorch |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n');
+  process.stdout.write(
+    '| design | lab copy | scan | tfjs ms/step (wall / CPU) | dispatches | variables | PyTorch ms/step (wall / CPU) | tfjs speed / PyTorch (wall / CPU) |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n',
+  );
   for (const d of designs) {
     const f = await stepFigures(d, steps);
-    process.stdout.write(`| ${f.name} | ${f.layers} layers, d ${f.d} | ${f.scan} | ${f.ms.toFixed(0)} | ${f.dispatches} | ${f.vars} | ${f.torchMs.toFixed(0)} | ${(f.torchMs / f.ms).toFixed(2)}× |\n`);
+    process.stdout.write(
+      `| ${f.name} | ${f.layers} layers, d ${f.d} | ${f.scan} | ${f.ms.toFixed(0)} / ${f.cpuMs.toFixed(0)} | ${f.dispatches} | ${f.vars} | ${f.torchMs.toFixed(0)} / ${f.torchCpuMs.toFixed(0)} | ${(f.torchMs / f.ms).toFixed(2)}× / ${(f.torchCpuMs / f.cpuMs).toFixed(2)}× |\n`,
+    );
   }
   process.stdout.write(`load after: ${load()}\n`);
   if (args.includes('--full')) {
