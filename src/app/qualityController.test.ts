@@ -42,7 +42,7 @@ const started = (r: TrainRequest): TrainStarted => ({
   backendReason: 'forced',
   scan: 'simd',
   taskParams: { kvPairs: r.kvPairs, seqLen: 2 * r.kvPairs, vocabSize: 512 },
-  profile: { name: 'lab', dModel: 32, vocabSize: 512, maxLayers: 8, headDim: 16, ffnMult: 2, maxExperts: 4, maxDState: 16, ffn: false, outProjStd: 0.002, embedStd: 0.02, layers: 8 },
+  profile: { name: 'lab', dModel: 32, vocabSize: 512, maxLayers: 8, headDim: 16, ffnMult: 2, maxExperts: 4, maxDState: 16, ffn: false, outProjStd: 0.002, attentionOutProjStd: 0.02, embedStd: 0.02, layers: 8 },
   labDesign: r.design,
   gradientPaths: [{ kind: 'attention', path: 'tf ops' }],
   notes: [],

@@ -5,7 +5,7 @@
  * (its curve is kept) and drops the rest of the queue.
  */
 import { expandLayers, type Design } from '../models/schema';
-import { controlDesign, labDesign, type ControlKind } from '../sim/lab/labProfile';
+import { DEFAULT_LAB_OPTIONS, controlDesign, labDesign, type ControlKind } from '../sim/lab/labProfile';
 import { trainRequest } from '../sim/lab/trainRequest';
 import { TASKS } from '../sim/lab/tasks/tasks';
 import type { TrainPoint, TrainProgress, TrainRequest, TrainResult, TrainStarted } from '../sim/protocol';
@@ -56,7 +56,7 @@ export function qualityJobs(designs: readonly Design[], s: AppState['qualitySett
   const task = TASKS[s.task];
   const jobs: Job[] = [];
   const seen = new Set<string>();
-  const labOptions = { ffn: s.ffn, outProjStd: 0.002, embedStd: 0.02 };
+  const labOptions = { ...DEFAULT_LAB_OPTIONS, ffn: s.ffn };
   const add = (design: Design, kvPairs: number, control: QualityControl | null, layers?: number) => {
     const key = designKey(design);
     const depth = layers ?? labDesign(design, task.params(kvPairs).vocabSize, labOptions).profile.layers;

@@ -1,6 +1,6 @@
 /**
  * `train <preset-id | design.json | hf-config.json> [--task mqar-stacked|mqar|copy|induction] [--kv-pairs 16]
- * [--steps 300] [--batch 32] [--lr 2e-3] [--seed 1] [--backend wasm|cpu|auto] [--scan auto|simd|js|chunked|naive]
+ * [--steps 300] [--batch 32] [--lr 4e-3] [--seed 1] [--backend wasm|cpu|auto] [--scan auto|simd|js|chunked|naive]
  * [--schedule cosine|constant] [--ffn] [--export <dir>] [--json]`: trains the design's lab copy on a synthetic recall
  * task (src/sim/lab) and prints `{task, taskParams, profile, backend, seed, curve, final, secondsPerStep}` with
  * `--json` (profile: the lab profile with the scan, the gradient path of each block kind and how the copy was made).
@@ -18,7 +18,7 @@ import { readDesignArg } from './designIo';
 import { backendFlag, scanFlag, seedFlag } from './runtimeArgs';
 
 const USAGE =
-  'train <preset-id | design.json | hf-config.json> [--task mqar-stacked|mqar|copy|induction] [--kv-pairs 16] [--steps 300] [--batch 32] [--lr 2e-3] [--seed 1] ' +
+  'train <preset-id | design.json | hf-config.json> [--task mqar-stacked|mqar|copy|induction] [--kv-pairs 16] [--steps 300] [--batch 32] [--lr 4e-3] [--seed 1] ' +
   '[--backend wasm|cpu|auto] [--scan auto|simd|js|chunked|naive] [--schedule cosine|constant] [--ffn] [--export <dir>] [--json]';
 
 const HELP = `usage: ${USAGE}

@@ -104,7 +104,7 @@ describe('memoryPoints and kvRows', () => {
 
 describe('describeRecord', () => {
   it('says task, pairs, lab profile, steps and backend', () => {
-    const r = rec({ designKey: 'a', stoppedEarly: true, profile: { name: 'lab', dModel: 32, vocabSize: 512, maxLayers: 8, headDim: 16, ffnMult: 2, maxExperts: 4, maxDState: 16, ffn: false, outProjStd: 0.002, embedStd: 0.02, layers: 8 } });
+    const r = rec({ designKey: 'a', stoppedEarly: true, profile: { name: 'lab', dModel: 32, vocabSize: 512, maxLayers: 8, headDim: 16, ffnMult: 2, maxExperts: 4, maxDState: 16, ffn: false, outProjStd: 0.002, attentionOutProjStd: 0.02, embedStd: 0.02, layers: 8 } });
     expect(describeRecord(r, 'Stacked MQAR')).toBe('Stacked MQAR · 16 pairs · lab d=32 × 8 layers · 25 steps (stopped at 99 %) · wasm');
   });
 });

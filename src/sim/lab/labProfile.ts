@@ -13,8 +13,11 @@
  * - FFNs: off by default (Zoology trains MQAR with an identity state mixer); `ffn: true` keeps them, scaled.
  * - Vocabulary: the task's.
  * - Init (applied to the weights by the trainer): embeddings N(0, embedStd = 0.02) as GPT-2 / Zoology; the output
- *   projection of every residual branch N(0, outProjStd = 0.002): the probes stalled with 0.02 and learned with 0.002
- *   (§4.3, "hybrid training is init-sensitive").
+ *   projection of every recurrent (and FFN, and shared-block) residual branch N(0, outProjStd = 0.002): the probes'
+ *   hybrids stalled with 0.02 and learned with 0.002 (§4.3, "hybrid training is init-sensitive"), and so did the
+ *   1:1 Jamba variant here (1.0 % vs 30 % after 300 steps, docs/benchmarks.md); attention-side branches
+ *   N(0, attentionOutProjStd = 0.02), with which the 8-layer pure-attention control reaches 99 % in the default
+ *   budget (90 % with 0.002).
  */
 import { ratioVariants } from '../../models/patterns';
 import { expandLayers, type Design, type Layer } from '../../models/schema';
@@ -25,8 +28,10 @@ import { findLayerPeriod, scaleDesign } from '../runtime/profile';
 export interface LabOptions {
   /** Keep the FFNs (MLP, MoE), scaled to 2·d; false by default. */
   ffn: boolean;
-  /** Standard deviation of the residual branches' output projections at init. */
+  /** Standard deviation at init of the output projections of recurrent, FFN and shared-block residual branches. */
   outProjStd: number;
+  /** The same for attention-side branches (kinds whose spec says `ratioSide: 'attention'`). */
+  attentionOutProjStd: number;
   /** Standard deviation of the embedding (and an untied head) at init. */
   embedStd: number;
   /** Force the number of layers kept (the controls take the design's); default: the profile's rule. */
@@ -35,7 +40,7 @@ export interface LabOptions {
   dModel?: number;
 }
 
-export const DEFAULT_LAB_OPTIONS: LabOptions = { ffn: false, outProjStd: 0.002, embedStd: 0.02 };
+export const DEFAULT_LAB_OPTIONS: LabOptions = { ffn: false, outProjStd: 0.002, attentionOutProjStd: 0.02, embedStd: 0.02 };
 
 /** Most layers a lab copy keeps (whole periods of the pattern). */
 export const LAB_MAX_LAYERS = 8;
@@ -63,6 +68,7 @@ export function keptLayers(design: Design, maxLayers: number): number {
 export function checkLabOptions(o: LabOptions): string | null {
   if (typeof o.ffn !== 'boolean') return `lab.ffn must be true or false, got ${String(o.ffn)}`;
   if (!(Number.isFinite(o.outProjStd) && o.outProjStd >= 0 && o.outProjStd <= 1)) return `lab.outProjStd must be a number in [0, 1], got ${o.outProjStd}`;
+  if (!(Number.isFinite(o.attentionOutProjStd) && o.attentionOutProjStd >= 0 && o.attentionOutProjStd <= 1)) return `lab.attentionOutProjStd must be a number in [0, 1], got ${o.attentionOutProjStd}`;
   if (!(Number.isFinite(o.embedStd) && o.embedStd > 0 && o.embedStd <= 1)) return `lab.embedStd must be a number in (0, 1], got ${o.embedStd}`;
   if (o.layers !== undefined && !(Number.isInteger(o.layers) && o.layers >= 1 && o.layers <= LAB_MAX_LAYERS)) return `lab.layers must be an integer in [1, ${LAB_MAX_LAYERS}], got ${o.layers}`;
   if (o.dModel !== undefined && !(Number.isInteger(o.dModel) && o.dModel >= 16 && o.dModel <= 256 && o.dModel % 8 === 0)) return `lab.dModel must be a multiple of 8 in [16, 256], got ${o.dModel}`;
@@ -116,7 +122,7 @@ export function labDesign(design: Design, vocabSize: number, options: LabOptions
     ...scaled.notes.filter((n) => !n.startsWith('dModel')),
     `dModel ${design.dModel} -> ${dModel}${kept > LAB_SHALLOW_LAYERS ? ` (deeper than ${LAB_SHALLOW_LAYERS} layers)` : ''}, vocab ${vocabSize} (the task's), float32`,
     options.ffn ? 'FFNs kept, width 2·d' : 'FFNs off (as Zoology trains MQAR)',
-    `init: embeddings N(0, ${options.embedStd}), residual output projections N(0, ${options.outProjStd})`,
+    `init: embeddings N(0, ${options.embedStd}), output projections of attention branches N(0, ${options.attentionOutProjStd}), of the other branches N(0, ${options.outProjStd})`,
   ];
   return { design: lab, profile, notes };
 }

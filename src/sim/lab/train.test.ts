@@ -29,7 +29,7 @@ describe('training on wasm', () => {
     baseline = tf.memory().numTensors;
     const f = t.fixture(64);
     const d = design(`${kind} fixture`, f.layers, f.sharedBlocks);
-    const tr = await LabTrainer.create(small(d, { lr: 1e-2, warmupSteps: 0, schedule: 'constant', lab: { ffn: true, outProjStd: 0.02, embedStd: 0.02 } }));
+    const tr = await LabTrainer.create(small(d, { lr: 1e-2, warmupSteps: 0, schedule: 'constant', lab: { ffn: true, outProjStd: 0.02, attentionOutProjStd: 0.02, embedStd: 0.02 } }));
     try {
       const batch = TASKS['mqar-stacked'].generate(tr.params, 8, new Rng(3));
       const before = await tr.evaluate([batch]);
@@ -61,7 +61,7 @@ describe('training on wasm', () => {
       { mixer: { kind: 'attention', nHeads: 2, nKvHeads: 1, headDim: 32 }, ffn: { kind: 'moe', nExperts: 4, topK: 2, expertWidth: 64 } },
     ]);
     const progress: number[] = [];
-    const r = await runTraining(small(hybrid, { lab: { ffn: true, outProjStd: 0.002, embedStd: 0.02 } }), { onProgress: (p) => progress.push(p.step) });
+    const r = await runTraining(small(hybrid, { lab: { ffn: true, outProjStd: 0.002, attentionOutProjStd: 0.02, embedStd: 0.02 } }), { onProgress: (p) => progress.push(p.step) });
     expect(r.scan).toBe('simd');
     expect(r.gradientPaths.find((g) => g.kind === 'mamba2')!.path).toMatch(/SIMD forward kernel with a registered reverse-recurrence backward/);
     expect(progress).toEqual([1, 2, 3, 4, 5, 6]);
@@ -98,7 +98,7 @@ describe('requests', () => {
     [{ task: 'recall' as never }, 'task must be one of mqar-stacked, mqar, copy, induction, got "recall"'],
     [{ task: 'induction' as const, kvPairs: 4 }, 'kvPairs does not apply to task induction'],
     [{ batch: 1000 }, 'batch must be an integer in [1, 512], got 1000'],
-    [{ lab: { ffn: false, outProjStd: -1, embedStd: 0.02 } }, 'lab.outProjStd must be a number in [0, 1], got -1'],
+    [{ lab: { ffn: false, outProjStd: -1, attentionOutProjStd: 0.02, embedStd: 0.02 } }, 'lab.outProjStd must be a number in [0, 1], got -1'],
   ])('%j is refused: %s', (patch, msg) => {
     expect(() => checkTrainRequest(trainRequest(ATTN1, patch))).toThrow(msg);
   });

@@ -2,6 +2,7 @@
  * What the lab does with the kinds' training entries (src/kinds/trainings.ts) over a whole model: the small residual
  * init, the weight-decay set, the per-step constraints and the gradient path shown with a result.
  */
+import { isAttentionSide, isMixerKind } from '../../kinds/specs';
 import { ffnTraining, mixerTraining } from '../../kinds/trainings';
 import { scanGradientPath, type KindTraining } from '../../kinds/trainingKind';
 import type { ScanImpl } from '../protocol';
@@ -25,18 +26,20 @@ function fillNormal(p: Param, std: number, rng: Rng): void {
 
 /**
  * The lab's init, in place: embedding (and an untied head) N(0, embedStd); every residual branch's output projection
- * N(0, outProjStd) (a shared block's FFN down projection once, however many calls close with it). Seeded.
+ * N(0, attentionOutProjStd) for attention-side kinds (their spec's `ratioSide`), else N(0, outProjStd) (a shared
+ * block's FFN down projection once, however many calls close with it). Seeded.
  */
-export function applyLabInit(model: ModelWeights, opts: { embedStd: number; outProjStd: number }, rng: Rng): void {
+export function applyLabInit(model: ModelWeights, opts: { embedStd: number; outProjStd: number; attentionOutProjStd: number }, rng: Rng): void {
   fillNormal(model.embedding.table, opts.embedStd, rng.fork(1));
   if (model.embedding.lmHead) fillNormal(model.embedding.lmHead, opts.embedStd, rng.fork(2));
   const done = new Set<Param>();
   let i = 0;
-  for (const { t, w } of entries(model)) {
+  for (const { t, w, kind } of entries(model)) {
+    const std = isMixerKind(kind) && isAttentionSide(kind) ? opts.attentionOutProjStd : opts.outProjStd;
     for (const p of t.outputParams(w, model)) {
       if (done.has(p)) continue;
       done.add(p);
-      fillNormal(p, opts.outProjStd, rng.fork(100 + i++));
+      fillNormal(p, std, rng.fork(100 + i++));
     }
   }
 }
