@@ -195,6 +195,17 @@ export class KvCache implements LayerCache {
   }
 }
 
+/** (hd, hd): x @ R = rotate_half(x) = concat(−x2, x1) (HF `rotate_half`): R[half + t, t] = −1, R[t, half + t] = 1. */
+function rotateHalfMatrix(hd: number): tf.Tensor2D {
+  const half = hd / 2;
+  const r = new Float32Array(hd * hd);
+  for (let t = 0; t < half; t++) {
+    r[(half + t) * hd + t] = -1;
+    r[t * hd + half + t] = 1;
+  }
+  return tf.tensor2d(r, [hd, hd]);
+}
+
 /** Slot -> absolute position of a ring of `slots` after `len` prefill tokens (len > slots). */
 function ringOrder(len: number, slots: number): Int32Array {
   const idx = new Int32Array(slots);
@@ -266,8 +277,16 @@ export class AttentionCore {
         sin[t * hd + i] = sin[t * hd + half + i] = s;
       }
     }
-    const [x1, x2] = tf.split(x, [half, half], 3);
-    const rot = tf.concat([tf.neg(x2!), x1!], 3);
+    let rot: tf.Tensor;
+    if (this.training) {
+      // rotate_half as a product with a signed permutation (exact: one ±1 per column); when training, its one matMul
+      // and gradient cost less than split + neg + concat and their gradients on wasm (SplitV copies strided halves)
+      const [b, h] = x.shape;
+      rot = tf.reshape(tf.matMul(tf.reshape(x, [b * h * l, hd]), rotateHalfMatrix(hd)), x.shape);
+    } else {
+      const [x1, x2] = tf.split(x, [half, half], 3);
+      rot = tf.concat([tf.neg(x2!), x1!], 3);
+    }
     return tf.add(tf.mul(x, tf.tensor2d(cos, [l, hd])), tf.mul(rot, tf.tensor2d(sin, [l, hd])));
   }
 
