@@ -55,7 +55,11 @@ async function stepFigures(design: Design, steps: number) {
       const file = join(dir, 'design.json');
       writeFileSync(file, JSON.stringify({ ...lab, layers: expandLayers(lab.layers) }));
       const per = tr.task.scoredPerSequence(p);
-      const out = execFileSync('/usr/bin/python3', [join(here, 'quality', 'torch_lab_step.py'), file, '32', String(p.seqLen), String(per), String(tr.task.classOffset(p)), String(tr.task.numClasses(p)), '--steps', String(steps), ...(tr.task.id === 'mqar-stacked' ? ['--stacked'] : [])], { encoding: 'utf8' });
+      const out = execFileSync('/usr/bin/python3', [join(here, 'quality', 'torch_lab_step.py'), file, '32', String(p.seqLen), String(per), String(tr.task.classOffset(p)), String(tr.task.numClasses(p)), '--steps', String(steps), ...(tr.task.id === 'mqar-stacked' ? ['--stacked'] : [])], {
+        encoding: 'utf8',
+        // one thread everywhere: torch's intra-op pool and the BLAS library's own (OpenBLAS spins a second thread otherwise)
+        env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+      });
       const t = JSON.parse(out) as { msPerStep: number; cpuMsPerStep: number };
       torchMs = t.msPerStep;
       torchCpuMs = t.cpuMsPerStep;
