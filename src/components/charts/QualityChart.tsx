@@ -8,6 +8,7 @@ import { ChartFrame, type LegendEntry } from './ChartFrame';
 import type { DataTable } from './exportData';
 import { describeRecord, kvRows, memoryPoints, qualityLines, stepRows, type QualityDesign, type QualityLine } from './qualityData';
 import { tooltipStyle, yAxisStyle } from './axes';
+import { shortDesignNames } from './chartData';
 import { cachedCost } from './useChartSeries';
 import type { ChartTheme } from './useChartTheme';
 import type { Design } from '../../models/schema';
@@ -124,7 +125,15 @@ const pct = (v: number) => `${Math.round(v)} %`;
 
 function Curves({ lines, theme }: { lines: QualityLine[]; theme: ChartTheme }) {
   const acc = useMemo(() => stepRows(lines, (r) => r.curve, 'accuracy'), [lines]);
-  const loss = useMemo(() => stepRows(lines, (r) => r.trainCurve, 'loss'), [lines]);
+  // training-batch loss as a line, held-out loss as dots (results loaded from a file carry only the held-out curve)
+  const heldOut = useMemo(() => lines.map((l) => ({ ...l, id: `${l.id}__held` })), [lines]);
+  const loss = useMemo(() => {
+    const byStep = new Map<number, Record<string, number>>();
+    for (const rows of [stepRows(lines, (r) => r.trainCurve, 'loss'), stepRows(heldOut, (r) => r.curve, 'loss')]) {
+      for (const row of rows) byStep.set(row.step!, { ...byStep.get(row.step!), ...row });
+    }
+    return [...byStep.values()].sort((a, b) => a.step! - b.step!);
+  }, [lines, heldOut]);
   const maxStep = Math.max(1, ...lines.map((l) => l.record.steps));
   const xAxis = (
     <XAxis dataKey="step" type="number" domain={[0, maxStep]} allowDataOverflow tick={{ fill: theme.muted, fontSize: 11 }} stroke={theme.muted} label={{ value: 'step', position: 'insideBottom', offset: -2, fill: theme.muted, fontSize: 11 }} height={34} />
@@ -146,10 +155,13 @@ function Curves({ lines, theme }: { lines: QualityLine[]; theme: ChartTheme }) {
         <ComposedChart data={loss} margin={{ top: 12, right: 16, bottom: 6, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke={theme.grid} />
           {xAxis}
-          <YAxis type="number" domain={[0, 'auto']} tickFormatter={(v: number) => v.toFixed(1)} width={44} {...yAxisStyle(theme)} label={{ value: 'training loss', angle: -90, position: 'insideLeft', fill: theme.muted, fontSize: 11, dy: 40 }} />
+          <YAxis type="number" domain={[0, 'auto']} tickFormatter={(v: number) => v.toFixed(1)} width={44} {...yAxisStyle(theme)} label={{ value: 'loss (line: batch, dots: held-out)', angle: -90, position: 'insideLeft', fill: theme.muted, fontSize: 11, dy: 80 }} />
           <Tooltip labelFormatter={(v) => `step ${formatInt(Number(v))}`} formatter={(v: unknown) => Number(v).toFixed(3)} {...tooltipStyle} />
           {lines.map((l) => (
-            <Line key={l.id} dataKey={l.id} name={l.name} stroke={l.color} strokeWidth={l.hollow ? 1 : 1.5} strokeDasharray={l.hollow ? '4 3' : undefined} connectNulls dot={false} isAnimationActive={false} />
+            <Line key={l.id} dataKey={l.id} name={`${l.name}, training batch`} stroke={l.color} strokeWidth={l.hollow ? 1 : 1.5} strokeDasharray={l.hollow ? '4 3' : undefined} connectNulls dot={false} isAnimationActive={false} />
+          ))}
+          {heldOut.map((l) => (
+            <Line key={l.id} dataKey={l.id} name={`${l.name}, held-out`} stroke="none" legendType="none" connectNulls={false} dot={<QualityDot color={l.color} hollow={l.hollow} r={2.5} />} isAnimationActive={false} />
           ))}
         </ComposedChart>
       </ResponsiveContainer>
@@ -162,7 +174,11 @@ function MemoryView({ lines, bytesOf, memoryAt, theme }: { lines: QualityLine[];
   if (points.length === 0) return <div className="hx-chart-empty">No finished run for this task yet: the points appear as each design finishes.</div>;
   const lo = Math.min(...points.map((p) => p.bytes));
   const hi = Math.max(...points.map((p) => p.bytes));
-  const domain: [number, number] = [Math.max(1, lo / 2), hi * 2];
+  const domain: [number, number] = [Math.max(1, lo / 2), hi * 8]; // room on the right for the last label
+  // ticks at powers of 4 bytes (1 KiB, 4 KiB, …, 1 GiB, 4 GiB) inside the domain, so the log axis reads evenly
+  const ticks: number[] = [];
+  for (let e = Math.ceil(Math.log(domain[0]) / Math.log(4)); 4 ** e <= domain[1]; e++) ticks.push(4 ** e);
+  const short = shortDesignNames(points.map((p) => p.name));
   return (
     <ResponsiveContainer width="100%" height="100%">
       <ComposedChart margin={{ top: 14, right: 24, bottom: 8, left: 8 }} data-testid="quality-memory">
@@ -173,6 +189,7 @@ function MemoryView({ lines, bytesOf, memoryAt, theme }: { lines: QualityLine[];
           scale="log"
           domain={domain}
           allowDataOverflow
+          ticks={ticks}
           tickFormatter={(v: number) => formatBytes(v)}
           tick={{ fill: theme.muted, fontSize: 11 }}
           stroke={theme.muted}
@@ -195,8 +212,24 @@ function MemoryView({ lines, bytesOf, memoryAt, theme }: { lines: QualityLine[];
             );
           }}
         />
-        {points.map((p) => (
-          <Scatter key={p.id} name={p.name} data={[p]} fill={p.color} isAnimationActive={false} shape={(s: { cx?: number; cy?: number }) => <QualityDot cx={s.cx} cy={s.cy} color={p.color} hollow={p.hollow} r={6} />} data-testid="quality-point" />
+        {points.map((p, i) => (
+          <Scatter
+            key={p.id}
+            name={p.name}
+            data={[p]}
+            fill={p.color}
+            isAnimationActive={false}
+            shape={(s: { cx?: number; cy?: number }) => (
+              <g>
+                <QualityDot cx={s.cx} cy={s.cy} color={p.color} hollow={p.hollow} r={6} />
+                {s.cx !== undefined && s.cy !== undefined && (
+                  <text x={s.cx + 9} y={p.accuracy > 85 ? s.cy + 16 + (i % 2) * 11 : s.cy - 8 - (i % 2) * 11} fontSize={11} fill={theme.fg}>
+                    {short[i]}
+                  </text>
+                )}
+              </g>
+            )}
+          />
         ))}
       </ComposedChart>
     </ResponsiveContainer>
