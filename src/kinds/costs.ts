@@ -10,6 +10,7 @@ import { attentionCost } from './attention/cost';
 import { mambaCost } from './mamba/cost';
 import { mamba2Cost } from './mamba2/cost';
 import { hyenaCost } from './hyena/cost';
+import { linearAttentionCost } from './linear-attention/cost';
 import { sharedCallCost } from './shared/cost';
 import { mlpCost } from './mlp/cost';
 import { moeCost } from './moe/cost';
@@ -19,6 +20,7 @@ export const MIXER_COSTS: { [K in MixerBlockKind]: (m: MixerOf<K>, ctx: MixerCos
   mamba: mambaCost,
   mamba2: mamba2Cost,
   hyena: hyenaCost,
+  'linear-attention': linearAttentionCost,
   shared: sharedCallCost,
 };
 

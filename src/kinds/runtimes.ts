@@ -10,6 +10,7 @@ import { attentionRuntime } from './attention/runtime';
 import { mambaRuntime } from './mamba/runtime';
 import { mamba2Runtime } from './mamba2/runtime';
 import { hyenaRuntime } from './hyena/runtime';
+import { linearAttentionRuntime } from './linear-attention/runtime';
 import { sharedRuntime } from './shared/runtime';
 import { mlpRuntime } from './mlp/runtime';
 import { moeRuntime } from './moe/runtime';
@@ -19,6 +20,7 @@ export const MIXER_RUNTIMES = {
   mamba: mambaRuntime,
   mamba2: mamba2Runtime,
   hyena: hyenaRuntime,
+  'linear-attention': linearAttentionRuntime,
   shared: sharedRuntime,
 } satisfies { [K in MixerBlockKind]: MixerRuntime<MixerOf<K>, any> };
 

@@ -8,6 +8,7 @@ import { attentionSpec } from './attention/spec';
 import { mambaSpec } from './mamba/spec';
 import { mamba2Spec } from './mamba2/spec';
 import { hyenaSpec } from './hyena/spec';
+import { linearAttentionSpec } from './linear-attention/spec';
 import { sharedSpec } from './shared/spec';
 import { mlpSpec } from './mlp/spec';
 import { moeSpec } from './moe/spec';
@@ -19,6 +20,7 @@ export const MIXER_SPECS = {
   mamba: mambaSpec,
   mamba2: mamba2Spec,
   hyena: hyenaSpec,
+  'linear-attention': linearAttentionSpec,
   shared: sharedSpec,
 };
 

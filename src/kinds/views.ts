@@ -8,6 +8,7 @@ import { attentionFields } from './attention/fields';
 import { mambaFields } from './mamba/fields';
 import { mamba2Fields } from './mamba2/fields';
 import { hyenaFields } from './hyena/fields';
+import { linearAttentionFields } from './linear-attention/fields';
 import { sharedFields } from './shared/fields';
 import { mlpFields } from './mlp/fields';
 import { moeFields } from './moe/fields';
@@ -17,6 +18,7 @@ export const MIXER_FIELDS: Record<MixerBlockKind, FieldSpec[]> = {
   mamba: mambaFields,
   mamba2: mamba2Fields,
   hyena: hyenaFields,
+  'linear-attention': linearAttentionFields,
   shared: sharedFields,
 };
 
