@@ -4,7 +4,9 @@
  * Node on a scaled copy of the design and prints one JSON object (or a table).
  */
 import type { BenchRequest } from '../../sim/protocol';
+import { isRunRefused } from '../../sim/runtime/runRefused';
 import { CliError, flagInt, flagIntList, flagString, parseArgs, type Command } from '../common';
+import { writeLines } from '../sanitize';
 import { parseByteSize } from './cost';
 import { readDesignArg } from './designIo';
 import { backendFlag, kvCapacityFlag, profileFlag, scanFlag, seedFlag } from './runtimeArgs';
@@ -18,13 +20,14 @@ const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) :
 
 export const benchCommand: Command = {
   summary: 'measure prefill tokens/s, decode ms/token and cache bytes of a scaled design (tfjs, Node)',
+  usage: USAGE,
   async run(args) {
     const p = parseArgs(args, ['seq', 'backend', 'scan', 'profile', 'steps', 'repeats', 'batch', 'seed', 'budget', 'kv-capacity', 'json'], ['json']);
     if (p.positional.length > 1) throw new CliError(`expected one design, got ${p.positional.length}: ${p.positional.join(' ')}; usage: ${USAGE}`);
     const design = readDesignArg(p.positional[0], USAGE);
     const request: BenchRequest = {
       design,
-      seqLens: flagIntList(p, 'seq', DEFAULT_SEQ_LENS, 1 << 20),
+      seqLens: flagIntList(p, 'seq', DEFAULT_SEQ_LENS, 1 << 20, 64),
       backend: backendFlag(p),
       scan: scanFlag(p),
       profile: profileFlag(p, 'tiny'),
@@ -45,8 +48,10 @@ export const benchCommand: Command = {
         onPoint: (pt) => showProgress && process.stderr.write(`L=${pt.seqLen}: ${fmt(pt.prefillTokensPerSec, 0)} tok/s prefill, ${fmt(pt.decodeMsPerToken, 2)} ms/token decode\n`),
       });
     } catch (e) {
-      // Refused runs and bad profiles are the user's to fix: one line, exit 2.
-      throw new CliError((e as Error).message);
+      // A refused run (bad request or profile, a backend that is not there, memory the run cannot have) is the user's
+      // to fix: one line, exit 2. Anything else failed while running: an internal error (runCli: exit 1).
+      if (isRunRefused(e)) throw new CliError(e.message);
+      throw e;
     }
     if (json) {
       process.stdout.write(JSON.stringify(result) + '\n');
@@ -62,7 +67,7 @@ export const benchCommand: Command = {
           .join(''),
       ),
     ];
-    process.stdout.write(lines.join('\n') + '\n');
+    writeLines(process.stdout, lines);
     return 0;
   },
 };
