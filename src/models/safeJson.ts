@@ -131,7 +131,7 @@ export function inspectJson(value: unknown, limit = MAX_JSON_DEPTH): JsonInspect
  */
 export function jsonSyntaxMessage(e: unknown): string {
   const raw = e instanceof Error ? e.message : String(e);
-  const withoutQuote = raw.replace(/, "[\s\S]*" is not valid JSON$/, ' (not valid JSON)');
+  const withoutQuote = raw.replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, ' (not valid JSON)');
   return safeLine(withoutQuote, 160);
 }
 
