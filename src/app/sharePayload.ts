@@ -10,8 +10,11 @@ import { Inflate, deflateSync, strToU8 } from 'fflate';
 import { parseJsonSafe } from '../models/safeJson';
 import type { ParseResult } from '../models/validate';
 
-/** Compressed bytes handed to the inflater per step: deflate expands at most ~1032x, so one step emits <= ~1 MB. */
-const INFLATE_CHUNK = 1024;
+/**
+ * Compressed bytes handed to the inflater per step: deflate expands at most ~1032x, so one step emits at most ~4 MB
+ * and a refused stream never costs more than the cap plus that (smaller steps cost time: fflate's per-push overhead).
+ */
+const INFLATE_CHUNK = 4096;
 
 export function toBase64Url(bytes: Uint8Array): string {
   let bin = '';
