@@ -211,7 +211,7 @@ describe('fuzz: hostile inputs through every reader', { timeout: 60_000 }, () =>
     };
     const { useAppStore } = await import('./store');
     takeHydrationNotices();
-    const fields = ['design', 'theme', 'seqLen', 'budgetBytes', 'costDtype', 'chartsHeight', 'chartsCollapsed', 'runs', 'runSettings', 'pinned', 'chartSettings'];
+    const fields = ['design', 'theme', 'seqLen', 'budgetBytes', 'costDtype', 'chartsHeight', 'chartsCollapsed', 'runs', 'runSettings', 'pinned', 'chartSettings', 'plannerSettings', 'deviceProbe'];
     for (let i = 0; i < 400; i++) {
       const r = rand();
       let text: string;

@@ -15,6 +15,7 @@ import type { AppState } from './slices/types';
 import type { UiSlice } from './slices/uiSlice';
 import { DEFAULT_RUN_SETTINGS, sanitizeRuns, sanitizeRunSettings } from './slices/runSlice';
 import { DEFAULT_CHART_SETTINGS, sanitizeChartSettings, sanitizePinned } from './slices/compareSlice';
+import { sanitizeDeviceProbe, sanitizePlannerSettings } from './slices/plannerSlice';
 
 /** localStorage key of the autosave. */
 export const STORAGE_KEY = 'hybrid-explorer';
@@ -24,7 +25,7 @@ export const STORAGE_VERSION = 1;
 /** The part of the state that survives a reload. */
 export type PersistedState = Pick<UiSlice, 'theme' | 'seqLen' | 'budgetBytes' | 'costDtype' | 'chartsHeight' | 'chartsCollapsed'> & {
   design: Design;
-} & Partial<Pick<AppState, 'runs' | 'runSettings' | 'pinned' | 'chartSettings'>>;
+} & Partial<Pick<AppState, 'runs' | 'runSettings' | 'pinned' | 'chartSettings' | 'plannerSettings' | 'deviceProbe'>>;
 
 const pending: string[] = [];
 
@@ -215,6 +216,24 @@ function sanitize(persisted: unknown): Partial<PersistedState> {
     const bad = (Object.keys(DEFAULT_CHART_SETTINGS) as (keyof typeof DEFAULT_CHART_SETTINGS)[]).filter((k) => isObject(raw) && raw[k] !== undefined && raw[k] !== chartSettings[k]);
     return bad.length ? `${bad.join(', ')} not valid; the defaults are used` : null;
   });
+  // Planner (issue 12): its settings and the measured "this device" entry, each checked field by field by its slice.
+  field('plannerSettings', () => {
+    if (!has('plannerSettings')) return null;
+    const raw = persisted.plannerSettings;
+    const plannerSettings = sanitizePlannerSettings(raw);
+    if (!plannerSettings) return 'not an object; the defaults are used';
+    out.plannerSettings = plannerSettings;
+    const keys = ['gpus', 'batch', 'seqLen', 'metric', 'shade', 'overlay'] as const;
+    const bad = keys.filter((k) => isObject(raw) && raw[k] !== undefined && raw[k] !== plannerSettings[k]);
+    return bad.length ? `${bad.join(', ')} not valid; the defaults are used` : null;
+  });
+  field('deviceProbe', () => {
+    if (!has('deviceProbe') || persisted.deviceProbe === null) return null;
+    const deviceProbe = sanitizeDeviceProbe(persisted.deviceProbe);
+    if (!deviceProbe) return 'damaged; measure this device again in the planner';
+    out.deviceProbe = deviceProbe;
+    return null;
+  });
   if (dropped.length) pending.push(`Some autosaved values could not be used and were reset; everything else was restored: ${dropped.join('; ')}.`);
   return out;
 }
@@ -236,6 +255,8 @@ export const persistOptions: PersistOptions<AppState, PersistedState> = {
     runSettings: s.runSettings,
     pinned: s.pinned,
     chartSettings: s.chartSettings,
+    plannerSettings: s.plannerSettings,
+    deviceProbe: s.deviceProbe,
   }),
   migrate: (_persisted, version) => {
     pending.push(`The autosave is from another version of the app (v${version}, this is v${STORAGE_VERSION}); starting from the default design.`);

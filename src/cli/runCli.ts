@@ -15,6 +15,8 @@ import { presetsCommand } from './commands/presets';
 import { validateCommand } from './commands/validate';
 import { benchCommand } from './commands/bench';
 import { runCommand } from './commands/run';
+import { hardwareCommand, rooflineCommand } from './commands/roofline';
+import { designCommand } from './commands/design';
 
 /** Exit code of a user error (bad input, a refused run). */
 export const EXIT_USER_ERROR = 2;
@@ -30,6 +32,9 @@ export const COMMANDS: Record<string, Command> = {
   validate: validateCommand,
   bench: benchCommand,
   run: runCommand,
+  roofline: rooflineCommand,
+  hardware: hardwareCommand,
+  design: designCommand,
 };
 
 function usage(): string {
@@ -46,7 +51,8 @@ async function dispatch(argv: readonly string[]): Promise<number> {
   }
   const cmd = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!cmd) throw new CliError(`unknown command "${name}"; known: ${Object.keys(COMMANDS).join(', ')}`);
-  if (rest.includes('--help') || rest.includes('-h')) {
+  // Commands that print their own help (roofline, hardware, design) have no `usage` here and see the flag themselves.
+  if (cmd.usage !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
     process.stdout.write(`${cliLine(cmd.summary)}\nusage: ${cmd.usage ?? name}\n`);
     return 0;
   }

@@ -19,7 +19,10 @@ import { costAt } from '../cost';
 import type { BackendName, BenchPoint, BenchRequest, BenchResult, KvCapacityPolicy, RunProfileSpec, ScanImpl, Spread } from '../protocol';
 import { initBackend } from './backend';
 import { RuntimeModel, initModelWeights, type ModelCaches } from './builder';
-import { PREFILL_QUERY_BLOCK, kvBucket } from './layers/attention';
+import { kvBucket } from '../../kinds/attention/layer';
+import { ffnRuntime, mixerRuntime } from '../../kinds/runtimes';
+import type { FootprintContext } from '../../kinds/runtimeKind';
+import { isSparseFfn } from '../../kinds/specs';
 import { scaleDesign } from './profile';
 import { Rng } from './rng';
 import { chooseScan } from './scan/chooseScan';
@@ -93,78 +96,44 @@ export interface MemoryEstimate {
 export const ACTIVATION_TENSORS = 12;
 
 /**
- * Per-token tensors of width H·hd an attention layer holds beside its score blocks (q, k, v, their head splits and
- * rotary products, the per-head slices of the wasm / cpu path, the block outputs and their concatenation), fitted
- * the same way.
- */
-export const ATTENTION_TOKEN_TENSORS = 40;
-
-/**
- * Bytes of one attention layer's prefill score blocks (layers/attention.ts `attendPrefill`): the queries go in blocks
- * of PREFILL_QUERY_BLOCK rows; each block's scores, masked scores and softmax, (b, H, nq, nk) each, and its mask
- * (nq, nk) are made inside the layer's one tf.tidy, so every block of the layer is alive until the layer ends:
- * 4 (3 b H + 1) sum over blocks of nq nk, which grows as L^2 / 2 (L^2 W with a window W).
- */
-export function attentionScoreBytes(batch: number, nHeads: number, seqLen: number, window: number | null): number {
-  let cells = 0;
-  for (let s = 0; s < seqLen; s += PREFILL_QUERY_BLOCK) {
-    const e = Math.min(seqLen, s + PREFILL_QUERY_BLOCK);
-    const k0 = window === null ? 0 : Math.max(0, s - window + 1);
-    cells += (e - s) * (e - k0);
-  }
-  return 4 * (3 * batch * nHeads + 1) * cells;
-}
-
-/**
  * Estimates the memory of a run with the cost model (weights, KV cache, state at float32) plus the prefill's
- * temporaries: `ACTIVATION_TENSORS` live (b, L, w) float32 tensors of the widest per-token width w (d, FFN width, the
- * MoE experts' rows: top-k on cpu / wasm (gather), all E on webgl / webgpu (dense), attention H·hd, a Mamba mixer's
- * in-projection 2·dInner (+ dInner·N per token when its scan is a tf-op one, `chunked` or `naive`), Hyena's modal
- * width), plus the largest attention layer's score blocks (`attentionScoreBytes`) and `ATTENTION_TOKEN_TENSORS`
- * tensors of width H·hd. Fitted so that no measured peak exceeds it (docs/benchmarks.md, "Run memory"). Under the `pow2` KV policy the KV
- * cache is the cost model's at the bucket that holds seqLen + decodeSteps (the window still caps it). `scan` and
- * `backend` (known once the backend is up) sharpen the widths; without them the estimate takes the larger choices.
+ * temporaries: `ACTIVATION_TENSORS` live (b, L, w) float32 tensors of the widest per-token width w over the blocks
+ * (each kind's `footprint` / `width`, src/kinds/<kind>/runtime.ts: FFN width, the MoE experts' rows (top-k on cpu /
+ * wasm, where experts gather their tokens; all E on webgl / webgpu), attention H·hd, a Mamba mixer's in-projection
+ * 2·dInner (or its (L, dInner, N) terms when the scan is a tf-op one), Hyena's modal width), plus the largest
+ * attention layer's own bytes (its score blocks, all alive until the layer ends, and its per-head copies:
+ * kinds/attention/runtime.ts `attentionFootprint`). Fitted so that no measured peak exceeds it (docs/benchmarks.md,
+ * "Run memory"). Under the `pow2` KV policy the KV cache is the cost model's at the bucket that holds seqLen +
+ * decodeSteps (the window still caps it). `scan` and `backend` (known once the backend is up) sharpen the widths;
+ * without them the estimate takes the larger choices.
  */
 export function estimateRunMemory(design: Design, seqLen: number, decodeSteps: number, batch: number, kvPolicy: KvCapacityPolicy = 'exact', run: { scan?: ScanImpl; backend?: BackendName } = {}): MemoryEstimate {
   const positions = seqLen + decodeSteps;
   const c = costAt(design, kvPolicy === 'pow2' ? kvBucket(positions) : positions, { dtype: 'fp32', cacheDtype: 'fp32', batch });
   const d = design.dModel;
-  const layers = expandLayers(design.layers);
-  const gather = run.backend === 'wasm' || run.backend === 'cpu';
-  const readbackScan = run.scan === 'simd' || run.scan === 'js';
+  const ctx: FootprintContext = { design, seqLen, batch, ...(run.scan ? { scan: run.scan } : {}), ...(run.backend ? { backend: run.backend } : {}) };
   let width = d;
-  let largestWeight = design.vocabSize * d;
   let scores = 0;
-  const ffns = [...layers.map((l) => l.ffn), ...design.sharedBlocks.map((b) => b.ffn)];
-  for (const f of ffns) {
-    if (f.kind === 'mlp') {
-      width = Math.max(width, f.width);
-      largestWeight = Math.max(largestWeight, d * f.width);
-    }
-    if (f.kind === 'moe') {
-      width = Math.max(width, (gather ? f.topK : f.nExperts) * f.expertWidth);
-      largestWeight = Math.max(largestWeight, d * f.expertWidth);
-    }
-  }
-  const mixers = [...layers.map((l) => l.mixer), ...design.sharedBlocks.map((b) => b.attention)];
-  if (design.sharedBlocks.length) width = Math.max(width, 2 * d);
-  let largestKv = 0;
   let attention = 0;
-  for (const m of mixers) {
-    if (m.kind === 'attention') {
-      width = Math.max(width, m.nHeads * m.headDim);
-      scores = Math.max(scores, attentionScoreBytes(batch, m.nHeads, seqLen, m.slidingWindow));
-      attention = Math.max(attention, attentionScoreBytes(batch, m.nHeads, seqLen, m.slidingWindow) + ATTENTION_TOKEN_TENSORS * batch * seqLen * m.nHeads * m.headDim * 4);
-      largestKv = Math.max(largestKv, batch * m.nKvHeads * m.headDim * Math.min(positions, m.slidingWindow ?? positions));
+  let largest = 4 * design.vocabSize * d;
+  for (const l of expandLayers(design.layers)) {
+    if (l.ffn.kind !== 'none') {
+      const w = ffnRuntime(l.ffn.kind).width(l.ffn, ctx);
+      width = Math.max(width, w);
+      largest = Math.max(largest, 4 * d * w);
     }
-    if (m.kind === 'mamba' || m.kind === 'mamba2') width = Math.max(width, 2 * m.expand * d + (readbackScan ? 0 : m.expand * d * Math.min(m.dState, 64)));
-    if (m.kind === 'hyena') width = Math.max(width, 3 * d, d * m.stateSize * 2);
+    if (l.mixer.kind !== 'none') {
+      const f = mixerRuntime(l.mixer.kind).footprint(l.mixer, ctx);
+      width = Math.max(width, f.width);
+      scores = Math.max(scores, f.scoreBytes);
+      attention = Math.max(attention, f.scoreBytes + (f.extraBytes ?? 0));
+      largest = Math.max(largest, f.largestBytes ?? 0);
+    }
   }
   const perToken = batch * seqLen * width * 4;
   const activationBytes = ACTIVATION_TENSORS * perToken + attention;
-  // The largest tensors: a weight matrix, a per-token intermediate, one attention block's scores, a KV cache tensor.
-  const blockScores = 4 * batch * Math.max(1, ...mixers.map((m) => (m.kind === 'attention' ? m.nHeads : 1))) * Math.min(seqLen, PREFILL_QUERY_BLOCK) * seqLen;
-  const largestTensorBytes = Math.max(4 * largestWeight, perToken, blockScores, 4 * (kvPolicy === 'pow2' ? kvBucket(largestKv) : largestKv));
+  // The largest single tensor: an embedding or FFN weight matrix, a per-token intermediate, an attention score block.
+  const largestTensorBytes = Math.max(largest, perToken);
   return {
     weightBytes: c.weightBytes,
     kvCacheBytes: c.kvCacheBytes,
@@ -250,15 +219,12 @@ export function checkMemoryBudget(design: Design, r: BenchRequest, run: { scan?:
 
 function largestStatePerChannel(design: Design): number {
   let n = 0;
-  for (const l of expandLayers(design.layers)) {
-    if (l.mixer.kind === 'mamba' || l.mixer.kind === 'mamba2') n = Math.max(n, l.mixer.dState);
-    if (l.mixer.kind === 'hyena') n = Math.max(n, l.mixer.stateSize);
-  }
+  for (const l of expandLayers(design.layers)) if (l.mixer.kind !== 'none') n = Math.max(n, mixerRuntime(l.mixer.kind).statePerChannel(l.mixer));
   return n;
 }
 
 function hasMoe(design: Design): boolean {
-  return expandLayers(design.layers).some((l) => l.ffn.kind === 'moe') || design.sharedBlocks.some((b) => b.ffn.kind === 'moe');
+  return expandLayers(design.layers).some((l) => isSparseFfn(l.ffn.kind)) || design.sharedBlocks.some((b) => isSparseFfn(b.ffn.kind));
 }
 
 /** Lets queued events (a worker's `cancel` message) run: a macrotask turn, without setTimeout's 4 ms clamp. */
