@@ -94,6 +94,15 @@ describe('cli: what is echoed is one line without raw controls', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('ok: x\\u001b[2K\\rok: forged\\nok: second, 32 layers\n');
   });
+  it('cost and roofline print a design name with ANSI escapes escaped', async () => {
+    const f = write('ansi-cost.json', JSON.stringify({ ...getPreset('llama-2-7b')!.design, name: 'x\u001b[2K\rok: forged' }));
+    for (const args of [['cost', f], ['roofline', f]]) {
+      const r = await cli(...args);
+      expect(r.code, r.stderr).toBe(0);
+      expect(hasControls(r.stdout.replace(/\n/g, '')), args[0]).toBe(false);
+      expect(r.stdout).toContain('x\\u001b[2K\\rok: forged');
+    }
+  });
   it('a JSON syntax error does not repeat the raw input with its newlines', async () => {
     for (const cmd of ['validate', 'cost', 'import-hf']) {
       const r = await cli(cmd, write('syntax.json', '{"model_type": "llama",\n "x": \u001b[31m oops\n}'));
