@@ -4,6 +4,8 @@
  * `dModel: expected an integer, got "4096"`. Never throws; never modifies the input.
  */
 import type { z } from 'zod';
+import { formatPath, inspectJson, parseJsonSafe } from './safeJson';
+import { quoteUser, safeLine } from './safeText';
 import { DesignSchema, FORMAT, INTEGER_EXPECTED, LayerSchema, PatternRuleSchema, PatternSchema, RepeatSchema, SharedBlockSchema, type Design } from './schema';
 import { AttentionSchema } from '../kinds/attention/spec';
 import { HyenaSchema } from '../kinds/hyena/spec';
@@ -21,50 +23,36 @@ export interface ValidationIssue {
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };
 
-/** Formats a path as `layers[3].mixer.nHeads`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let s = '';
-  for (const p of path) {
-    if (typeof p === 'number') s += `[${p}]`;
-    else s += s ? `.${String(p)}` : String(p);
-  }
-  return s || '(document)';
-}
+export { formatPath } from './safeJson';
 
 /** The issues as one line each: `layers[3].mixer.nHeads: nKvHeads 3 does not divide nHeads 32`. */
 export function formatIssues(issues: readonly ValidationIssue[]): string {
   return issues.map((i) => `${i.path}: ${i.message}`).join('\n');
 }
 
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-/** Finds `__proto__` / `constructor` / `prototype` keys anywhere in a parsed JSON value. */
-export function findForbiddenKeys(value: unknown, path: PropertyKey[] = []): ValidationIssue[] {
-  const out: ValidationIssue[] = [];
-  if (Array.isArray(value)) value.forEach((v, i) => out.push(...findForbiddenKeys(v, [...path, i])));
-  else if (value !== null && typeof value === 'object') {
-    for (const k of Object.keys(value)) {
-      if (FORBIDDEN_KEYS.has(k)) out.push({ path: formatPath([...path, k]), message: `the key "${k}" is not allowed` });
-      else out.push(...findForbiddenKeys((value as Record<string, unknown>)[k], [...path, k]));
-    }
-  }
-  return out;
+/**
+ * Finds `__proto__` / `constructor` / `prototype` keys anywhere in a parsed JSON value, and nesting deeper than
+ * `MAX_JSON_DEPTH` (safeJson.ts; reported alone). Iterative: safe at any depth.
+ */
+export function findForbiddenKeys(value: unknown): ValidationIssue[] {
+  return inspectJson(value).issues;
 }
 
-/** Parses JSON text, reporting a syntax error as an issue instead of throwing. */
+/** Parses JSON text, reporting a syntax error or hostile nesting as one issue (one line) instead of throwing. */
 export function parseJsonText(text: string): ParseResult<unknown> {
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch (e) {
-    return { ok: false, issues: [{ path: '(document)', message: `malformed JSON: ${(e as Error).message}` }] };
-  }
+  return parseJsonSafe(text);
+}
+
+/** Issues made safe to print: paths and messages on one line each, controls escaped, lengths capped. */
+export function safeIssues(issues: readonly ValidationIssue[]): ValidationIssue[] {
+  return issues.map((i) => ({ path: safeLine(i.path, 200), message: safeLine(i.message, 500) }));
 }
 
 /** A short description of a JSON value for messages: `"4096"`, `64.5`, `null`, `an array`, `an object`. */
 export function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (typeof v === 'string') return quoteUser(v, 40);
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
   return String(v);
@@ -99,9 +87,19 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 
 type ZIssue = z.core.$ZodIssue;
 
-/** Turns zod issues into path + message pairs; `root` is the value parsed, `prefix` the path of `root`. */
+/**
+ * Turns zod issues into path + message pairs; `root` is the value parsed, `prefix` the path of `root`. zod's `int()`
+ * also checks the safe-integer range, so 1e308 gets "at most 9007199254740991" beside the field's own "at most
+ * 65536": the safe-integer bound is dropped wherever the field's own bound is reported at the same path.
+ */
 function convert(issues: readonly ZIssue[], root: unknown, prefix: readonly PropertyKey[]): ValidationIssue[] {
-  return issues.flatMap((iss) => convertOne(iss, root, prefix));
+  const key = (i: ZIssue) => JSON.stringify(i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)));
+  const bounded = new Set(issues.filter((i) => (i.code === 'too_big' || i.code === 'too_small') && !isSafeIntBound(i)).map((i) => `${i.code}:${key(i)}`));
+  return issues.filter((i) => !(isSafeIntBound(i) && bounded.has(`${i.code}:${key(i)}`))).flatMap((iss) => convertOne(iss, root, prefix));
+}
+
+function isSafeIntBound(i: ZIssue): boolean {
+  return (i.code === 'too_big' && Number(i.maximum) === Number.MAX_SAFE_INTEGER) || (i.code === 'too_small' && Number(i.minimum) === Number.MIN_SAFE_INTEGER);
 }
 
 function convertOne(iss: ZIssue, root: unknown, prefix: readonly PropertyKey[]): ValidationIssue[] {
@@ -179,6 +177,12 @@ function convertUnion(iss: z.core.$ZodIssueInvalidUnion, root: unknown, prefix: 
 
 /** Validates a parsed value as a design. Never throws; the value is not modified. */
 export function validateDesign(value: unknown): ParseResult<Design> {
+  const r = validateDesignUnsafe(value);
+  return r.ok ? r : { ok: false, issues: safeIssues(r.issues) };
+}
+
+function validateDesignUnsafe(value: unknown): ParseResult<Design> {
+  // Depth and forbidden keys first, iteratively: nothing recursive (zod) sees a hostile document.
   const forbidden = findForbiddenKeys(value);
   if (forbidden.length) return { ok: false, issues: forbidden };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {

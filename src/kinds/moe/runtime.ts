@@ -18,5 +18,6 @@ export const moeRuntime: FfnRuntime<MoeFfn, MoeWeights> = {
   build: (w, { moeCombine }) => new MoeLayer(w, moeCombine),
   reference: (w, x, rows) => moeRef(w, x, rows),
   entries: moeEntries,
-  width: (f) => f.expertWidth,
+  /** The experts' rows: top-k per token where they gather their tokens (cpu, wasm), all E where they run densely. */
+  width: (f, ctx) => (ctx?.backend === 'wasm' || ctx?.backend === 'cpu' ? f.topK : f.nExperts) * f.expertWidth,
 };
