@@ -144,27 +144,41 @@ export class LinearAttentionLayer implements RuntimeMixer {
     const [b, l] = x.shape;
     const { nk, nv, dk, dv, convSize: K, valueDim } = this.dims;
     const rows = b * l;
+    const delta = this.cfg.update === 'delta';
+    // Each input is made in its own tidy, so that only its result (and conv window) outlives it: the prefill's peak
+    // is one projection's intermediates plus the scan's inputs, not all of them at once.
     const pre = tf.tidy(() => {
       const x2 = tf.reshape(x, [rows, this.dModel]) as tf.Tensor2D;
       // One projection each (a fused projection would need a split, and SplitV on wasm copies row by row).
-      let parts = [tf.matMul(x2, this.t.wq), tf.matMul(x2, this.t.wk), tf.matMul(x2, this.t.wv)];
-      const states: tf.Tensor[] = [];
-      if (this.t.conv) {
-        parts = parts.map((p, i) => {
-          const conv = causalDepthwiseConv(tf.reshape(p, [b, l, p.shape[1]!]) as tf.Tensor3D, this.t.conv![i]!, null);
-          states.push(tf.transpose(tf.slice(conv.padded, [0, l - 1, 0], [b, K, p.shape[1]!]), [0, 2, 1])); // (b, ch, K)
-          return tf.reshape(conv.y, [rows, p.shape[1]!]);
+      const feature = (w: tf.Tensor2D, i: number, heads: number, hd: number, normed: boolean, scale: number) =>
+        tf.tidy(() => {
+          const ch = heads * hd;
+          let p: tf.Tensor = tf.matMul(x2, w); // (b·l, ch)
+          let state: tf.Tensor | undefined;
+          if (this.t.conv) {
+            const conv = causalDepthwiseConv(tf.reshape(p, [b, l, ch]) as tf.Tensor3D, this.t.conv[i]!, null);
+            state = tf.transpose(tf.slice(conv.padded, [0, l - 1, 0], [b, K, ch]), [0, 2, 1]); // (b, ch, K)
+            p = conv.y;
+          }
+          let f = tf.reshape(silu(p), [b, l, heads, hd]);
+          if (normed) f = LinearAttentionLayer.l2norm(f);
+          if (scale !== 1) f = tf.mul(f, scale);
+          return { f: f as tf.Tensor4D, state };
         });
-      }
-      const f = this.features(parts[0]!, parts[1]!, parts[2]!, rows);
-      const logA = this.logDecay(x2, rows);
+      const q = feature(this.t.wq, 0, nk, dk, delta, 1 / Math.sqrt(dk));
+      const k = feature(this.t.wk, 1, nk, dk, delta, 1);
+      const v = feature(this.t.wv, 2, nv, dv, false, 1);
+      const logA = tf.tidy(() => {
+        const g = this.logDecay(x2, rows);
+        return g ? (this.cfg.decay === 'head' ? tf.reshape(g, [b, l, nv]) : tf.reshape(g, [b, l, nv, dk])) : undefined;
+      });
       return {
-        q: tf.reshape(f.q, [b, l, nk, dk]) as tf.Tensor4D,
-        k: tf.reshape(f.k, [b, l, nk, dk]) as tf.Tensor4D,
-        v: tf.reshape(f.v, [b, l, nv, dv]) as tf.Tensor4D,
-        logA: logA ? (this.cfg.decay === 'head' ? tf.reshape(logA, [b, l, nv]) : tf.reshape(logA, [b, l, nv, dk])) : undefined,
+        q: q.f,
+        k: k.f,
+        v: v.f,
+        logA,
         beta: this.t.wb ? (tf.reshape(tf.sigmoid(tf.matMul(x2, this.t.wb)), [b, l, nv]) as tf.Tensor3D) : undefined,
-        convState: states.length ? tf.concat(states, 1) : undefined, // (b, convDim, K)
+        convState: q.state && k.state && v.state ? tf.concat([q.state, k.state, v.state], 1) : undefined, // (b, convDim, K)
       };
     });
     const decay: LinearDecayInput =
@@ -175,9 +189,11 @@ export class LinearAttentionLayer implements RuntimeMixer {
           : this.cfg.decay === 'channel'
             ? { kind: 'channel', logAlpha: pre.logA as tf.Tensor4D }
             : { kind: 'none' };
+    const inputs = [pre.q, pre.k, pre.v, ...(pre.logA ? [pre.logA] : []), ...(pre.beta ? [pre.beta] : [])];
     let scan: LinearScanOutput | null = null;
     try {
       scan = runLinearScan(ctx.scan, { q: pre.q, k: pre.k, v: pre.v, decay, beta: pre.beta ?? null, h0: null });
+      tf.dispose(inputs); // before the output's intermediates are made
       const y = scan.y;
       const out = tf.tidy(() => tf.reshape(this.output(tf.reshape(y, [rows, valueDim]), tf.reshape(x, [rows, this.dModel]) as tf.Tensor2D, rows), [b, l, this.dModel]) as tf.Tensor3D);
       const next = pre.convState ? [pre.convState, scan.state] : [scan.state];
@@ -188,7 +204,7 @@ export class LinearAttentionLayer implements RuntimeMixer {
       tf.dispose([...(pre.convState ? [pre.convState] : []), ...(scan ? [scan.state] : [])]);
       throw e;
     } finally {
-      tf.dispose([pre.q, pre.k, pre.v, ...(pre.logA ? [pre.logA] : []), ...(pre.beta ? [pre.beta] : []), ...(scan ? [scan.y] : [])]);
+      tf.dispose([...inputs.filter((t) => !t.isDisposed), ...(scan ? [scan.y] : [])]);
     }
   }
 

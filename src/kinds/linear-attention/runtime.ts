@@ -20,10 +20,14 @@ export const linearAttentionRuntime: MixerRuntime<LinearAttentionMixer, LinearAt
   entries: (w) => linearAttentionEntries(w.mixer, w.weights),
   /** naive, js and simd; `chunked` and `wgsl` fall back to simd (or js without WebAssembly SIMD), see scan.ts. */
   scans: LINEAR_SCANS,
-  /** The fused input projection (2·nk·dk + 2·nv·dv + ...), and the per-channel decay (L, nv·dk). */
+  /**
+   * The widest per-token tensor of a prefill: a projection (nk·dk or nv·dv, one matMul each), the output (nv·dv), or
+   * the per-channel decay (nv·dk). The scans keep no (L, state) terms: naive steps token by token, js and simd read
+   * their inputs back.
+   */
   footprint: (m) => {
     const s = linearAttentionDims(m);
-    return { width: s.convDim + s.valueDim + 2 * s.nv + s.nv * s.dk, scoreBytes: 0 };
+    return { width: Math.max(s.keyDim, s.valueDim, m.decay === 'channel' ? s.nv * s.dk : 0), scoreBytes: 0 };
   },
   /** The state per value channel: dk (a column of the dk × dv state). */
   statePerChannel: (m) => m.keyHeadDim,
