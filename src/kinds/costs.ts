@@ -26,3 +26,11 @@ export const FFN_COSTS: { [K in FfnBlockKind]: (f: FfnOf<K>, dModel: number) => 
   mlp: mlpCost,
   moe: moeCost,
 };
+
+/**
+ * Any registry mixer's cost, by its kind's entry. A function (hoisted), so a composite kind that nests mixers
+ * (src/kinds/parallel) can be handed it in its own entry above without importing this module (an import cycle).
+ */
+export function costOfMixer(m: MixerOf<MixerBlockKind>, ctx: MixerCostContext): MixerCost {
+  return (MIXER_COSTS[m.kind] as (m: MixerOf<MixerBlockKind>, ctx: MixerCostContext) => MixerCost)(m, ctx);
+}

@@ -44,6 +44,14 @@ export function specOf(kind: BlockKind): AnySpec {
   return (kind in MIXER_SPECS ? MIXER_SPECS[kind as MixerBlockKind] : FFN_SPECS[kind as FfnBlockKind]) as AnySpec;
 }
 
+/**
+ * Every mixer spec, in palette order. A function (hoisted), so a composite kind that nests mixers (src/kinds/parallel)
+ * can be handed it in its own registry entry and read it lazily, without importing this module (an import cycle).
+ */
+export function mixerSpecList(): readonly MixerSpec<any>[] {
+  return Object.values(MIXER_SPECS) as MixerSpec<any>[];
+}
+
 /** The mixer spec of a mixer kind, typed loosely for generic callers (configs come validated). */
 export function mixerSpecOf(kind: MixerBlockKind): MixerSpec<any> {
   return MIXER_SPECS[kind] as MixerSpec<any>;
