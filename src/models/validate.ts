@@ -5,13 +5,7 @@
  */
 import type { z } from 'zod';
 import { DesignSchema, FORMAT, INTEGER_EXPECTED, LayerSchema, PatternRuleSchema, PatternSchema, RepeatSchema, SharedBlockSchema, type Design } from './schema';
-import { AttentionSchema } from '../kinds/attention/spec';
-import { HyenaSchema } from '../kinds/hyena/spec';
-import { Mamba2Schema } from '../kinds/mamba2/spec';
-import { MambaSchema } from '../kinds/mamba/spec';
-import { MlpSchema } from '../kinds/mlp/spec';
-import { MoeSchema } from '../kinds/moe/spec';
-import { SharedRefSchema } from '../kinds/shared/spec';
+import { FFN_SPECS, MIXER_SPECS, isFfnKind, isMixerKind } from '../kinds/specs';
 
 /** One problem found in a document: where (a dotted path such as `layers[3].mixer.nHeads`) and which rule. */
 export interface ValidationIssue {
@@ -79,12 +73,26 @@ const TYPE_NAMES: Record<string, string> = {
   array: 'an array',
 };
 
-/** Every field name of the format, for "did you mean" hints on misspelt keys. */
+/** The field names of an object schema (a kind's schema is one; anything else has none). */
+const shapeKeys = (s: unknown): string[] => {
+  const shape = (s as { shape?: unknown }).shape;
+  return shape !== null && typeof shape === 'object' ? Object.keys(shape) : [];
+};
+
+/** Every field name of the format (every registered kind's and the document's own), for "did you mean" hints. */
 const KNOWN_FIELDS: readonly string[] = [
   ...new Set(
-    [AttentionSchema, MambaSchema, Mamba2Schema, HyenaSchema, SharedRefSchema, MlpSchema, MoeSchema, LayerSchema, RepeatSchema, PatternSchema, PatternRuleSchema, SharedBlockSchema, DesignSchema, PatternSchema.shape.pattern].flatMap(
-      (s) => Object.keys(s.shape),
-    ),
+    [
+      ...Object.values(MIXER_SPECS).map((k) => k.schema),
+      ...Object.values(FFN_SPECS).map((k) => k.schema),
+      LayerSchema,
+      RepeatSchema,
+      PatternSchema,
+      PatternRuleSchema,
+      SharedBlockSchema,
+      DesignSchema,
+      PatternSchema.shape.pattern,
+    ].flatMap(shapeKeys),
   ),
 ];
 
@@ -155,6 +163,9 @@ function convertUnion(iss: z.core.$ZodIssueInvalidUnion, root: unknown, prefix: 
   if (discriminator) {
     const list = (options ?? []).map(String).join(', ');
     if (input === undefined) return [{ path: at, message: `missing; expected one of ${list}` }];
+    // A kind that exists but may not stand here (an FFN kind as a mixer, a composite nested in a composite).
+    const known = typeof input === 'string' && (isMixerKind(input) || isFfnKind(input) || input === 'none');
+    if (known) return [{ path: at, message: `${discriminator} ${describeValue(input)} is not allowed here; expected one of ${list}` }];
     return [{ path: at, message: `unknown ${discriminator} ${describeValue(input)}; expected one of ${list}` }];
   }
   // A top-level layer item: a layer, a repeat block or a pattern. Judge which one was meant by its keys, then
