@@ -11,6 +11,7 @@ import { mambaCost } from './mamba/cost';
 import { mamba2Cost } from './mamba2/cost';
 import { hyenaCost } from './hyena/cost';
 import { sharedCallCost } from './shared/cost';
+import { parallelCost } from './parallel/cost';
 import { mlpCost } from './mlp/cost';
 import { moeCost } from './moe/cost';
 
@@ -20,6 +21,7 @@ export const MIXER_COSTS: { [K in MixerBlockKind]: (m: MixerOf<K>, ctx: MixerCos
   mamba2: mamba2Cost,
   hyena: hyenaCost,
   shared: sharedCallCost,
+  parallel: parallelCost(costOfMixer),
 };
 
 export const FFN_COSTS: { [K in FfnBlockKind]: (f: FfnOf<K>, dModel: number) => BlockCost } = {

@@ -9,6 +9,7 @@ import { mambaSpec } from './mamba/spec';
 import { mamba2Spec } from './mamba2/spec';
 import { hyenaSpec } from './hyena/spec';
 import { sharedSpec } from './shared/spec';
+import { parallelSpec } from './parallel/spec';
 import { mlpSpec } from './mlp/spec';
 import { moeSpec } from './moe/spec';
 import type { FfnSpec, KindStyle, MixerSpec } from './kindSpec';
@@ -20,6 +21,7 @@ export const MIXER_SPECS = {
   mamba2: mamba2Spec,
   hyena: hyenaSpec,
   shared: sharedSpec,
+  parallel: parallelSpec(mixerSpecList),
 };
 
 /** Channel mixers, in palette order. */
