@@ -1,6 +1,6 @@
 /**
  * Validation with messages that name the path and the rule, e.g.
- * `layers[2].mixer.kind: unknown kind "lstm"; expected one of attention, mamba, mamba2, hyena, shared, none` or
+ * `layers[2].mixer.kind: unknown kind "lstm"; expected one of attention, mamba, ..., none` or
  * `dModel: expected an integer, got "4096"`. Never throws; never modifies the input.
  */
 import type { z } from 'zod';
@@ -107,6 +107,11 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 
 type ZIssue = z.core.$ZodIssue;
 
+/** A schema's own reason for a size rule (its custom message, not zod's "Too small: ..."), as ` (reason)`. */
+function why(iss: ZIssue): string {
+  return /^Too (small|big)/.test(iss.message) ? '' : ` (${iss.message})`;
+}
+
 /** Turns zod issues into path + message pairs; `root` is the value parsed, `prefix` the path of `root`. */
 function convert(issues: readonly ZIssue[], root: unknown, prefix: readonly PropertyKey[]): ValidationIssue[] {
   return issues.flatMap((iss) => convertOne(iss, root, prefix));
@@ -130,13 +135,13 @@ function convertOne(iss: ZIssue, root: unknown, prefix: readonly PropertyKey[]):
     case 'too_small': {
       const min = Number(iss.minimum);
       if (iss.origin === 'string') return one(min <= 1 ? 'must not be empty' : `must have at least ${min} characters`);
-      if (iss.origin === 'array') return one(`must have at least ${min} item${min === 1 ? '' : 's'}`);
+      if (iss.origin === 'array') return one(`must have at least ${min} item${min === 1 ? '' : 's'}${why(iss)}, got ${Array.isArray(input) ? input.length : '?'}`);
       return one(`must be ${iss.inclusive ? 'at least' : 'greater than'} ${min}, got ${describeValue(input)}`);
     }
     case 'too_big': {
       const max = Number(iss.maximum);
       if (iss.origin === 'string') return one(`must be at most ${max} characters long, got ${typeof input === 'string' ? input.length : '?'}`);
-      if (iss.origin === 'array') return one(`must have at most ${max} items, got ${Array.isArray(input) ? input.length : '?'}`);
+      if (iss.origin === 'array') return one(`must have at most ${max} items${why(iss)}, got ${Array.isArray(input) ? input.length : '?'}`);
       return one(`must be at most ${max}, got ${describeValue(input)}`);
     }
     case 'invalid_value': {
