@@ -181,12 +181,12 @@ function MixerListField({
                   {st.letter}
                 </span>
                 <span className="title">
-                  {spec.label.replace(/s$/, '')} {i + 1}
+                  {spec.itemLabel} {i + 1}
                 </span>
                 <button
                   type="button"
                   className="btn icon"
-                  aria-label={`Remove ${spec.label.replace(/s$/, '').toLowerCase()} ${i + 1}`}
+                  aria-label={`Remove ${spec.itemLabel.toLowerCase()} ${i + 1}`}
                   title={items.length <= spec.min ? `At least ${spec.min} ${spec.label.toLowerCase()}` : 'Remove'}
                   disabled={items.length <= spec.min}
                   data-testid={`${testPrefix}${i}-remove`}
@@ -223,7 +223,7 @@ function MixerListField({
         data-testid={`${testPrefix}add`}
         onChange={(e) => e.target.value && structural([...items, fresh(e.target.value as MixerBlockKind)])}
       >
-        <option value="">{items.length >= spec.max ? `at most ${spec.max}` : `add a ${spec.label.replace(/s$/, '').toLowerCase()}…`}</option>
+        <option value="">{items.length >= spec.max ? `at most ${spec.max}` : `add a ${spec.itemLabel.toLowerCase()}…`}</option>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}

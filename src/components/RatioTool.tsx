@@ -94,6 +94,8 @@ export function RatioTool() {
     const a = ls.filter((l) => isAttentionSide(l.mixer.kind)).length;
     const m = ls.length - a;
     const g = a && m ? gcd(a, m) : 1;
+    // Composite mixers (a parallel layer, a shared-block call) are on neither side of a ratio.
+    if (!a && ls.every((l) => l.mixer.kind === 'none' || MIXER_SPECS[l.mixer.kind].ratioSide === null)) return '—';
     return a && m ? `${a / g}:${m / g}` : a ? 'all attn' : 'no attn';
   });
   useEffect(() => {

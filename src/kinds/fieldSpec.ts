@@ -15,4 +15,4 @@ export type FieldSpec =
    * A list of nested mixers (a composite kind's branches): each item is edited with its own kind's fields and may
    * switch to any kind of the palette `groups` listed; the list keeps between `min` and `max` items.
    */
-  | { key: string; label: string; type: 'mixerList'; groups: readonly PaletteGroup[]; min: number; max: number; help?: string };
+  | { key: string; label: string; type: 'mixerList'; itemLabel: string; groups: readonly PaletteGroup[]; min: number; max: number; help?: string };

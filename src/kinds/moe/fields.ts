@@ -9,7 +9,7 @@ export const moeFields: FieldSpec[] = [
   { key: 'expertWidth', label: 'Expert width', type: 'int' },
   { key: 'activation', label: 'Activation', type: 'enum', options: FFN_ACTIVATIONS },
   { key: 'sharedExperts', label: 'Shared experts', type: 'int', help: 'Always-active experts (0 = none).' },
-  { key: 'sharedExpertWidth', label: 'Shared width', type: 'intOrNull', placeholder: 'expert width × shared', help: 'Width of the shared experts as one MLP.' },
+  { key: 'sharedExpertWidth', label: 'Shared width', type: 'intOrNull', placeholder: 'f × shared', help: 'Width of the shared experts as one MLP.' },
   { key: 'sharedExpertGate', label: 'Shared gate', type: 'bool', help: "Qwen3-Next's sigmoid gate on the shared expert, [1, d]." },
   { key: 'router', label: 'Router', type: 'enum', options: MOE_ROUTERS },
   { key: 'normTopK', label: 'Renorm top-k', type: 'bool', help: 'Renormalise the top-k weights to sum to 1 (norm_topk_prob).' },

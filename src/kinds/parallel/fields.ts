@@ -4,5 +4,5 @@ import { PARALLEL_COMBINES, PARALLEL_MAX_BRANCHES, PARALLEL_MIN_BRANCHES } from 
 
 export const parallelFields: FieldSpec[] = [
   { key: 'combine', label: 'Combine', type: 'enum', options: PARALLEL_COMBINES, help: 'sum: outputs added (Falcon-H1); mean-norm: each output normed, then averaged (Hymba).' },
-  { key: 'branches', label: 'Branches', type: 'mixerList', groups: ['attention', 'recurrent'], min: PARALLEL_MIN_BRANCHES, max: PARALLEL_MAX_BRANCHES },
+  { key: 'branches', label: 'Branches', type: 'mixerList', itemLabel: 'Branch', groups: ['attention', 'recurrent'], min: PARALLEL_MIN_BRANCHES, max: PARALLEL_MAX_BRANCHES },
 ];
