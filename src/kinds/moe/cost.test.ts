@@ -63,6 +63,9 @@ describe('MoE cost: Nemotron-3-Nano MoE layer (hybrids-2026.md §3)', () => {
     expect(c.activeParams).toBe(128 * d + 128 + 6 * expert + shared);
     expect(c.activeParams).toBe(80_167_040);
     expect(c.macsPerToken).toBe(c.activeParams - 128);
+    // The planner's fields: routed experts (top-6 of 128) and the widths a tensor-parallel degree must divide.
+    expect(c.routed).toEqual([{ count: 128, topK: 6, paramsPerExpert: 2 * 1856 * d }]);
+    expect(c.tpDims).toEqual([{ name: 'expertWidth', size: 1856 }, { name: 'shared expert width', size: 3712 }]);
   });
   it('two shared experts without a width are one MLP of 2f (DeepSeek / Kimi fuse them)', () => {
     const two = moeCost(MoeSchema.parse({ kind: 'moe', nExperts: 8, topK: 2, expertWidth: 64, sharedExperts: 2 }), 32);

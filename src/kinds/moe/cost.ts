@@ -26,5 +26,7 @@ export function moeCost(f: MoeFfn, dModel: number): BlockCost {
     params: sumParams(always) + sumParams(experts),
     activeParams: sumParams(always) + f.topK * perExpert,
     macsPerToken: sumMacs(always) + f.topK * perExpertMacs,
+    tpDims: [{ name: 'expertWidth', size: f.expertWidth }, ...(fs ? [{ name: 'shared expert width', size: fs }] : [])],
+    routed: [{ count: f.nExperts, topK: f.topK, paramsPerExpert: perExpert }],
   };
 }

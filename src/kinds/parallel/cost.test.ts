@@ -86,6 +86,15 @@ describe('parallel cost: a Falcon-H1-7B layer (hybrids-2026.md §5)', () => {
     expect(sum.activeParams).toBe(sum.params);
     expect(sum.scanFlopsPerToken).toBe(4 * 24 * 128 * 256);
     expect(sum.attnFlopsPerContextToken).toBe(4 * 12 * 128);
+    // The planner's fields: every branch's tensor-parallel constraints and the Mamba-2 scan's traffic.
+    expect(sum.tpDims.map((t) => [t.name, t.size])).toEqual([
+      ['branches[0].nHeads', 12],
+      ['branches[1].Mamba-2 heads', 24],
+      ['branches[1].nGroups', 1],
+      ['width', 12288],
+    ]);
+    expect(sum.scanIoElementsPerToken).toBe(2 * 3072 + 24 + 2 * 256);
+    expect(sum.routed).toEqual([]);
     const mean = analyzeDesign(falconH1_7b(true, 'mean-norm')).layers[0]!;
     expect(mean.params - sum.params).toBe(2 * d);
     expect(mean.tensors.filter((t) => t.name.includes('pre_avg_layernorm')).map((t) => t.name)).toEqual(['mixer.pre_avg_layernorm1.weight', 'mixer.pre_avg_layernorm2.weight']);

@@ -32,6 +32,9 @@ export function parallelCost(costOf: (m: ParallelBranch, ctx: MixerCostContext) 
       kv,
       state: parts.flatMap((p, i) => p.state.map((s) => ({ ...s, name: `${under(i)}${s.name}` }))),
       scanFlopsPerToken: parts.reduce((a, p) => a + p.scanFlopsPerToken, 0),
+      scanIoElementsPerToken: parts.reduce((a, p) => a + (p.scanIoElementsPerToken ?? 0), 0),
+      tpDims: parts.flatMap((p, i) => (p.tpDims ?? []).map((t) => ({ ...t, name: `branches[${i}].${t.name}` }))),
+      routed: parts.flatMap((p) => p.routed ?? []),
       hasNorm: true,
       sharedBlockId: null,
     };
