@@ -10,6 +10,7 @@ import { mamba2Fields } from './mamba2/fields';
 import { hyenaFields } from './hyena/fields';
 import { linearAttentionFields } from './linear-attention/fields';
 import { sharedFields } from './shared/fields';
+import { parallelFields } from './parallel/fields';
 import { mlpFields } from './mlp/fields';
 import { moeFields } from './moe/fields';
 
@@ -20,6 +21,7 @@ export const MIXER_FIELDS: Record<MixerBlockKind, FieldSpec[]> = {
   hyena: hyenaFields,
   'linear-attention': linearAttentionFields,
   shared: sharedFields,
+  parallel: parallelFields,
 };
 
 export const FFN_FIELDS: Record<FfnBlockKind, FieldSpec[]> = {

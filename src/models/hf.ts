@@ -215,7 +215,8 @@ function jambaLayers(r: ConfigReader, d: number): LayerItem[] {
     { period: attnPeriod, offset: attnOffset, mixer: { kind: 'attention', nHeads, nKvHeads: nKv, headDim: Math.floor(d / nHeads), positional: 'none', slidingWindow: window, bias: false } },
   ];
   // modeling_jamba.py: layers_num_experts is 1 (a dense JambaMLP) outside the expert positions, or everywhere when num_experts == 1.
-  if (nExperts > 1) rules.push({ period: expPeriod, offset: expOffset, ffn: { kind: 'moe', nExperts, topK, expertWidth: f, activation: GATED } });
+  // JambaSparseMoeBlock keeps the top-k softmax probabilities without renormalising them.
+  if (nExperts > 1) rules.push({ period: expPeriod, offset: expOffset, ffn: { kind: 'moe', nExperts, topK, expertWidth: f, activation: GATED, normTopK: false } });
   return [{ pattern: { count: nLayers, base, rules } } as unknown as LayerItem];
 }
 
@@ -551,6 +552,9 @@ export function exportHfConfig(design: Design): ParseResult<Record<string, unkno
   if (moe?.kind === 'moe') {
     const i = idxOf('moe', 'ffn');
     if (moe.activation !== 'swiglu') return fail(`layers[${i}].ffn.activation`, 'Jamba experts are gated (swiglu)');
+    if (moe.router !== 'softmax' || moe.normTopK || moe.routedScale !== 1 || moe.routerBias || moe.sharedExperts) {
+      return fail(`layers[${i}].ffn`, "Jamba's router is a softmax top-k, not renormalised, without scaling, bias or shared experts (router softmax, normTopK false, routedScale 1, routerBias false, sharedExperts 0)");
+    }
     if (mlp?.kind === 'mlp' && moe.expertWidth !== mlp.width) return fail(`layers[${i}].ffn.expertWidth`, `Jamba experts share intermediate_size with the dense MLP (${mlp.width}), got ${moe.expertWidth}`);
   }
   const isAttn = layers.map((l) => l.mixer.kind === 'attention');

@@ -1,19 +1,13 @@
 /**
  * Validation with messages that name the path and the rule, e.g.
- * `layers[2].mixer.kind: unknown kind "lstm"; expected one of attention, mamba, mamba2, hyena, shared, none` or
+ * `layers[2].mixer.kind: unknown kind "lstm"; expected one of attention, mamba, ..., none` or
  * `dModel: expected an integer, got "4096"`. Never throws; never modifies the input.
  */
 import type { z } from 'zod';
 import { formatPath, inspectJson, parseJsonSafe } from './safeJson';
 import { quoteUser, safeLine } from './safeText';
 import { DesignSchema, FORMAT, INTEGER_EXPECTED, LayerSchema, PatternRuleSchema, PatternSchema, RepeatSchema, SharedBlockSchema, type Design } from './schema';
-import { AttentionSchema } from '../kinds/attention/spec';
-import { HyenaSchema } from '../kinds/hyena/spec';
-import { Mamba2Schema } from '../kinds/mamba2/spec';
-import { MambaSchema } from '../kinds/mamba/spec';
-import { MlpSchema } from '../kinds/mlp/spec';
-import { MoeSchema } from '../kinds/moe/spec';
-import { SharedRefSchema } from '../kinds/shared/spec';
+import { FFN_SPECS, MIXER_SPECS, isFfnKind, isMixerKind } from '../kinds/specs';
 
 /** One problem found in a document: where (a dotted path such as `layers[3].mixer.nHeads`) and which rule. */
 export interface ValidationIssue {
@@ -67,12 +61,26 @@ const TYPE_NAMES: Record<string, string> = {
   array: 'an array',
 };
 
-/** Every field name of the format, for "did you mean" hints on misspelt keys. */
+/** The field names of an object schema (a kind's schema is one; anything else has none). */
+const shapeKeys = (s: unknown): string[] => {
+  const shape = (s as { shape?: unknown }).shape;
+  return shape !== null && typeof shape === 'object' ? Object.keys(shape) : [];
+};
+
+/** Every field name of the format (every registered kind's and the document's own), for "did you mean" hints. */
 const KNOWN_FIELDS: readonly string[] = [
   ...new Set(
-    [AttentionSchema, MambaSchema, Mamba2Schema, HyenaSchema, SharedRefSchema, MlpSchema, MoeSchema, LayerSchema, RepeatSchema, PatternSchema, PatternRuleSchema, SharedBlockSchema, DesignSchema, PatternSchema.shape.pattern].flatMap(
-      (s) => Object.keys(s.shape),
-    ),
+    [
+      ...Object.values(MIXER_SPECS).map((k) => k.schema),
+      ...Object.values(FFN_SPECS).map((k) => k.schema),
+      LayerSchema,
+      RepeatSchema,
+      PatternSchema,
+      PatternRuleSchema,
+      SharedBlockSchema,
+      DesignSchema,
+      PatternSchema.shape.pattern,
+    ].flatMap(shapeKeys),
   ),
 ];
 
@@ -86,6 +94,11 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 type ZIssue = z.core.$ZodIssue;
+
+/** A schema's own reason for a size rule (its custom message, not zod's "Too small: ..."), as ` (reason)`. */
+function why(iss: ZIssue): string {
+  return /^Too (small|big)/.test(iss.message) ? '' : ` (${iss.message})`;
+}
 
 /**
  * Turns zod issues into path + message pairs; `root` is the value parsed, `prefix` the path of `root`. zod's `int()`
@@ -120,13 +133,13 @@ function convertOne(iss: ZIssue, root: unknown, prefix: readonly PropertyKey[]):
     case 'too_small': {
       const min = Number(iss.minimum);
       if (iss.origin === 'string') return one(min <= 1 ? 'must not be empty' : `must have at least ${min} characters`);
-      if (iss.origin === 'array') return one(`must have at least ${min} item${min === 1 ? '' : 's'}`);
+      if (iss.origin === 'array') return one(`must have at least ${min} item${min === 1 ? '' : 's'}${why(iss)}, got ${Array.isArray(input) ? input.length : '?'}`);
       return one(`must be ${iss.inclusive ? 'at least' : 'greater than'} ${min}, got ${describeValue(input)}`);
     }
     case 'too_big': {
       const max = Number(iss.maximum);
       if (iss.origin === 'string') return one(`must be at most ${max} characters long, got ${typeof input === 'string' ? input.length : '?'}`);
-      if (iss.origin === 'array') return one(`must have at most ${max} items, got ${Array.isArray(input) ? input.length : '?'}`);
+      if (iss.origin === 'array') return one(`must have at most ${max} items${why(iss)}, got ${Array.isArray(input) ? input.length : '?'}`);
       return one(`must be at most ${max}, got ${describeValue(input)}`);
     }
     case 'invalid_value': {
@@ -153,6 +166,9 @@ function convertUnion(iss: z.core.$ZodIssueInvalidUnion, root: unknown, prefix: 
   if (discriminator) {
     const list = (options ?? []).map(String).join(', ');
     if (input === undefined) return [{ path: at, message: `missing; expected one of ${list}` }];
+    // A kind that exists but may not stand here (an FFN kind as a mixer, a composite nested in a composite).
+    const known = typeof input === 'string' && (isMixerKind(input) || isFfnKind(input) || input === 'none');
+    if (known) return [{ path: at, message: `${discriminator} ${describeValue(input)} is not allowed here; expected one of ${list}` }];
     return [{ path: at, message: `unknown ${discriminator} ${describeValue(input)}; expected one of ${list}` }];
   }
   // A top-level layer item: a layer, a repeat block or a pattern. Judge which one was meant by its keys, then
