@@ -46,6 +46,29 @@ const mixedVariants: Design = DesignSchema.parse({
   ],
 });
 
+/** Linear attention as a branch of the parallel kind (Hymba-style: attention ∥ a recurrent mixer, normed then averaged). */
+const parallelBranch: Design = DesignSchema.parse({
+  format: FORMAT,
+  name: 'attention ∥ GDN',
+  vocabSize: 53,
+  dModel: 16,
+  maxContext: 4096,
+  layers: [
+    {
+      mixer: {
+        kind: 'parallel',
+        combine: 'mean-norm',
+        branches: [
+          { kind: 'attention', nHeads: 2, nKvHeads: 1, headDim: 8 },
+          { kind: 'linear-attention', nKeyHeads: 1, nValueHeads: 2, keyHeadDim: 8, valueHeadDim: 8 },
+        ],
+      },
+      ffn: { kind: 'mlp', width: 32 },
+    },
+    { mixer: { kind: 'linear-attention', nKeyHeads: 2, nValueHeads: 4, keyHeadDim: 4, valueHeadDim: 4, layout: 'qwen3-next' }, ffn: { kind: 'mlp', width: 32 } },
+  ],
+});
+
 const tiny = scaleDesign(qwen3NextStyle, getRunProfile('tiny')!).design;
 
 describe.each(['cpu', 'wasm'] as const)('linear-attention designs in the model builder on %s', (backend) => {
@@ -60,9 +83,10 @@ describe.each(['cpu', 'wasm'] as const)('linear-attention designs in the model b
     ['Qwen3-Next-style 3:1 GDN:attention stack, tiny profile, simd scan', tiny, 'simd'],
     ['Qwen3-Next-style 3:1 stack, tiny profile, naive scan', tiny, 'naive'],
     ['KDA + lightning + attention, js scan', mixedVariants, 'js'],
+    ['linear attention as a parallel branch beside attention, simd scan', parallelBranch, 'simd'],
   ];
   // cpu costs ~100 µs per op: it runs one scan of the 3:1 stack; wasm runs every case.
-  it.each(backend === 'cpu' ? [cases[0]!, cases[2]!] : cases)('%s: logits match the Float64 reference model; prefill-then-decode matches full forwards', async (_n, design, scan) => {
+  it.each(backend === 'cpu' ? [cases[0]!, cases[2]!, cases[3]!] : cases)('%s: logits match the Float64 reference model; prefill-then-decode matches full forwards', async (_n, design, scan) => {
     const seed = (Date.now() & 0xffff) + 1;
     const weights = initModelWeights(design, seed);
     const model = new RuntimeModel(weights, { backend, scan });
@@ -116,6 +140,7 @@ describe('benchmark sweep of linear-attention designs on wasm', () => {
   it.each([
     ['Qwen3-Next-style 3:1 stack, auto scan', qwen3NextStyle, 'auto'],
     ['KDA + lightning + attention, naive scan', mixedVariants, 'naive'],
+    ['linear attention as a parallel branch beside attention, js scan', parallelBranch, 'js'],
   ] as const)('%s: measured state and KV bytes equal the cost model; no tensor left behind', async (_n, design, scan) => {
     const res = await runBench(request(design, scan));
     expect(res.cancelled).toBe(false);
