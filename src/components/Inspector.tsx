@@ -65,6 +65,7 @@ function PartFields({
         const k = `${scope}-${f.key}`;
         switch (f.type) {
           case 'int':
+          case 'number':
             return (
               <NumberField
                 key={k}

@@ -5,9 +5,13 @@ import { AttentionLayer, PREFILL_QUERY_BLOCK, attentionDims, initAttentionWeight
 import { attentionRef } from './reference';
 import type { AttentionMixer } from './spec';
 
-const bias = (name: string, p: Param | null): WeightEntry[] => (p ? [[name, [...p.shape], p.data]] : []);
+const bias = (name: string, p: Param | null | undefined): WeightEntry[] => (p ? [[name, [...p.shape], p.data]] : []);
 
-/** q, k, v, o under HF `modeling_llama.py` names, torch layout, biases when present. */
+/**
+ * q, k, v, o under HF `modeling_llama.py` names, torch layout, biases when present; q_norm and k_norm [hd] with the
+ * q/k norm (HF `modeling_qwen3_next.py`; the gains are w as in Qwen3, not Qwen3-Next's zero-centred w − 1). With the
+ * output gate q_proj is [2·H·hd, dIn], per head the query rows then the gate rows, as Qwen3-Next stores it.
+ */
 export function attentionEntries(a: AttentionWeights): WeightEntry[] {
   return [
     linearEntry('q_proj.weight', a.wq),
@@ -18,12 +22,14 @@ export function attentionEntries(a: AttentionWeights): WeightEntry[] {
     ...bias('v_proj.bias', a.bv),
     linearEntry('o_proj.weight', a.wo),
     ...bias('o_proj.bias', a.bo),
+    ...bias('q_norm.weight', a.qNorm),
+    ...bias('k_norm.weight', a.kNorm),
   ];
 }
 
-/** Width H·hd, and the (b, H, Q, L) score blocks ×3 (scores, masked, softmax) of the blocked prefill. */
+/** Width H·hd (2·H·hd out of q_proj with the gate), and the (b, H, Q, L) score blocks ×3 (scores, masked, softmax) of the blocked prefill. */
 export function attentionFootprint(m: AttentionMixer, seqLen: number, batch: number): Footprint {
-  return { width: m.nHeads * m.headDim, scoreBytes: 3 * batch * m.nHeads * Math.min(seqLen, PREFILL_QUERY_BLOCK) * seqLen * 4 };
+  return { width: (m.outputGate ? 2 : 1) * m.nHeads * m.headDim, scoreBytes: 3 * batch * m.nHeads * Math.min(seqLen, PREFILL_QUERY_BLOCK) * seqLen * 4 };
 }
 
 export const attentionRuntime: MixerRuntime<AttentionMixer, AttentionWeights> = {
