@@ -33,7 +33,7 @@ const CORPUS: [string, ((d: Doc) => unknown) | string, string, string][] = [
   ['missing format', (d) => { delete d.format; return d; }, 'format', 'missing; a design says "format": "hybrid-arch/1"'],
   ['unknown format version', (d) => ({ ...d, format: 'hybrid-arch/2' }), 'format', 'unsupported format version "hybrid-arch/2"'],
   ['foreign format', (d) => ({ ...d, format: 'onnx' }), 'format', 'expected "hybrid-arch/1", got "onnx"'],
-  ['unknown mixer kind', (d) => { d.layers[2]!.mixer = { kind: 'lstm' }; return d; }, 'layers[2].mixer.kind', 'unknown kind "lstm"; expected one of attention, mamba, mamba2, hyena, shared, none'],
+  ['unknown mixer kind', (d) => { d.layers[2]!.mixer = { kind: 'lstm' }; return d; }, 'layers[2].mixer.kind', 'unknown kind "lstm"; expected one of attention, mla, mamba, mamba2, hyena, shared, none'],
   ['unknown ffn kind', (d) => { d.layers[0]!.ffn = { kind: 'kan' }; return d; }, 'layers[0].ffn.kind', 'unknown kind "kan"; expected one of mlp, moe, none'],
   ['missing mixer kind', (d) => { d.layers[1]!.mixer = { dState: 16 }; return d; }, 'layers[1].mixer.kind', 'missing; expected one of attention'],
   ['missing ffn', (d) => { delete d.layers[1]!.ffn; return d; }, 'layers[1].ffn', 'missing; every layer has an FFN'],

@@ -31,7 +31,7 @@ describe('cli validate / presets', () => {
     const r = cli('validate', p);
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('dModel: expected an integer, got "wide"');
-    expect(r.stdout).toContain('layers[0].layers[0].mixer.kind: unknown kind "lstm"; expected one of attention, mamba, mamba2, hyena, shared, none');
+    expect(r.stdout).toContain('layers[0].layers[0].mixer.kind: unknown kind "lstm"; expected one of attention, mla, mamba, mamba2, hyena, shared, none');
     expect(r.stderr).toMatch(/^error: .*bad\.json is invalid \(2 issues\)\n$/);
   });
   it('presets --json lists the ten presets with ids, names and sources', () => {
