@@ -131,6 +131,21 @@ describe.each(['cpu', 'wasm'] as const)('MlaLayer vs the Float64 reference on %s
     expect(tf.memory().numTensors).toBe(base);
   });
 
+  it('the batched prefill path (webgl, webgpu) and the per-head path (cpu, wasm) agree over 2 query blocks', async () => {
+    const r = rng();
+    const [b, h, l, dq, dv] = [2, 3, 300, 6, 5];
+    const q = tf.tensor4d(r.normals(b * h * l * dq, 0.5), [b, h, l, dq]);
+    const k = tf.tensor4d(r.normals(b * h * l * dq, 0.5), [b, h, l, dq]);
+    const v = tf.tensor4d(r.normals(b * h * l * dv, 1), [b, h, l, dv]);
+    const batched = await take(tf.tidy(() => MlaLayer.attendBatched(q, k, v)));
+    const perHead = await take(tf.tidy(() => MlaLayer.attendPerHead(q, k, v)));
+    expect(maxRelErr(batched, f64(perHead))).toBeLessThan(TOL);
+    // Causal: position 0 sees only itself, so its output is its own value row.
+    expect(maxRelErr(perHead.subarray(0, dv), f64((await v.data()).subarray(0, dv)))).toBeLessThan(TOL);
+    tf.dispose([q, k, v]);
+    expect(tf.memory().numTensors).toBe(base);
+  });
+
   it('a cache of capacity 4 prefilled with 37 tokens moves straight to the bucket that holds them', async () => {
     const r = rng();
     const layer = new MlaLayer(initMlaWeights(mlaDims(mla({}), D), r));

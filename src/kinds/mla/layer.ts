@@ -27,6 +27,12 @@ import { MLA_NORM_EPS, type MlaDims, type MlaWeights } from './weights';
 /** Query rows per prefill block (as attention's PREFILL_QUERY_BLOCK). */
 export const MLA_QUERY_BLOCK = 256;
 const MASKED = -1e9;
+/**
+ * Backends where a loop of 2D matMuls beats one batched matMul (measured for attention on wasm, 3-5x; see
+ * src/kinds/attention/layer.ts PER_HEAD_BACKENDS; for MLA see docs/benchmarks.md): prefill attends per (sequence,
+ * head) there.
+ */
+const PER_HEAD_BACKENDS = new Set(['wasm', 'cpu']);
 
 /**
  * The MLA cache: `k` holds the normed latent c (b, 1, cap, r), `v` the rope key k_pe (b, 1, cap, dr), already
@@ -171,6 +177,54 @@ export class MlaLayer implements RuntimeMixer {
   }
 
   /**
+   * Causal attention of q (b, H, l, dq) over k (b, H, l, dq), v (b, H, l, dv) in query blocks, batched over (b, H):
+   * the path of webgl / webgpu (public so the cpu tests can check it against the per-head path).
+   */
+  static attendBatched(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D): tf.Tensor4D {
+    const [b, h, l, dq] = q.shape;
+    const dv = v.shape[3];
+    const blocks: tf.Tensor4D[] = [];
+    for (let s = 0; s < l; s += MLA_QUERY_BLOCK) {
+      const e = Math.min(l, s + MLA_QUERY_BLOCK);
+      const qb = e - s === l ? q : tf.slice(q, [0, 0, s, 0], [b, h, e - s, dq]);
+      const kb = e === l ? k : tf.slice(k, [0, 0, 0, 0], [b, h, e, dq]);
+      const vb = e === l ? v : tf.slice(v, [0, 0, 0, 0], [b, h, e, dv]);
+      const p = tf.softmax(tf.add(tf.matMul(qb, kb, false, true), MlaLayer.causal(s, e))); // (b, H, nq, e)
+      blocks.push(tf.matMul(p, vb));
+    }
+    return blocks.length === 1 ? blocks[0]! : (tf.concat(blocks, 2) as tf.Tensor4D);
+  }
+
+  /**
+   * The same with one pair of 2D matMuls per (sequence, head, block), k transposed once per layer (a 2D matMul with
+   * transposeB is slow on wasm; attention's layer.ts measured it). The path of cpu and wasm.
+   */
+  static attendPerHead(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D): tf.Tensor4D {
+    const [b, h, l, dq] = q.shape;
+    const dv = v.shape[3];
+    const n = b * h;
+    const rows = <T extends tf.Tensor>(t: tf.Tensor, shape: [number, number]): T[] =>
+      Array.from({ length: n }, (_, i) => tf.reshape(tf.slice(t, [i, 0, 0], [1, ...shape]), shape) as T);
+    const qs = rows<tf.Tensor2D>(tf.reshape(q, [n, l, dq]), [l, dq]);
+    const kTs = rows<tf.Tensor2D>(tf.reshape(tf.transpose(k, [0, 1, 3, 2]), [n, dq, l]), [dq, l]);
+    const vs = rows<tf.Tensor2D>(tf.reshape(v, [n, l, dv]), [l, dv]);
+    const outs: tf.Tensor2D[][] = Array.from({ length: n }, () => []);
+    for (let s = 0; s < l; s += MLA_QUERY_BLOCK) {
+      const e = Math.min(l, s + MLA_QUERY_BLOCK);
+      const nq = e - s;
+      const bias = MlaLayer.causal(s, e);
+      for (let i = 0; i < n; i++) {
+        const qh = nq === l ? qs[i]! : tf.slice(qs[i]!, [s, 0], [nq, dq]);
+        const kh = e === l ? kTs[i]! : tf.slice(kTs[i]!, [0, 0], [dq, e]);
+        const vh = e === l ? vs[i]! : tf.slice(vs[i]!, [0, 0], [e, dv]);
+        outs[i]!.push(tf.matMul(tf.softmax(tf.add(tf.matMul(qh, kh), bias)) as tf.Tensor2D, vh)); // (nq, dv)
+      }
+    }
+    const perHead = outs.map((o) => (o.length === 1 ? o[0]! : (tf.concat(o, 0) as tf.Tensor2D))); // (l, dv)
+    return tf.reshape(tf.stack(perHead), [b, h, l, dv]) as tf.Tensor4D;
+  }
+
+  /**
    * x: (b, l, d) -> (b, l, d), naive form (K, V expanded per head); fills `cache` with c and k_pe of positions
    * 0..l-1 when given (moving it straight to the bucket that holds l when it is too small).
    */
@@ -185,16 +239,7 @@ export class MlaLayer implements RuntimeMixer {
       const [kNope, v] = tf.split(kv, [dn, dv], 3) as [tf.Tensor4D, tf.Tensor4D];
       const k = tf.concat([kNope, tf.tile(kpe, [1, h, 1, 1])], 3) as tf.Tensor4D; // (b, H, l, dq): k_pe shared by the heads
       const q = tf.mul(tf.concat([qNope, qPe], 3), 1 / Math.sqrt(dn + dr)) as tf.Tensor4D; // pre-scaled
-      const blocks: tf.Tensor4D[] = [];
-      for (let s = 0; s < l; s += MLA_QUERY_BLOCK) {
-        const e = Math.min(l, s + MLA_QUERY_BLOCK);
-        const qb = e - s === l ? q : tf.slice(q, [0, 0, s, 0], [b, h, e - s, dn + dr]);
-        const kb = e === l ? k : tf.slice(k, [0, 0, 0, 0], [b, h, e, dn + dr]);
-        const vb = e === l ? v : tf.slice(v, [0, 0, 0, 0], [b, h, e, dv]);
-        const p = tf.softmax(tf.add(tf.matMul(qb, kb, false, true), MlaLayer.causal(s, e))); // (b, H, nq, e)
-        blocks.push(tf.matMul(p, vb));
-      }
-      const y = this.out(blocks.length === 1 ? blocks[0]! : (tf.concat(blocks, 2) as tf.Tensor4D));
+      const y = this.out(PER_HEAD_BACKENDS.has(tf.getBackend()) ? MlaLayer.attendPerHead(q, k, v) : MlaLayer.attendBatched(q, k, v));
       if (!mc) return { y };
       const pad = (t: tf.Tensor4D) => tf.pad(t, [[0, 0], [0, 0], [0, slots - l], [0, 0]]) as tf.Tensor4D;
       return { y, latent: pad(tf.reshape(c, [b, 1, l, r])), pe: pad(kpe) };
