@@ -4,7 +4,7 @@ import { PRESETS } from './presets';
 import { expandLayers, isRepeat, type Layer } from './schema';
 import { validateDesign } from './validate';
 
-const A: Layer = { mixer: { kind: 'attention', nHeads: 4, nKvHeads: 2, headDim: 16, positional: 'rope', slidingWindow: null, bias: false, outputGate: false, qkNorm: false, ropeFraction: 1 }, ffn: { kind: 'mlp', width: 128, activation: 'swiglu', bias: false } };
+const A: Layer = { mixer: { kind: 'attention', nHeads: 4, nKvHeads: 2, headDim: 16, positional: 'rope', slidingWindow: null, bias: false }, ffn: { kind: 'mlp', width: 128, activation: 'swiglu', bias: false } };
 const M: Layer = { mixer: { kind: 'mamba', dState: 16, dConv: 4, expand: 2, dtRank: 'auto', convBias: true, projBias: false, innerNorms: false }, ffn: { kind: 'none' } };
 const E: Layer = { ...M, ffn: { kind: 'moe', nExperts: 4, topK: 2, expertWidth: 64, activation: 'swiglu' } };
 const H: Layer = { mixer: { kind: 'hyena', shortFilterLength: 3, stateSize: 2, projBias: true }, ffn: { kind: 'mlp', width: 128, activation: 'gelu', bias: true } };

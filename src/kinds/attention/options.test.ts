@@ -207,8 +207,13 @@ describe('attention options: rules and run-profile scaling', () => {
     expect(design({ ropeFraction: 0.3, positional: 'none' }).ok).toBe(true);
   });
 
-  it('old documents get the defaults: no gate, no q/k norm, full rotary', () => {
-    expect(AttentionSchema.parse({ kind: 'attention', nHeads: 4, nKvHeads: 4, headDim: 8 })).toMatchObject({ outputGate: false, qkNorm: false, ropeFraction: 1 });
+  it('documents without the options keep their exact JSON (and design key) and mean no gate, no q/k norm, full rotary', () => {
+    const old = AttentionSchema.parse({ kind: 'attention', nHeads: 4, nKvHeads: 4, headDim: 8 });
+    expect(Object.keys(old).sort()).toEqual(['bias', 'headDim', 'kind', 'nHeads', 'nKvHeads', 'positional', 'slidingWindow']);
+    const explicit = AttentionSchema.parse({ ...old, outputGate: false, qkNorm: false, ropeFraction: 1 });
+    expect(attentionCost(old, { dModel: 32 })).toEqual(attentionCost(explicit, { dModel: 32 }));
+    expect(attentionDims(old, 32, 32)).toMatchObject({ ropeDims: 8 });
+    expect(attentionSpec.summary(old)).toBe(attentionSpec.summary(explicit));
   });
 
   it.each(Object.values(RUN_PROFILES).map((p) => [p.name, p] as const))('the %s profile keeps the flags and the rotary share as an even number of dims', (_n, p) => {

@@ -23,12 +23,15 @@ export const AttentionSchema = z
     slidingWindow: int(LIMITS.maxContext).nullable().default(null),
     /** Biases on q, k, v and o projections (false for Llama, Mistral, Jamba). */
     bias: z.boolean().default(false),
-    /** Qwen3-Next gated attention: q_proj is [2·H·hd, d] (query and gate per head), output ·= sigmoid(gate). */
-    outputGate: z.boolean().default(false),
-    /** RMSNorm of each query and key head before RoPE (`q_norm`, `k_norm` [hd]; Qwen3, Qwen3-Next). */
-    qkNorm: z.boolean().default(false),
-    /** Share of each head's dims that RoPE rotates (`partial_rotary_factor`); 1 = all. Ignored without RoPE. */
-    ropeFraction: z.number().gt(0, { error: 'must be greater than 0' }).max(1, { error: 'must be at most 1' }).default(1),
+    /**
+     * Qwen3-Next gated attention: q_proj is [2·H·hd, d] (query and gate per head), output ·= sigmoid(gate). Absent
+     * means false (optional rather than defaulted, so documents without it keep their exact JSON and design key).
+     */
+    outputGate: z.boolean().optional(),
+    /** RMSNorm of each query and key head before RoPE (`q_norm`, `k_norm` [hd]; Qwen3, Qwen3-Next). Absent: false. */
+    qkNorm: z.boolean().optional(),
+    /** Share of each head's dims that RoPE rotates (`partial_rotary_factor`). Absent: 1 (all). Ignored without RoPE. */
+    ropeFraction: z.number().gt(0, { error: 'must be greater than 0' }).max(1, { error: 'must be at most 1' }).optional(),
   })
   .refine((a) => a.nHeads % a.nKvHeads === 0, {
     error: (iss) => {
@@ -37,7 +40,7 @@ export const AttentionSchema = z
     },
     path: ['nKvHeads'],
   })
-  .refine((a) => a.positional !== 'rope' || a.ropeFraction === 1 || isEvenRotation(a.ropeFraction, a.headDim), {
+  .refine((a) => a.positional !== 'rope' || a.ropeFraction === undefined || a.ropeFraction === 1 || isEvenRotation(a.ropeFraction, a.headDim), {
     error: (iss) => {
       const a = iss.input as { ropeFraction: number; headDim: number };
       return `ropeFraction ${a.ropeFraction} rotates ${+(a.ropeFraction * a.headDim).toFixed(4)} of the ${a.headDim} head dims; RoPE needs an even whole number of them (rotate_half pairs dims)`;
@@ -70,7 +73,7 @@ export function defaultAttention(width: number): AttentionMixer {
   const headDim = width % 128 === 0 ? 128 : width % 64 === 0 ? 64 : width;
   const nHeads = Math.max(1, Math.floor(width / headDim));
   const nKvHeads = nHeads % 4 === 0 ? nHeads / 4 : nHeads;
-  return { kind: 'attention', nHeads, nKvHeads, headDim, positional: 'rope', slidingWindow: null, bias: false, outputGate: false, qkNorm: false, ropeFraction: 1 };
+  return { kind: 'attention', nHeads, nKvHeads, headDim, positional: 'rope', slidingWindow: null, bias: false };
 }
 
 /** "MHA", "GQA" or "MQA" from the head counts. */
@@ -105,6 +108,6 @@ export const attentionSpec = mixerSpec({
   schema: AttentionSchema,
   defaults: defaultAttention,
   summary: (m) =>
-    `Attention ${attentionFlavour(m)} ${m.nHeads}/${m.nKvHeads}${m.slidingWindow ? ` SW${m.slidingWindow}` : ''}${m.outputGate ? ' gated' : ''}${m.qkNorm ? ' qk-norm' : ''}${m.positional === 'rope' && m.ropeFraction < 1 ? ` RoPE ${ropeDims(m)}/${m.headDim}` : ''}`,
+    `Attention ${attentionFlavour(m)} ${m.nHeads}/${m.nKvHeads}${m.slidingWindow ? ` SW${m.slidingWindow}` : ''}${m.outputGate ? ' gated' : ''}${m.qkNorm ? ' qk-norm' : ''}${m.positional === 'rope' && (m.ropeFraction ?? 1) < 1 ? ` RoPE ${ropeDims(m)}/${m.headDim}` : ''}`,
   scale: scaleAttention,
 });

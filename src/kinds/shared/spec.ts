@@ -42,7 +42,7 @@ export function defaultSharedBlock(dModel: number, id = DEFAULT_SHARED_BLOCK_ID)
   const nHeads = Math.max(1, Math.floor((2 * dModel) / 256));
   return {
     id,
-    attention: { kind: 'attention', nHeads, nKvHeads: nHeads, headDim: Math.max(1, Math.floor((2 * dModel) / nHeads)), positional: 'none', slidingWindow: null, bias: false, outputGate: false, qkNorm: false, ropeFraction: 1 },
+    attention: { kind: 'attention', nHeads, nKvHeads: nHeads, headDim: Math.max(1, Math.floor((2 * dModel) / nHeads)), positional: 'none', slidingWindow: null, bias: false },
     ffn: { kind: 'mlp', width: 4 * dModel, activation: 'swiglu', bias: false },
     concatEmbedding: true,
     perCallLinear: true,

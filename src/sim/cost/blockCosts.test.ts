@@ -163,7 +163,7 @@ describe('FFN formulas', () => {
 describe('shared block (Zamba-style)', () => {
   const block: SharedBlock = {
     id: 'b',
-    attention: { kind: 'attention', nHeads: 4, nKvHeads: 4, headDim: 32, positional: 'rope', slidingWindow: null, bias: false, outputGate: false, qkNorm: false, ropeFraction: 1 },
+    attention: { kind: 'attention', nHeads: 4, nKvHeads: 4, headDim: 32, positional: 'rope', slidingWindow: null, bias: false },
     ffn: { kind: 'mlp', width: 32, activation: 'swiglu', bias: false },
     concatEmbedding: true,
     perCallLinear: true,

@@ -4,7 +4,7 @@ import { expandLayers, type Layer } from '../../models/schema';
 import { RUN_PROFILES, findLayerPeriod, getRunProfile, scaleDesign } from './profile';
 
 const sig = (l: Layer) => `${l.mixer.kind}${l.mixer.kind === 'shared' ? `:${l.mixer.blockId}` : ''}/${l.ffn.kind}`;
-const L = (kinds: string) => kinds.split('').map((c): Layer => (c === 'a' ? { mixer: { kind: 'attention', nHeads: 2, nKvHeads: 1, headDim: 4, positional: 'rope', slidingWindow: null, bias: false, outputGate: false, qkNorm: false, ropeFraction: 1 }, ffn: { kind: 'none' } } : { mixer: { kind: 'none' }, ffn: { kind: 'none' } }));
+const L = (kinds: string) => kinds.split('').map((c): Layer => (c === 'a' ? { mixer: { kind: 'attention', nHeads: 2, nKvHeads: 1, headDim: 4, positional: 'rope', slidingWindow: null, bias: false }, ffn: { kind: 'none' } } : { mixer: { kind: 'none' }, ffn: { kind: 'none' } }));
 
 describe('findLayerPeriod', () => {
   it.each([
