@@ -34,5 +34,6 @@ export function attentionCost(m: AttentionMixer, { dModel }: Pick<MixerCostConte
     tensors.push(tensor('q_proj.bias', [qOut]), tensor('k_proj.bias', [kv]), tensor('v_proj.bias', [kv]), tensor('o_proj.bias', [dModel]));
   }
   if (m.qkNorm) tensors.push(tensor('q_norm.weight', [m.headDim]), tensor('k_norm.weight', [m.headDim]));
-  return { ...dense(tensors), kv: attentionKv(m), state: [], scanFlopsPerToken: 0, hasNorm: true, sharedBlockId: null };
+  // Megatron-LM splits attention by query heads; the KV cache by its heads (replicated when fewer than the GPUs).
+  return { ...dense(tensors), tpDims: [{ name: 'nHeads', size: m.nHeads }], kv: attentionKv(m), state: [], scanFlopsPerToken: 0, hasNorm: true, sharedBlockId: null };
 }
