@@ -48,8 +48,9 @@ describe('MLA cost against the makers\' shapes', () => {
     ]);
     // Absorbed form (DeepSeek-V3 inference/model.py): 2·H·(2r + dr) per position attended.
     expect(c.kv!.flopsPerContextToken).toBe(2 * 32 * (2 * 512 + 64));
-    expect(c.kv!.heads).toBe(1);
+    expect(c.kv!.heads).toBe(1); // the latent is shared by all heads: replicated under tensor parallelism
     expect(c.kv!.window).toBeNull();
+    expect(c.tpDims).toEqual([{ name: 'nHeads', size: 32 }]);
   });
 
   it('DeepSeek-V3 with q LoRA: q_a_proj [1536, 7168], q_a_layernorm [1536], q_b_proj [128·192, 1536], kv_b_proj [128·256, 512], o_proj [7168, 16384]', () => {

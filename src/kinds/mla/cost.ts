@@ -50,6 +50,11 @@ export function mlaTensors(m: MlaMixer, dModel: number): TensorSpec[] {
   ];
 }
 
+/**
+ * Tensor parallelism splits MLA by heads (q_proj / q_b_proj and kv_b_proj by output heads, o_proj by input heads:
+ * vLLM `DeepseekV2MLAAttention`, `num_local_heads = num_heads // tp_size`); kv_a_proj_with_mqa and the latent cache
+ * are replicated on every GPU (`heads: 1` in the KV spec).
+ */
 export function mlaCost(m: MlaMixer, { dModel }: Pick<MixerCostContext, 'dModel'>): MixerCost {
-  return { ...dense(mlaTensors(m, dModel)), kv: mlaKv(m), state: [], scanFlopsPerToken: 0, hasNorm: true, sharedBlockId: null };
+  return { ...dense(mlaTensors(m, dModel)), tpDims: [{ name: 'nHeads', size: m.nHeads }], kv: mlaKv(m), state: [], scanFlopsPerToken: 0, hasNorm: true, sharedBlockId: null };
 }
