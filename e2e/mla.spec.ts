@@ -115,6 +115,8 @@ test('attention options in the inspector: output gate, q/k norm, RoPE fraction (
 
   const d0 = await ed.design();
   const frac = page.getByTestId('inspector-ropeFraction');
+  await expect(frac).toHaveValue('');
+  await expect(frac).toHaveAttribute('placeholder', '1 (all dims)');
   await frac.fill('0.3');
   await expect(page.getByRole('alert').filter({ hasText: 'ropeFraction 0.3 rotates 19.2 of the 64 head dims' })).toBeVisible();
   await frac.press('Enter');
@@ -123,6 +125,11 @@ test('attention options in the inspector: output gate, q/k norm, RoPE fraction (
   await frac.press('Enter');
   await expect.poll(async () => (await mixers(ed))[1]).toMatchObject({ outputGate: true, qkNorm: true, ropeFraction: 0.25 });
   await expect(page.getByTestId('canvas')).toContainText('gated qk-norm RoPE 16/64');
+  // Emptying the field removes the key again: full rotary.
+  await frac.fill('');
+  await frac.press('Enter');
+  await expect.poll(async () => 'ropeFraction' in (await mixers(ed))[1]!).toBe(false);
+  await expect(page.getByTestId('canvas')).not.toContainText('RoPE 16/64');
   await page.getByLabel('Output gate').uncheck();
   await expect.poll(async () => (await mixers(ed))[1]?.outputGate).toBe(false);
 });

@@ -36,6 +36,13 @@ function tryDesign(next: Design, key: string, label: string, dryRun: boolean): T
   return r.ok ? null : issueFor(r.issues, key);
 }
 
+/** `part` with `key` set to `v`, or without `key` when `v` is undefined (an emptied optional field). */
+function withField<T extends object>(part: T, key: string, v: unknown): T {
+  const out = { ...part, [key]: v } as Record<string, unknown>;
+  if (v === undefined) delete out[key];
+  return out as T;
+}
+
 function tryCommand<A>(cmd: Command<A>, arg: A, key: string, dryRun: boolean): TryResult {
   let effect;
   try {
@@ -64,8 +71,19 @@ function PartFields({
         const v = part[f.key];
         const k = `${scope}-${f.key}`;
         switch (f.type) {
-          case 'int':
           case 'number':
+            return (
+              <NumberField
+                key={k}
+                label={f.label}
+                nullable={f.placeholder !== undefined}
+                placeholder={f.placeholder}
+                value={typeof v === 'number' ? v : null}
+                onCommit={(x, dry) => onSet(f.key, x === null ? undefined : x, dry)}
+                testId={`inspector-${f.key}`}
+              />
+            );
+          case 'int':
             return (
               <NumberField
                 key={k}
@@ -140,7 +158,7 @@ function SharedBlockInspector({ id }: { id: string }) {
           scope={`shared-${id}-attn`}
           part={block.attention as unknown as Record<string, unknown>}
           fields={attentionFields}
-          onSet={(key, v, dry) => setBlock({ attention: { ...block.attention, [key]: v } as SharedBlock['attention'] }, key, dry)}
+          onSet={(key, v, dry) => setBlock({ attention: withField(block.attention, key, v) }, key, dry)}
         />
         <SelectField
           label="FFN"
@@ -152,7 +170,7 @@ function SharedBlockInspector({ id }: { id: string }) {
           scope={`shared-${id}-ffn-${block.ffn.kind}`}
           part={block.ffn as unknown as Record<string, unknown>}
           fields={FFN_FIELDS[block.ffn.kind]}
-          onSet={(key, v, dry) => setBlock({ ffn: { ...block.ffn, [key]: v } as SharedBlock['ffn'] }, key, dry)}
+          onSet={(key, v, dry) => setBlock({ ffn: withField(block.ffn, key, v) }, key, dry)}
         />
         <CheckField label="Concat embedding" value={block.concatEmbedding} onCommit={(v) => setBlock({ concatEmbedding: v }, 'concatEmbedding', false)} />
         <CheckField label="Per-call linear" value={block.perCallLinear} onCommit={(v) => setBlock({ perCallLinear: v }, 'perCallLinear', false)} />
@@ -209,7 +227,7 @@ function LayerInspector() {
           scope={`${scope}-m-${m.kind}`}
           part={m as unknown as Record<string, unknown>}
           fields={m.kind === 'none' ? [] : MIXER_FIELDS[m.kind]}
-          onSet={(key, v, dry) => tryCommand(setMixer, { indices: selection, mixer: { ...m, [key]: v } as Mixer }, key, dry)}
+          onSet={(key, v, dry) => tryCommand(setMixer, { indices: selection, mixer: withField(m, key, v) }, key, dry)}
         />
         {m.kind === 'shared' && (
           <>
@@ -225,7 +243,7 @@ function LayerInspector() {
           scope={`${scope}-f-${f.kind}`}
           part={f as unknown as Record<string, unknown>}
           fields={f.kind === 'none' ? [] : FFN_FIELDS[f.kind]}
-          onSet={(key, v, dry) => tryCommand(setFfn, { indices: selection, ffn: { ...f, [key]: v } as Ffn }, key, dry)}
+          onSet={(key, v, dry) => tryCommand(setFfn, { indices: selection, ffn: withField(f, key, v) }, key, dry)}
         />
       </div>
     </>
