@@ -1,5 +1,6 @@
 /** MLA: how it runs (layer.ts: the tfjs layer, naive prefill and absorbed decode; reference.ts: the Float64 twin). */
 import type { MixerRuntime } from '../runtimeKind';
+import { ATTENTION_TOKEN_TENSORS, attentionScoreBytes } from '../attention/runtime';
 import { MLA_QUERY_BLOCK, MlaLayer } from './layer';
 import { mlaRef } from './reference';
 import { mlaQkHeadDim, type MlaMixer } from './spec';
@@ -12,12 +13,19 @@ export const mlaRuntime: MixerRuntime<MlaMixer, MlaWeights> = {
   entries: mlaEntries,
   scans: [],
   /**
-   * The widest row: q (H·dq), the expanded K/V (H·(dn + dv)) or the keys with k_pe tiled (H·dq); scores as
-   * attention's: (b, H, Q, L) blocks ×3 (scores, masked, softmax).
+   * As attention's (src/kinds/attention/runtime.ts): the prefill keeps every query block's scores, masked scores and
+   * softmax inside one tf.tidy (`attentionScoreBytes` with H heads, no window), and about ATTENTION_TOKEN_TENSORS
+   * per-token tensors beside them, counted here at the widest MLA row: q or the keys (H·dq) or the expanded K/V
+   * (H·(dn + dv)).
    */
-  footprint: (m, { seqLen, batch }) => ({
-    width: m.nHeads * Math.max(mlaQkHeadDim(m), m.qkNopeHeadDim + m.vHeadDim),
-    scoreBytes: 3 * batch * m.nHeads * Math.min(seqLen, MLA_QUERY_BLOCK) * seqLen * 4,
-  }),
+  footprint: (m, { seqLen, batch }) => {
+    const width = m.nHeads * Math.max(mlaQkHeadDim(m), m.qkNopeHeadDim + m.vHeadDim);
+    return {
+      width,
+      scoreBytes: attentionScoreBytes(batch, m.nHeads, seqLen, null),
+      extraBytes: ATTENTION_TOKEN_TENSORS * batch * seqLen * width * 4,
+      largestBytes: 4 * batch * m.nHeads * Math.min(seqLen, MLA_QUERY_BLOCK) * seqLen,
+    };
+  },
   statePerChannel: () => 0,
 };
