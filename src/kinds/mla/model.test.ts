@@ -84,6 +84,40 @@ describe('MLA in a bench sweep on wasm', () => {
   });
 });
 
+describe('MLA as a branch of a parallel layer (Falcon-H1-style, MLA ∥ Mamba-2) beside gated attention, on wasm', () => {
+  let base = 0;
+  beforeAll(async () => {
+    await useTestBackend('wasm');
+    base = tf.memory().numTensors;
+  });
+  afterAll(() => expect(tf.memory().numTensors).toBe(base));
+
+  const design: Design = DesignSchema.parse({
+    format: FORMAT,
+    name: 'parallel mla',
+    vocabSize: 1000,
+    dModel: 2304,
+    maxContext: 1 << 20,
+    layers: [
+      { mixer: { kind: 'parallel', branches: [KIMI_MLA, MAMBA2], combine: 'sum' }, ffn: { kind: 'mlp', width: 4096 } },
+      { mixer: { kind: 'attention', nHeads: 16, nKvHeads: 2, headDim: 128, outputGate: true, qkNorm: true, ropeFraction: 0.25 }, ffn: { kind: 'mlp', width: 4096 } },
+    ],
+  });
+
+  it.each(['exact', 'pow2'] as const)('%s capacity: measured KV and state bytes = the cost model', async (policy) => {
+    const res = await runBench(request({ design, seqLens: [16, 40], kvCapacity: policy, batch: 2 }));
+    const fp32 = { dtype: 'fp32', cacheDtype: 'fp32', batch: 2 } as const;
+    for (const p of res.points) {
+      expect(p.kvCacheBytes).toBe(costAt(res.scaledDesign, p.kvCacheCapacity, fp32).kvCacheBytes);
+      expect(p.kvCacheFilledBytes).toBe(costAt(res.scaledDesign, p.seqLen, fp32).kvCacheBytes);
+      if (policy === 'exact') expect(p.kvCacheBytes).toBe(p.predictedKvCacheBytes);
+      expect(p.stateBytes).toBe(p.predictedStateBytes);
+      expect(p.stateBytes).toBeGreaterThan(0);
+    }
+    expect(tf.memory().numTensors).toBe(base);
+  });
+});
+
 describe.each(['cpu', 'wasm'] as const)('a model with MLA layers on %s', (backend) => {
   let base = 0;
   beforeAll(async () => {
