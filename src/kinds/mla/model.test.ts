@@ -108,7 +108,9 @@ describe('MLA as a branch of a parallel layer (Falcon-H1-style, MLA ∥ Mamba-2)
     const res = await runBench(request({ design, seqLens: [16, 40], kvCapacity: policy, batch: 2 }));
     const fp32 = { dtype: 'fp32', cacheDtype: 'fp32', batch: 2 } as const;
     for (const p of res.points) {
-      expect(p.kvCacheBytes).toBe(costAt(res.scaledDesign, p.kvCacheCapacity, fp32).kvCacheBytes);
+      const cap = policy === 'pow2' ? kvBucket(p.seqLen + 3) : p.seqLen + 3;
+      expect(p.kvCacheCapacity).toBe(cap);
+      expect(p.kvCacheBytes).toBe(costAt(res.scaledDesign, cap, fp32).kvCacheBytes);
       expect(p.kvCacheFilledBytes).toBe(costAt(res.scaledDesign, p.seqLen, fp32).kvCacheBytes);
       if (policy === 'exact') expect(p.kvCacheBytes).toBe(p.predictedKvCacheBytes);
       expect(p.stateBytes).toBe(p.predictedStateBytes);
