@@ -20,8 +20,21 @@ function tfjsWasmFiles(): Plugin {
   };
 }
 
+/**
+ * Cross-origin isolation: with these two headers the page may share memory between workers (SharedArrayBuffer), which
+ * tfjs's threaded wasm backend and our threaded scans need (src/sim/runtime/backend.ts). `require-corp` is enough:
+ * everything the app loads is its own. Static hosts that cannot send headers: see public/_headers (Netlify,
+ * Cloudflare Pages) and public/coi-sw.js (a service worker that adds them; README, "Threads").
+ */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+} as const;
+
 export default defineConfig({
   plugins: [react(), tfjsWasmFiles()],
+  server: { headers: ISOLATION_HEADERS },
+  preview: { headers: ISOLATION_HEADERS },
   worker: { format: 'es' },
   // The runtime worker imports tfjs lazily. Pre-bundle it at server start: if the dev server discovered it only when a
   // run starts, it would re-optimise and reload the page mid-run (seen on a fresh clone with no .vite cache).
