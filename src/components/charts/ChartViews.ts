@@ -1,0 +1,7 @@
+/**
+ * The three chart views, in one lazily loaded chunk with recharts and the image / data exports (ChartsPanel imports
+ * this module with `import()`, so the editor draws without them; docs/benchmarks.md, "First load").
+ */
+export { MemoryChart } from './MemoryChart';
+export { ThroughputChart } from './ThroughputChart';
+export { StateKvChart } from './StateKvChart';
