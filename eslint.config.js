@@ -38,6 +38,32 @@ export default tseslint.config(
     },
   },
   {
+    // Block kinds (src/kinds): what a kind is, what it costs and how it is edited are pure, like src/models and
+    // src/sim/cost; only its runtime files (layer, weights, reference, runtime) and the runtime registry import tfjs.
+    files: ['src/kinds/**/*.ts'],
+    ignores: ['src/kinds/**/layer.ts', 'src/kinds/**/weights.ts', 'src/kinds/**/reference.ts', 'src/kinds/**/runtime.ts', 'src/kinds/runtimes.ts', 'src/kinds/runtimeKind.ts', 'src/kinds/**/*.test.ts'],
+    languageOptions: { globals: {} },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...frameworkFree.patterns,
+            { group: ['**/layer', '**/weights', '**/reference', '**/runtime', '**/runtimes', '**/runtimeKind'], message: 'Pure kind files import no runtime file of a kind.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage'],
+    },
+  },
+  {
+    files: ['src/kinds/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['react', 'react-dom', 'react/*', 'react-dom/*', 'zustand', '@xyflow/*', 'recharts', '**/app/**', '**/components/**'], message: 'Block kinds import no views.' }] }],
+    },
+    ignores: ['src/kinds/**/spec.ts', 'src/kinds/**/cost.ts', 'src/kinds/**/fields.ts', 'src/kinds/specs.ts', 'src/kinds/costs.ts', 'src/kinds/views.ts', 'src/kinds/kindSpec.ts', 'src/kinds/fieldSpec.ts'],
+  },
+  {
     files: ['src/components/**/*.{ts,tsx}'],
     rules: {
       'no-restricted-imports': [
@@ -46,6 +72,7 @@ export default tseslint.config(
           patterns: [
             { group: ['@tensorflow/*'], message: 'Components never import tfjs: go through the worker client.' },
             { group: ['**/sim/runtime/**', '**/sim/runtime'], message: 'Components reach the runtime only through the worker client.' },
+            { group: ['**/kinds/**/layer', '**/kinds/**/weights', '**/kinds/**/reference', '**/kinds/**/runtime', '**/kinds/runtimes', '**/kinds/runtimeKind'], message: 'Components read the pure and view registries of the kinds, never their runtime files.' },
           ],
         },
       ],

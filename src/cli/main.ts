@@ -11,6 +11,7 @@ import { presetsCommand } from './commands/presets';
 import { validateCommand } from './commands/validate';
 import { benchCommand } from './commands/bench';
 import { runCommand } from './commands/run';
+import { designCommand } from './commands/design';
 
 const COMMANDS: Record<string, Command> = {
   schema: schemaCommand,
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, Command> = {
   validate: validateCommand,
   bench: benchCommand,
   run: runCommand,
+  design: designCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -5,7 +5,8 @@ import { redoCommand, runCommand, undoCommand } from '../app/commands';
 import { exportHf, exportJson, exportPng, exportSvg, importFile } from '../app/fileIo';
 import { comparisonLink } from './charts/comparisonLink';
 import { useAppStore } from '../app/store';
-import { KIND_COLORS } from './kindColors';
+import { kindStyle } from './kindColors';
+import { ATTENTION_SIDE_KINDS, RECURRENT_KINDS } from '../models/patterns';
 import { PresetSelect } from './PresetSelect';
 import { RatioTool } from './RatioTool';
 
@@ -129,10 +130,10 @@ export function Header({ onHelp }: { onHelp: () => void }) {
     <header className="topbar">
       <span className="brand">
         <span className="logo" aria-hidden>
-          <i style={{ background: KIND_COLORS.mamba.color }} />
-          <i style={{ background: KIND_COLORS.mamba.color }} />
-          <i style={{ background: KIND_COLORS.attention.color }} />
-          <i style={{ background: KIND_COLORS.mamba.color }} />
+          <i style={{ background: kindStyle(RECURRENT_KINDS[0]!).color }} />
+          <i style={{ background: kindStyle(RECURRENT_KINDS[0]!).color }} />
+          <i style={{ background: kindStyle(ATTENTION_SIDE_KINDS[0]!).color }} />
+          <i style={{ background: kindStyle(RECURRENT_KINDS[0]!).color }} />
         </span>
         Hybrid Explorer
       </span>

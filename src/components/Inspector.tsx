@@ -6,96 +6,20 @@ import { selectLayers } from '../app/selectors';
 import { commandContext, setFfn, setMixer, type Command } from '../app/commands';
 import { placeBlock } from '../app/blockDefaults';
 import { BUDGET_PRESETS_GIB } from '../app/slices/uiSlice';
-import { kindStyle } from './kindColors';
+import { FFN_BLOCK_KINDS, MIXER_BLOCK_KINDS, kindStyle, type MixerBlockKind } from '../kinds/specs';
+import { FFN_FIELDS, MIXER_FIELDS } from '../kinds/views';
+import { attentionFields } from '../kinds/attention/fields';
+import type { FieldSpec } from '../kinds/fieldSpec';
 import { CheckField, NumberField, SelectField, issueFor, type TryResult } from './Field';
 import { formatInt } from '../sim/cost';
 
-type FieldSpec =
-  | { key: string; label: string; type: 'int' }
-  | { key: string; label: string; type: 'intOrNull'; placeholder: string }
-  | { key: string; label: string; type: 'intOrAuto' }
-  | { key: string; label: string; type: 'bool' }
-  | { key: string; label: string; type: 'enum'; options: readonly string[] };
-
-/** The editable parameters of each mixer kind (names as in src/models/schema.ts). */
-const MIXER_FIELDS = {
-  attention: [
-    { key: 'nHeads', label: 'Query heads', type: 'int' },
-    { key: 'nKvHeads', label: 'KV heads', type: 'int' },
-    { key: 'headDim', label: 'Head dim', type: 'int' },
-    {
-      key: 'slidingWindow',
-      label: 'Sliding window',
-      type: 'intOrNull',
-      placeholder: 'none (full)',
-    },
-    {
-      key: 'positional',
-      label: 'Positional',
-      type: 'enum',
-      options: ['rope', 'none'],
-    },
-    { key: 'bias', label: 'QKV/O bias', type: 'bool' },
-  ],
-  mamba: [
-    { key: 'dState', label: 'd_state (N)', type: 'int' },
-    { key: 'dConv', label: 'd_conv (K)', type: 'int' },
-    { key: 'expand', label: 'Expand', type: 'int' },
-    { key: 'dtRank', label: 'dt_rank', type: 'intOrAuto' },
-    { key: 'innerNorms', label: 'Inner norms', type: 'bool' },
-    { key: 'convBias', label: 'Conv bias', type: 'bool' },
-    { key: 'projBias', label: 'Proj bias', type: 'bool' },
-  ],
-  mamba2: [
-    { key: 'dState', label: 'd_state (N)', type: 'int' },
-    { key: 'headDim', label: 'Head dim (P)', type: 'int' },
-    { key: 'nGroups', label: 'Groups (g)', type: 'int' },
-    { key: 'dConv', label: 'd_conv (K)', type: 'int' },
-    { key: 'expand', label: 'Expand', type: 'int' },
-    { key: 'chunkSize', label: 'Chunk size', type: 'int' },
-  ],
-  hyena: [
-    { key: 'shortFilterLength', label: 'Short filter', type: 'int' },
-    { key: 'stateSize', label: 'State size (S)', type: 'int' },
-    { key: 'projBias', label: 'Proj bias', type: 'bool' },
-  ],
-  shared: [],
-  none: [],
-} satisfies Record<MixerKind, FieldSpec[]>;
-
-/** The editable parameters of each FFN kind. */
-const FFN_FIELDS = {
-  mlp: [
-    { key: 'width', label: 'Width (f)', type: 'int' },
-    {
-      key: 'activation',
-      label: 'Activation',
-      type: 'enum',
-      options: ['swiglu', 'gelu'],
-    },
-    { key: 'bias', label: 'Bias', type: 'bool' },
-  ],
-  moe: [
-    { key: 'nExperts', label: 'Experts (E)', type: 'int' },
-    { key: 'topK', label: 'Top-k', type: 'int' },
-    { key: 'expertWidth', label: 'Expert width', type: 'int' },
-    {
-      key: 'activation',
-      label: 'Activation',
-      type: 'enum',
-      options: ['swiglu', 'gelu'],
-    },
-  ],
-  none: [],
-} satisfies Record<FfnKind, FieldSpec[]>;
-
-const MIXER_KIND_OPTIONS: { value: MixerKind; label: string }[] = (['attention', 'mamba', 'mamba2', 'hyena', 'shared', 'none'] as const).map((k) => ({
+const MIXER_KIND_OPTIONS: { value: MixerKind; label: string }[] = [...MIXER_BLOCK_KINDS, 'none' as const].map((k) => ({
   value: k,
   label: kindStyle(k).label,
 }));
-const FFN_KIND_OPTIONS: { value: FfnKind; label: string }[] = (['mlp', 'moe', 'none'] as const).map((k) => ({
+const FFN_KIND_OPTIONS: { value: FfnKind; label: string }[] = [...FFN_BLOCK_KINDS, 'none' as const].map((k) => ({
   value: k,
-  label: k === 'none' ? 'none' : kindStyle(k).label,
+  label: kindStyle(k).label,
 }));
 
 /**
@@ -168,7 +92,7 @@ function PartFields({
                 key={k}
                 label={f.label}
                 nullable
-                placeholder="auto = ⌈d/16⌉"
+                placeholder={f.placeholder}
                 value={typeof v === 'number' ? v : null}
                 onCommit={(x, dry) => onSet(f.key, x === null ? 'auto' : x, dry)}
                 testId={`inspector-${f.key}`}
@@ -214,7 +138,7 @@ function SharedBlockInspector({ id }: { id: string }) {
         <PartFields
           scope={`shared-${id}-attn`}
           part={block.attention as unknown as Record<string, unknown>}
-          fields={MIXER_FIELDS.attention}
+          fields={attentionFields}
           onSet={(key, v, dry) => setBlock({ attention: { ...block.attention, [key]: v } as SharedBlock['attention'] }, key, dry)}
         />
         <SelectField
@@ -252,15 +176,13 @@ function LayerInspector() {
   const scope = `${selection.join(',')}`;
   const mixed = selection.some((i) => layers[i]?.mixer.kind !== layer.mixer.kind || layers[i]?.ffn.kind !== layer.ffn.kind);
   const setMixerKind = (kind: MixerKind): TryResult => {
-    const mixer: Mixer = kind === 'none' ? { kind: 'none' } : (placeBlock(design, kind).mixer as Mixer);
-    if (kind === 'shared' && !design.sharedBlocks.length) {
-      const placed = placeBlock(design, 'shared');
-      const withBlock = {
-        ...design,
-        sharedBlocks: placed.addSharedBlock ? [placed.addSharedBlock] : [],
-      };
+    const placed = kind === 'none' ? null : placeBlock(design, kind);
+    const mixer: Mixer = placed?.mixer ?? { kind: 'none' };
+    if (placed?.addSharedBlock) {
+      // The kind needs a design-level block first (Zamba's shared block): add it in the same undo step.
+      const withBlock = { ...design, sharedBlocks: [...design.sharedBlocks, placed.addSharedBlock] };
       const effect = setMixer.perform({ ...commandContext(), design: withBlock }, { indices: selection, mixer });
-      return effect && effect.kind === 'edit' ? tryDesign(effect.design, 'kind', 'Set Shared block', false) : null;
+      return effect && effect.kind === 'edit' ? tryDesign(effect.design, 'kind', `Set ${kindStyle(kind as MixerBlockKind).label}`, false) : null;
     }
     return tryCommand(setMixer, { indices: selection, mixer }, 'kind', false);
   };
@@ -285,7 +207,7 @@ function LayerInspector() {
         <PartFields
           scope={`${scope}-m-${m.kind}`}
           part={m as unknown as Record<string, unknown>}
-          fields={MIXER_FIELDS[m.kind]}
+          fields={m.kind === 'none' ? [] : MIXER_FIELDS[m.kind]}
           onSet={(key, v, dry) => tryCommand(setMixer, { indices: selection, mixer: { ...m, [key]: v } as Mixer }, key, dry)}
         />
         {m.kind === 'shared' && (
@@ -301,7 +223,7 @@ function LayerInspector() {
         <PartFields
           scope={`${scope}-f-${f.kind}`}
           part={f as unknown as Record<string, unknown>}
-          fields={FFN_FIELDS[f.kind]}
+          fields={f.kind === 'none' ? [] : FFN_FIELDS[f.kind]}
           onSet={(key, v, dry) => tryCommand(setFfn, { indices: selection, ffn: { ...f, [key]: v } as Ffn }, key, dry)}
         />
       </div>

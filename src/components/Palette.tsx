@@ -1,9 +1,10 @@
 import type { DragEvent, KeyboardEvent } from 'react';
-import { BLOCK_DESCRIPTIONS } from '../app/blockDefaults';
+import { blockDescription } from '../app/blockDefaults';
 import { insertBlock, runCommand } from '../app/commands';
 import { useAppStore } from '../app/store';
 import { selectLayers } from '../app/selectors';
-import { BLOCK_KINDS, FFN_BLOCK_KINDS, MIXER_BLOCK_KINDS, kindStyle, type BlockKind } from './kindColors';
+import { BLOCK_KINDS, kindStyle, specOf, type BlockKind } from '../kinds/specs';
+import { PALETTE_GROUPS, type PaletteGroup } from '../kinds/kindSpec';
 import { BLOCK_MIME } from './canvas/EditorCanvas';
 
 function PaletteItem({ kind }: { kind: BlockKind }) {
@@ -35,32 +36,44 @@ function PaletteItem({ kind }: { kind: BlockKind }) {
       onKeyDown={onKeyDown}
       onDoubleClick={insertAfterSelection}
       data-testid={`palette-${kind}`}
-      aria-label={`${s.label}: ${BLOCK_DESCRIPTIONS[kind]} Drag onto the canvas, or press Enter to insert after the selection.`}
-      title={BLOCK_DESCRIPTIONS[kind]}
+      aria-label={`${s.label}: ${blockDescription(kind)} Drag onto the canvas, or press Enter to insert after the selection.`}
+      title={blockDescription(kind)}
     >
       <span className="kind-badge" style={{ background: s.color, color: s.ink }} aria-hidden>
         {s.letter}
       </span>
       <span className="name">{s.label}</span>
-      <span className="desc">{BLOCK_DESCRIPTIONS[kind]}</span>
+      <span className="desc">{blockDescription(kind)}</span>
     </div>
   );
 }
 
-/** The block kinds: drag onto the canvas, or focus and press Enter to insert after the selection. */
+/** Palette group headings (UI.md: Attention, Recurrent, Composite, FFN). */
+const GROUP_TITLES: Record<PaletteGroup, string> = {
+  attention: 'Attention: drop on a layer to replace its mixer',
+  recurrent: 'Recurrent: fixed-size state',
+  composite: 'Composite',
+  ffn: 'FFNs: drop on a layer to set its FFN',
+};
+
+/** The block kinds, grouped: drag onto the canvas, or focus and press Enter to insert after the selection. */
 export function Palette() {
   return (
     <aside className="panel side-left" aria-label="Block palette">
       <div className="panel-title">Blocks</div>
       <div className="palette-list">
-        <div className="palette-group">Mixers: drop on a layer to replace its mixer</div>
-        {MIXER_BLOCK_KINDS.map((k) => (
-          <PaletteItem key={k} kind={k} />
-        ))}
-        <div className="palette-group">FFNs: drop on a layer to set its FFN</div>
-        {FFN_BLOCK_KINDS.map((k) => (
-          <PaletteItem key={k} kind={k} />
-        ))}
+        {PALETTE_GROUPS.map((g) => {
+          const kinds = BLOCK_KINDS.filter((k) => specOf(k).group === g);
+          if (!kinds.length) return null;
+          return (
+            <div key={g} role="group" aria-label={GROUP_TITLES[g]} data-testid={`palette-group-${g}`}>
+              <div className="palette-group">{GROUP_TITLES[g]}</div>
+              {kinds.map((k) => (
+                <PaletteItem key={k} kind={k} />
+              ))}
+            </div>
+          );
+        })}
       </div>
       <p className="palette-help">
         Drop between layers to insert. Drag a layer to reorder. <span className="kbd">Enter</span> on a block inserts it after

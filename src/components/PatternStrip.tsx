@@ -1,6 +1,6 @@
 import { useAppStore } from '../app/store';
 import { selectLayers } from '../app/selectors';
-import { kindStyle } from './kindColors';
+import { isAttentionSide, isSparseFfn, kindStyle } from '../kinds/specs';
 import { mixerLetter } from './canvas/graphModel';
 
 /** The whole stack at a glance: one cell per layer (colour and letter per mixer, a dot for MoE); click to go there. */
@@ -10,8 +10,8 @@ export function PatternStrip() {
   const setSelection = useAppStore((s) => s.setSelection);
   const focusLayer = useAppStore((s) => s.focusLayer);
   const sel = new Set(selection);
-  const attn = layers.filter((l) => l.mixer.kind === 'attention').length;
-  const moe = layers.filter((l) => l.ffn.kind === 'moe').length;
+  const attn = layers.filter((l) => isAttentionSide(l.mixer.kind)).length;
+  const moe = layers.filter((l) => isSparseFfn(l.ffn.kind)).length;
   return (
     <div className="strip" aria-label="Pattern strip">
       <span className="strip-label">Pattern</span>
@@ -25,7 +25,7 @@ export function PatternStrip() {
               className={`strip-cell${sel.has(i) ? ' selected' : ''}`}
               style={{ background: s.color, color: s.ink }}
               data-testid="strip-cell"
-              aria-label={`Layer ${i}: ${s.label}${l.ffn.kind === 'moe' ? ' with MoE' : ''}`}
+              aria-label={`Layer ${i}: ${s.label}${isSparseFfn(l.ffn.kind) ? ` with ${kindStyle(l.ffn.kind).label}` : ''}`}
               title={`Layer ${i}: ${s.label}${l.ffn.kind !== 'none' ? ` · ${kindStyle(l.ffn.kind).label}` : ''}`}
               onClick={(e) => {
                 setSelection(e.shiftKey || e.metaKey || e.ctrlKey ? [...selection, i] : [i]);
@@ -33,7 +33,7 @@ export function PatternStrip() {
               }}
             >
               {mixerLetter(l)}
-              {l.ffn.kind === 'moe' && <span className="moe-dot" aria-hidden />}
+              {isSparseFfn(l.ffn.kind) && <span className="moe-dot" aria-hidden />}
             </button>
           );
         })}

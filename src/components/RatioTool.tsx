@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import type { OtherMixerKind, RatioOptions } from '../models/patterns';
+import { ATTENTION_SIDE_KINDS, RECURRENT_KINDS, dominantAttention, dominantRecurrent, type OtherMixerKind, type RatioOptions } from '../models/patterns';
+import { MIXER_SPECS, isAttentionSide, type MixerBlockKind } from '../kinds/specs';
 import { applyRatioCommand, commandContext, runCommand } from '../app/commands';
 import { useAppStore } from '../app/store';
 import { selectLayers } from '../app/selectors';
@@ -17,6 +18,7 @@ interface Draft {
   placement: RatioOptions['placement'];
   offset: string;
   otherMixer: OtherMixerKind;
+  attnMixer: MixerBlockKind;
   moe: boolean;
   moeEvery: string;
   moeOffset: string;
@@ -26,12 +28,11 @@ interface Draft {
 
 function draftFromDesign(): Draft {
   const { layers } = commandContext();
-  const attn = layers.filter((l) => l.mixer.kind === 'attention').length;
+  const attn = layers.filter((l) => isAttentionSide(l.mixer.kind)).length;
   const other = layers.length - attn;
   const firstMoe = layers.find((l) => l.ffn.kind === 'moe')?.ffn;
   const moeIdx = layers.map((l, i) => (l.ffn.kind === 'moe' ? i : -1)).filter((i) => i >= 0);
   const every = moeIdx.length >= 2 ? (moeIdx[1] as number) - (moeIdx[0] as number) : 2;
-  const ssm = layers.find((l) => l.mixer.kind === 'mamba' || l.mixer.kind === 'mamba2' || l.mixer.kind === 'hyena')?.mixer.kind as OtherMixerKind | undefined;
   const g = attn && other ? gcd(attn, other) : 1;
   return {
     attn: String(attn && other ? attn / g : attn ? 1 : 0),
@@ -39,7 +40,8 @@ function draftFromDesign(): Draft {
     nLayers: String(layers.length),
     placement: 'period',
     offset: '',
-    otherMixer: ssm ?? 'mamba',
+    otherMixer: dominantRecurrent(layers),
+    attnMixer: dominantAttention(layers),
     moe: !!firstMoe,
     moeEvery: String(every),
     moeOffset: String(moeIdx.length ? (moeIdx[0] as number) % every : 1),
@@ -64,7 +66,7 @@ function optionsFrom(d: Draft): RatioOptions {
   const other = toInt('other (m)', d.other, 0);
   const nLayers = toInt('layers', d.nLayers, 1);
   if (attn + other === 0) throw new RangeError('a + m must be at least 1');
-  const o: RatioOptions = { attn, other, nLayers, placement: d.placement, otherMixer: d.otherMixer };
+  const o: RatioOptions = { attn, other, nLayers, placement: d.placement, otherMixer: d.otherMixer, attnMixer: d.attnMixer };
   if (d.placement === 'period' && d.offset.trim() !== '') o.offset = toInt('offset', d.offset, 0);
   if (d.moe) {
     o.moe = { every: toInt('MoE every', d.moeEvery, 1), offset: toInt('MoE offset', d.moeOffset, 0), nExperts: toInt('experts', d.experts, 1), topK: toInt('top-k', d.topK, 1) };
@@ -80,7 +82,7 @@ export function RatioTool() {
   const ref = useRef<HTMLDivElement>(null);
   const summary = useAppStore((s) => {
     const ls = selectLayers(s);
-    const a = ls.filter((l) => l.mixer.kind === 'attention').length;
+    const a = ls.filter((l) => isAttentionSide(l.mixer.kind)).length;
     const m = ls.length - a;
     const g = a && m ? gcd(a, m) : 1;
     return a && m ? `${a / g}:${m / g}` : a ? 'all attn' : 'no attn';
@@ -176,11 +178,21 @@ export function RatioTool() {
                 <input className="input num" style={{ width: 56 }} aria-label="Offset" placeholder="auto" value={d.offset} onChange={(e) => set({ offset: e.target.value })} />
               )}
             </span>
+            <label>Attention mixer</label>
+            <select className="select" aria-label="Mixer of the attention layers" data-testid="ratio-attn-kind" value={d.attnMixer} onChange={(e) => set({ attnMixer: e.target.value as MixerBlockKind })}>
+              {ATTENTION_SIDE_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {MIXER_SPECS[k].style.label}
+                </option>
+              ))}
+            </select>
             <label>Other mixer</label>
-            <select className="select" aria-label="Mixer of the non-attention layers" value={d.otherMixer} onChange={(e) => set({ otherMixer: e.target.value as OtherMixerKind })}>
-              <option value="mamba">Mamba</option>
-              <option value="mamba2">Mamba-2</option>
-              <option value="hyena">Hyena</option>
+            <select className="select" aria-label="Mixer of the non-attention layers" data-testid="ratio-other-kind" value={d.otherMixer} onChange={(e) => set({ otherMixer: e.target.value as OtherMixerKind })}>
+              {RECURRENT_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {MIXER_SPECS[k].style.label}
+                </option>
+              ))}
             </select>
             <label>MoE</label>
             <span className="form-row">

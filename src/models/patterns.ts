@@ -10,17 +10,14 @@
  * - {@link zambaHybridIndices}: the layers where Zamba calls its shared block (`configuration_zamba.py`).
  *
  * Parameters of new layers come from the design's existing layers of the same kind (the first one found), else the
- * defaults below, derived from dModel:
- * - attention: nHeads = max(1, floor(d / 128)), nKvHeads = nHeads / 4 when divisible else nHeads,
- *   headDim = floor(d / nHeads), RoPE, no window;
- * - mamba: dState 16, dConv 4, expand 2, dtRank "auto" (state-spaces `mamba_simple.py` defaults);
- * - mamba2: dState 128, headDim 64 (or the largest power of two dividing 2d, if smaller), nGroups 1, dConv 4,
- *   expand 2, chunkSize 256 (state-spaces `mamba2.py` defaults);
- * - hyena: short filter 3, state size 2 (StripedHyena 7B);
- * - dense FFN: SwiGLU of width 3.5 d rounded up to a multiple of 64; MoE expert width = the dense width.
+ * kind's defaults for the width (src/kinds/<kind>/spec.ts `defaults`: the one place they are derived).
  */
 import { withLayers } from './compact';
-import { expandLayers, LIMITS, type AttentionMixer, type Design, type Ffn, type Layer, type Mixer, type MlpFfn, type MoeFfn, type SharedBlock } from './schema';
+import { expandLayers, LIMITS, type Design, type Ffn, type Layer, type Mixer, type SharedBlock } from './schema';
+import { MIXER_BLOCK_KINDS, MIXER_SPECS, ffnSpecOf, mixerSpecOf, type MixerBlockKind } from '../kinds/specs';
+import type { MlpFfn } from '../kinds/mlp/spec';
+import type { MoeFfn } from '../kinds/moe/spec';
+import { defaultSharedBlock } from '../kinds/shared/spec';
 
 /** Megatron-LM layer symbols: M (Mamba), * (attention), - (MLP-only). */
 export type MegatronLayerKind = 'mamba' | 'attention' | 'mlp';
@@ -76,8 +73,13 @@ export function zambaHybridIndices(nLayers: number, period: number, offset: numb
   return out;
 }
 
-/** The state-space mixer kinds a ratio can mix with attention. */
-export type OtherMixerKind = 'mamba' | 'mamba2' | 'hyena';
+/** The mixer kinds that can stand on the recurrent side of a ratio (Mamba, Mamba-2, Hyena, ...). */
+export const RECURRENT_KINDS: MixerBlockKind[] = MIXER_BLOCK_KINDS.filter((k) => MIXER_SPECS[k].ratioSide === 'recurrent');
+/** The mixer kinds that can stand on the attention side of a ratio. */
+export const ATTENTION_SIDE_KINDS: MixerBlockKind[] = MIXER_BLOCK_KINDS.filter((k) => MIXER_SPECS[k].ratioSide === 'attention');
+
+/** A recurrent mixer kind (one of {@link RECURRENT_KINDS}). */
+export type OtherMixerKind = MixerBlockKind;
 
 /** MoE placement: MoE where `i % every == offset`. */
 export interface MoePlacement {
@@ -103,36 +105,17 @@ export interface RatioOptions {
   placement: 'period' | 'even' | 'every-k';
   /** Offset for `period` placement; default floor((a + m) / 2), which is Jamba's 4 for 1:7. */
   offset?: number;
+  /** The recurrent kind (one of RECURRENT_KINDS). */
   otherMixer: OtherMixerKind;
+  /** The attention-side kind (one of ATTENTION_SIDE_KINDS); default `attention`. */
+  attnMixer?: MixerBlockKind;
   /** MoE every e layers with an offset; null or absent keeps the existing FFN of each index. */
   moe?: MoePlacement | null;
 }
 
-function defaultHeads(d: number): { nHeads: number; nKvHeads: number; headDim: number } {
-  const nHeads = Math.max(1, Math.floor(d / 128));
-  return { nHeads, nKvHeads: nHeads % 4 === 0 ? nHeads / 4 : nHeads, headDim: Math.max(1, Math.floor(d / nHeads)) };
-}
-
-/** Default attention mixer for a width (see the module comment). */
-export function defaultAttention(dModel: number): AttentionMixer {
-  return { kind: 'attention', ...defaultHeads(dModel), positional: 'rope', slidingWindow: null, bias: false };
-}
-
-/** Default state-space mixer of a kind for a width (see the module comment). */
-export function defaultMixer(kind: OtherMixerKind, dModel: number): Mixer {
-  if (kind === 'mamba') return { kind: 'mamba', dState: 16, dConv: 4, expand: 2, dtRank: 'auto', convBias: true, projBias: false, innerNorms: false };
-  if (kind === 'mamba2') {
-    const dInner = 2 * dModel;
-    let headDim = 64;
-    while (dInner % headDim !== 0) headDim /= 2;
-    return { kind: 'mamba2', dState: 128, headDim, nGroups: 1, dConv: 4, expand: 2, chunkSize: 256, convBias: true, projBias: false };
-  }
-  return { kind: 'hyena', shortFilterLength: 3, stateSize: 2, projBias: true };
-}
-
-/** Default dense FFN for a width: SwiGLU of 3.5 d rounded up to a multiple of 64. */
+/** Default dense FFN for a width (the MLP kind's defaults). */
 export function defaultMlp(dModel: number): MlpFfn {
-  return { kind: 'mlp', width: Math.ceil((3.5 * dModel) / 64) * 64, activation: 'swiglu', bias: false };
+  return ffnSpecOf('mlp').defaults(dModel) as MlpFfn;
 }
 
 function firstMixer<K extends Mixer['kind']>(layers: readonly Layer[], kind: K): Extract<Mixer, { kind: K }> | undefined {
@@ -142,10 +125,13 @@ function firstFfn<K extends Ffn['kind']>(layers: readonly Layer[], kind: K): Ext
   return layers.find((l) => l.ffn.kind === kind)?.ffn as Extract<Ffn, { kind: K }> | undefined;
 }
 
-/** The mixer of a kind for new layers: the design's first of that kind, else the default. */
-function mixerFor(layers: readonly Layer[], kind: 'attention' | OtherMixerKind, dModel: number): Mixer {
-  if (kind === 'attention') return firstMixer(layers, 'attention') ?? defaultAttention(dModel);
-  return firstMixer(layers, kind) ?? defaultMixer(kind, dModel);
+/** The mixer of a kind for new layers: the design's first of that kind, else the kind's defaults. */
+function mixerFor(layers: readonly Layer[], kind: MixerBlockKind, dModel: number): Mixer {
+  return firstMixer(layers, kind) ?? (mixerSpecOf(kind).defaults(dModel) as Mixer);
+}
+
+function checkSide(name: string, kind: string, allowed: readonly MixerBlockKind[]): void {
+  if (!(allowed as readonly string[]).includes(kind)) throw new RangeError(`${name} must be one of ${allowed.join(', ')}, got "${kind}"`);
 }
 
 /** True at the attention positions of a placement. */
@@ -219,16 +205,24 @@ function pruneShared(design: Design, layers: readonly Layer[]): SharedBlock[] {
 export function applyRatio(design: Design, opts: RatioOptions): Design {
   const old = expandLayers(design.layers).filter((l) => l.mixer.kind !== 'shared');
   const isAttn = attentionPositions(opts);
-  const attn = mixerFor(old, 'attention', design.dModel);
+  checkSide('otherMixer', opts.otherMixer, RECURRENT_KINDS);
+  checkSide('attnMixer', opts.attnMixer ?? 'attention', ATTENTION_SIDE_KINDS);
+  const attn = mixerFor(old, opts.attnMixer ?? 'attention', design.dModel);
   const other = mixerFor(old, opts.otherMixer, design.dModel);
   const layers: Layer[] = isAttn.map((a, i) => ({ mixer: a ? attn : other, ffn: ffnAt(old, i, design.dModel, opts.moe) }));
   return { ...withLayers(design, layers), sharedBlocks: pruneShared(design, layers) };
 }
 
-/** The state-space mixer a design already uses (first found), else Mamba-1. */
-function dominantOther(layers: readonly Layer[]): OtherMixerKind {
-  for (const l of layers) if (l.mixer.kind === 'mamba' || l.mixer.kind === 'mamba2' || l.mixer.kind === 'hyena') return l.mixer.kind;
-  return 'mamba';
+/** The recurrent mixer a design already uses (first found), else the first recurrent kind (Mamba-1). */
+export function dominantRecurrent(layers: readonly Layer[]): OtherMixerKind {
+  for (const l of layers) if (l.mixer.kind !== 'none' && RECURRENT_KINDS.includes(l.mixer.kind)) return l.mixer.kind;
+  return RECURRENT_KINDS[0]!;
+}
+
+/** The attention-side mixer a design already uses (first found), else `attention`. */
+export function dominantAttention(layers: readonly Layer[]): MixerBlockKind {
+  for (const l of layers) if (l.mixer.kind !== 'none' && ATTENTION_SIDE_KINDS.includes(l.mixer.kind)) return l.mixer.kind;
+  return ATTENTION_SIDE_KINDS[0]!;
 }
 
 /**
@@ -239,17 +233,18 @@ function dominantOther(layers: readonly Layer[]): OtherMixerKind {
 export function ratioVariants(design: Design): { label: string; design: Design }[] {
   const layers = expandLayers(design.layers).filter((l) => l.mixer.kind !== 'shared');
   const nLayers = Math.max(1, layers.length);
-  const otherMixer = dominantOther(layers);
-  const ssmName = otherMixer === 'mamba' ? 'Mamba' : otherMixer === 'mamba2' ? 'Mamba-2' : 'Hyena';
+  const otherMixer = dominantRecurrent(layers);
+  const attnMixer = dominantAttention(layers);
+  const ssmName = MIXER_SPECS[otherMixer].style.label;
   const variants: { label: string; attn: number; other: number }[] = [
     { label: '1:1', attn: 1, other: 1 },
     { label: '1:3', attn: 1, other: 3 },
     { label: '1:7', attn: 1, other: 7 },
-    { label: 'pure attention', attn: 1, other: 0 },
+    { label: `pure ${MIXER_SPECS[attnMixer].style.label.toLowerCase()}`, attn: 1, other: 0 },
     { label: `pure ${ssmName}`, attn: 0, other: 1 },
   ];
   return variants.map((v) => {
-    const d = applyRatio(design, { attn: v.attn, other: v.other, nLayers, placement: 'period', otherMixer, moe: null });
+    const d = applyRatio(design, { attn: v.attn, other: v.other, nLayers, placement: 'period', otherMixer, attnMixer, moe: null });
     return { label: v.label, design: { ...d, name: `${design.name} (${v.label})` } };
   });
 }
@@ -264,21 +259,7 @@ export interface SharedEveryOptions {
   block?: SharedBlock;
 }
 
-/**
- * Default Zamba-style shared block for a width: attention over concat(hidden, embedding) with
- * head dim 2d / nHeads (HF `configuration_zamba.py`: attention_head_dim = 2 * hidden_size // num_attention_heads),
- * MHA, no rotary embedding (modeling_zamba.py ZambaAttention), and a gated MLP of 4 d (Zamba-7B: 3712 -> 14848).
- */
-export function defaultSharedBlock(dModel: number, id = 'shared'): SharedBlock {
-  const nHeads = Math.max(1, Math.floor((2 * dModel) / 256));
-  return {
-    id,
-    attention: { kind: 'attention', nHeads, nKvHeads: nHeads, headDim: Math.max(1, Math.floor((2 * dModel) / nHeads)), positional: 'none', slidingWindow: null, bias: false },
-    ffn: { kind: 'mlp', width: 4 * dModel, activation: 'swiglu', bias: false },
-    concatEmbedding: true,
-    perCallLinear: true,
-  };
-}
+export { defaultSharedBlock };
 
 /**
  * Zamba-style: removes existing shared calls, then inserts a call of one shared block just before every layer i

@@ -1,153 +1,42 @@
 /**
  * The design format: one validated, versioned JSON document that every part of the app reads.
  *
- * Glossary (names as the papers use them, once):
- * - `dModel` (d): hidden size. `vocabSize`: embedding rows.
- * - attention: `nHeads` (H) query heads, `nKvHeads` (KVH) key/value heads (MHA: KVH = H, GQA: 1 < KVH < H,
- *   MQA: KVH = 1), `headDim` (hd).
- * - mamba (Mamba-1, state-spaces `mamba_simple.py`): `dState` (N), `dConv` (K, causal depthwise conv width),
- *   `expand` (dInner = expand * d), `dtRank` (r, "auto" = ceil(d / 16)).
- * - mamba2 (`mamba2.py`): `dState` (N), `headDim` (P), `nGroups` (g), nheads = dInner / P, `chunkSize` (SSD chunk).
- * - hyena (StripedHyena modal form): `shortFilterLength` (FIR taps over the 3d projected channels), `stateSize`
- *   (S, poles per channel of the long filter h[t] = Re sum_s R_s p_s^t).
- * - shared: a call of a Zamba-style shared attention+MLP block stored once in `sharedBlocks`.
- * - mlp: `width` (f), `activation` swiglu (gate, up, down) or gelu (up, down).
- * - moe: `nExperts` (E), `topK` (k), `expertWidth` (f of each expert).
+ * Glossary (names as the papers use them, once): `dModel` (d) hidden size, `vocabSize` embedding rows. A layer is a
+ * token mixer and an FFN (channel mixer), each a block of some kind; every kind's own fields and glossary live in its
+ * folder, src/kinds/<kind>/spec.ts (attention, Mamba, Mamba-2, Hyena, Zamba's shared block, MLP, MoE, ...). The
+ * mixer and FFN unions below are built from the kind registry (src/kinds/specs.ts); `none` is an empty slot.
  */
 import { z } from 'zod';
+import { FFN_SPECS, MIXER_SPECS, ffnSpecOf, mixerSpecOf, type FfnBlockKind, type MixerBlockKind } from '../kinds/specs';
+import type { CheckContext, SpecIssue } from '../kinds/kindSpec';
+import { SharedBlockSchema, type SharedBlock } from '../kinds/shared/spec';
+import { LIMITS, int } from './schemaKit';
+
+export { LIMITS, INTEGER_EXPECTED } from './schemaKit';
 
 export const FORMAT = 'hybrid-arch/1' as const;
-
-/** Sane upper bounds: large enough for any published model, small enough to catch typos and abuse. */
-export const LIMITS = {
-  vocabSize: 2_000_000,
-  dModel: 65_536,
-  heads: 1_024,
-  headDim: 2_048,
-  dState: 1_024,
-  dConv: 64,
-  expand: 16,
-  dtRank: 65_536,
-  ffnWidth: 1_048_576,
-  experts: 1_024,
-  layers: 1_024,
-  repeat: 1_024,
-  maxContext: 1 << 30,
-  chunkSize: 4_096,
-  shortFilter: 64,
-  stateSize: 256,
-  nameLength: 200,
-} as const;
-
-/** The message of a non-number where an integer belongs (validate.ts turns it into "expected an integer, got ..."). */
-export const INTEGER_EXPECTED = 'expected an integer';
-
-const int = (max: number, min = 1) =>
-  z
-    .number({ error: INTEGER_EXPECTED })
-    .int({ error: 'must be an integer' })
-    .min(min, { error: `must be at least ${min}` })
-    .max(max, { error: `must be at most ${max}` });
-
 export const DTYPES = ['fp32', 'bf16', 'fp16', 'fp8', 'int8', 'int4'] as const;
 export const DtypeSchema = z.enum(DTYPES);
 export type Dtype = z.infer<typeof DtypeSchema>;
 
-export const AttentionSchema = z
-  .strictObject({
-    kind: z.literal('attention'),
-    nHeads: int(LIMITS.heads),
-    nKvHeads: int(LIMITS.heads),
-    headDim: int(LIMITS.headDim),
-    positional: z.enum(['rope', 'none']).default('rope'),
-    ropeTheta: z.number().positive().max(1e9).optional(),
-    /** Sliding-window attention (Mistral): the KV cache never holds more than this many positions. */
-    slidingWindow: int(LIMITS.maxContext).nullable().default(null),
-    /** Biases on q, k, v and o projections (false for Llama, Mistral, Jamba). */
-    bias: z.boolean().default(false),
-  })
-  .refine((a) => a.nHeads % a.nKvHeads === 0, {
-    error: (iss) => {
-      const a = iss.input as { nHeads: number; nKvHeads: number };
-      return `nKvHeads ${a.nKvHeads} does not divide nHeads ${a.nHeads}`;
-    },
-    path: ['nKvHeads'],
-  });
-
-export const MambaSchema = z.strictObject({
-  kind: z.literal('mamba'),
-  dState: int(LIMITS.dState),
-  dConv: int(LIMITS.dConv),
-  expand: int(LIMITS.expand),
-  dtRank: z.union([int(LIMITS.dtRank), z.literal('auto')]).default('auto'),
-  convBias: z.boolean().default(true),
-  projBias: z.boolean().default(false),
-  /** Jamba's three inner RMSNorms on dt (r), B (N) and C (N). */
-  innerNorms: z.boolean().default(false),
-});
-
-export const Mamba2Schema = z.strictObject({
-  kind: z.literal('mamba2'),
-  dState: int(LIMITS.dState),
-  headDim: int(LIMITS.headDim),
-  nGroups: int(LIMITS.heads),
-  dConv: int(LIMITS.dConv),
-  expand: int(LIMITS.expand),
-  chunkSize: int(LIMITS.chunkSize).default(256),
-  convBias: z.boolean().default(true),
-  projBias: z.boolean().default(false),
-});
-
-export const HyenaSchema = z.strictObject({
-  kind: z.literal('hyena'),
-  shortFilterLength: int(LIMITS.shortFilter),
-  stateSize: int(LIMITS.stateSize),
-  projBias: z.boolean().default(true),
-});
-
-export const SharedRefSchema = z.strictObject({
-  kind: z.literal('shared'),
-  /** The id of an entry of `sharedBlocks`. */
-  blockId: z.string().min(1).max(100),
-});
-
 export const NoMixerSchema = z.strictObject({ kind: z.literal('none') });
 
+type MixerKindSchema = (typeof MIXER_SPECS)[MixerBlockKind]['schema'] | typeof NoMixerSchema;
+/** Any mixer: one of the registry's mixer kinds, or `none`. */
 export const MixerSchema = z.discriminatedUnion('kind', [
-  AttentionSchema,
-  MambaSchema,
-  Mamba2Schema,
-  HyenaSchema,
-  SharedRefSchema,
+  ...Object.values(MIXER_SPECS).map((s) => s.schema),
   NoMixerSchema,
-]);
-
-export const MlpSchema = z.strictObject({
-  kind: z.literal('mlp'),
-  width: int(LIMITS.ffnWidth),
-  activation: z.enum(['swiglu', 'gelu']).default('swiglu'),
-  bias: z.boolean().default(false),
-});
-
-export const MoeSchema = z
-  .strictObject({
-    kind: z.literal('moe'),
-    nExperts: int(LIMITS.experts),
-    topK: int(LIMITS.experts),
-    expertWidth: int(LIMITS.ffnWidth),
-    activation: z.enum(['swiglu', 'gelu']).default('swiglu'),
-  })
-  .refine((m) => m.topK <= m.nExperts, {
-    error: (iss) => {
-      const m = iss.input as { topK: number; nExperts: number };
-      return `topK ${m.topK} exceeds nExperts ${m.nExperts}`;
-    },
-    path: ['topK'],
-  });
+] as unknown as [MixerKindSchema, ...MixerKindSchema[]]);
 
 export const NoFfnSchema = z.strictObject({ kind: z.literal('none') });
 
-export const FfnSchema = z.discriminatedUnion('kind', [MlpSchema, MoeSchema, NoFfnSchema]);
+type FfnKindSchema = (typeof FFN_SPECS)[FfnBlockKind]['schema'] | typeof NoFfnSchema;
+/** Any FFN: one of the registry's FFN kinds, or `none`. */
+export const FfnSchema = z.discriminatedUnion('kind', [
+  ...Object.values(FFN_SPECS).map((s) => s.schema),
+  NoFfnSchema,
+] as unknown as [FfnKindSchema, ...FfnKindSchema[]]);
+
 
 export const LayerSchema = z.strictObject({
   mixer: MixerSchema,
@@ -194,16 +83,7 @@ export const PatternSchema = z.strictObject({
 
 export const LayerItemSchema = z.union([LayerSchema, RepeatSchema, PatternSchema]);
 
-/** Zamba's shared attention+MLP block: weights stored once, called at several positions. */
-export const SharedBlockSchema = z.strictObject({
-  id: z.string().min(1).max(100),
-  attention: AttentionSchema,
-  ffn: z.discriminatedUnion('kind', [MlpSchema, MoeSchema]),
-  /** Input is concat(hidden, original embedding), 2 * dModel wide (Zamba). */
-  concatEmbedding: z.boolean().default(true),
-  /** Each call site has its own unshared dModel x dModel output linear (Zamba). */
-  perCallLinear: z.boolean().default(true),
-});
+export { SharedBlockSchema };
 
 export const DesignSchema = z
   .strictObject({
@@ -222,15 +102,8 @@ export const DesignSchema = z
   })
   .superRefine((d, ctx) => checkDesign(d as Design, ctx));
 
-export type AttentionMixer = z.infer<typeof AttentionSchema>;
-export type MambaMixer = z.infer<typeof MambaSchema>;
-export type Mamba2Mixer = z.infer<typeof Mamba2Schema>;
-export type HyenaMixer = z.infer<typeof HyenaSchema>;
-export type SharedRef = z.infer<typeof SharedRefSchema>;
 export type Mixer = z.infer<typeof MixerSchema>;
 export type MixerKind = Mixer['kind'];
-export type MlpFfn = z.infer<typeof MlpSchema>;
-export type MoeFfn = z.infer<typeof MoeSchema>;
 export type Ffn = z.infer<typeof FfnSchema>;
 export type FfnKind = Ffn['kind'];
 export type Layer = z.infer<typeof LayerSchema>;
@@ -239,13 +112,15 @@ export type LayerInput = z.input<typeof LayerSchema>;
 export type RepeatItem = z.infer<typeof RepeatSchema>;
 export type PatternItem = z.infer<typeof PatternSchema>;
 export type LayerItem = z.infer<typeof LayerItemSchema>;
-export type SharedBlock = z.infer<typeof SharedBlockSchema>;
+export type { SharedBlock };
 export type Design = z.infer<typeof DesignSchema>;
 /** The input form (defaults not yet applied), e.g. for hand-written presets. */
 export type DesignInput = z.input<typeof DesignSchema>;
 
-export const MIXER_KINDS = ['attention', 'mamba', 'mamba2', 'hyena', 'shared', 'none'] as const satisfies readonly MixerKind[];
-export const FFN_KINDS = ['mlp', 'moe', 'none'] as const satisfies readonly FfnKind[];
+/** A mixer of one kind, by kind. */
+export type MixerOf<K extends MixerKind> = Extract<Mixer, { kind: K }>;
+/** An FFN of one kind, by kind. */
+export type FfnOf<K extends FfnKind> = Extract<Ffn, { kind: K }>;
 
 export function isRepeat(item: LayerItem): item is RepeatItem {
   return 'repeat' in item;
@@ -278,7 +153,7 @@ export function expandLayers(items: readonly LayerItem[]): Layer[] {
   return out;
 }
 
-/** Cross-field rules that need the whole document: divisibility by dModel, shared-block references. */
+/** Cross-field rules that need the whole document: each kind's own rules (src/kinds/<kind>/spec.ts `check`) with dModel and the shared-block ids. */
 function checkDesign(d: Design, ctx: z.RefinementCtx): void {
   const ids = new Set<string>();
   d.sharedBlocks.forEach((b, i) => {
@@ -290,25 +165,28 @@ function checkDesign(d: Design, ctx: z.RefinementCtx): void {
     ctx.addIssue({ code: 'custom', path: ['layers'], message: `expands to ${total} layers; at most ${LIMITS.layers} are allowed` });
     return;
   }
-  const checkMixer = (m: Mixer, path: (string | number)[]) => {
-    if (m.kind === 'shared' && !ids.has(m.blockId)) {
-      ctx.addIssue({ code: 'custom', path: [...path, 'blockId'], message: `blockId "${m.blockId}" names no entry of sharedBlocks` });
-    }
-    if (m.kind === 'mamba2') {
-      const dInner = m.expand * d.dModel;
-      if (dInner % m.headDim !== 0) {
-        ctx.addIssue({ code: 'custom', path: [...path, 'headDim'], message: `headDim ${m.headDim} does not divide dInner ${dInner} (expand × dModel)` });
-      } else if ((dInner / m.headDim) % m.nGroups !== 0) {
-        ctx.addIssue({ code: 'custom', path: [...path, 'nGroups'], message: `nGroups ${m.nGroups} does not divide the ${dInner / m.headDim} heads` });
-      }
-    }
+  const kctx: CheckContext = { dModel: d.dModel, sharedBlockIds: ids };
+  const report = (issues: SpecIssue[] | undefined, path: (string | number)[]) => {
+    for (const iss of issues ?? []) ctx.addIssue({ code: 'custom', path: [...path, ...iss.path], message: iss.message });
   };
-  const checkLayer = (l: Layer, path: (string | number)[]) => checkMixer(l.mixer, [...path, 'mixer']);
+  const checkMixer = (m: Mixer, path: (string | number)[]) => {
+    if (m.kind !== 'none') report(mixerSpecOf(m.kind).check?.(m, kctx), path);
+  };
+  const checkFfn = (f: Ffn, path: (string | number)[]) => {
+    if (f.kind !== 'none') report(ffnSpecOf(f.kind).check?.(f, kctx), path);
+  };
+  const checkLayer = (l: Layer, path: (string | number)[]) => {
+    checkMixer(l.mixer, [...path, 'mixer']);
+    checkFfn(l.ffn, [...path, 'ffn']);
+  };
   d.layers.forEach((it, i) => {
     if (isRepeat(it)) it.layers.forEach((l, j) => checkLayer(l, ['layers', i, 'layers', j]));
     else if (isPattern(it)) {
       checkLayer(it.pattern.base, ['layers', i, 'pattern', 'base']);
-      it.pattern.rules.forEach((r, j) => r.mixer && checkMixer(r.mixer, ['layers', i, 'pattern', 'rules', j, 'mixer']));
+      it.pattern.rules.forEach((r, j) => {
+        if (r.mixer) checkMixer(r.mixer, ['layers', i, 'pattern', 'rules', j, 'mixer']);
+        if (r.ffn) checkFfn(r.ffn, ['layers', i, 'pattern', 'rules', j, 'ffn']);
+      });
     } else checkLayer(it, ['layers', i]);
   });
 }

@@ -4,24 +4,14 @@
  * `dModel: expected an integer, got "4096"`. Never throws; never modifies the input.
  */
 import type { z } from 'zod';
-import {
-  AttentionSchema,
-  DesignSchema,
-  FORMAT,
-  HyenaSchema,
-  INTEGER_EXPECTED,
-  LayerSchema,
-  Mamba2Schema,
-  MambaSchema,
-  MlpSchema,
-  MoeSchema,
-  PatternRuleSchema,
-  PatternSchema,
-  RepeatSchema,
-  SharedBlockSchema,
-  SharedRefSchema,
-  type Design,
-} from './schema';
+import { DesignSchema, FORMAT, INTEGER_EXPECTED, LayerSchema, PatternRuleSchema, PatternSchema, RepeatSchema, SharedBlockSchema, type Design } from './schema';
+import { AttentionSchema } from '../kinds/attention/spec';
+import { HyenaSchema } from '../kinds/hyena/spec';
+import { Mamba2Schema } from '../kinds/mamba2/spec';
+import { MambaSchema } from '../kinds/mamba/spec';
+import { MlpSchema } from '../kinds/mlp/spec';
+import { MoeSchema } from '../kinds/moe/spec';
+import { SharedRefSchema } from '../kinds/shared/spec';
 
 /** One problem found in a document: where (a dotted path such as `layers[3].mixer.nHeads`) and which rule. */
 export interface ValidationIssue {

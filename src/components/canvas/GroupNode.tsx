@@ -3,6 +3,8 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { useAppStore } from '../../app/store';
 import { selectDesignCost, selectLayers } from '../../app/selectors';
 import { kindStyle } from '../kindColors';
+import { isSparseFfn } from '../../kinds/specs';
+import type { FfnKind } from '../../models/schema';
 import { mixerLetter } from './graphModel';
 import { formatShare } from './LayerNode';
 import type { GroupNodeType } from './graphNodes';
@@ -53,7 +55,7 @@ export const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<G
         </span>
         <span className="mini" aria-hidden>
           {cells.map(([m, f], i) => (
-            <i key={i} className={f === 'moe' ? 'moe' : undefined} style={{ background: kindStyle(m as 'none').color }} />
+            <i key={i} className={isSparseFfn(f as FfnKind) ? 'moe' : undefined} style={{ background: kindStyle(m as 'none').color }} />
           ))}
         </span>
       </span>

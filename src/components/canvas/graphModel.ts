@@ -10,6 +10,7 @@
  */
 import { expandLayers, isPattern, isRepeat, type Design, type Layer } from '../../models/schema';
 import { kindStyle } from '../kindColors';
+import { ffnSpecOf, mixerSpecOf } from '../../kinds/specs';
 
 export const NODE_WIDTH_PX = 284;
 export const LAYER_HEIGHT_PX = 46;
@@ -70,23 +71,12 @@ function itemLabels(design: Design): { start: number; end: number; label: string
   return out;
 }
 
-/** Short description of one layer: "Mamba · MoE 16×top-2". */
+/** Short description of one layer: "Mamba N16 · MoE 16×top-2" (each kind's own `summary`). */
 export function describeLayer(l: Layer): string {
   const m = l.mixer;
-  const mixer =
-    m.kind === 'attention'
-      ? `Attention ${m.nKvHeads === m.nHeads ? 'MHA' : m.nKvHeads === 1 ? 'MQA' : 'GQA'} ${m.nHeads}/${m.nKvHeads}${m.slidingWindow ? ` SW${m.slidingWindow}` : ''}`
-      : m.kind === 'mamba'
-        ? `Mamba N${m.dState}`
-        : m.kind === 'mamba2'
-          ? `Mamba-2 N${m.dState}`
-          : m.kind === 'hyena'
-            ? `Hyena S${m.stateSize}`
-            : m.kind === 'shared'
-              ? `Shared ${m.blockId}`
-              : 'no mixer';
+  const mixer = m.kind === 'none' ? 'no mixer' : mixerSpecOf(m.kind).summary(m);
   const f = l.ffn;
-  const ffn = f.kind === 'mlp' ? `MLP ${f.width}` : f.kind === 'moe' ? `MoE ${f.nExperts}×top-${f.topK}` : '';
+  const ffn = f.kind === 'none' ? '' : ffnSpecOf(f.kind).summary(f);
   return ffn ? `${mixer} · ${ffn}` : mixer;
 }
 
@@ -230,7 +220,7 @@ export function layoutGraph(design: Design, expanded: readonly { start: number; 
     const callSites = layers.flatMap((l, i) => (l.mixer.kind === 'shared' && l.mixer.blockId === b.id ? [i] : []));
     const ys = callSites.map((i) => chain.find((c) => (c.type === 'layer' ? c.index === i : i >= c.segment.start && i < c.segment.start + c.segment.period * c.segment.count))?.y ?? 0);
     const mid = ys.length ? (Math.min(...ys) + Math.max(...ys)) / 2 : 0;
-    const ffn = b.ffn.kind === 'mlp' ? `MLP ${b.ffn.width}` : `MoE ${b.ffn.nExperts}×top-${b.ffn.topK}`;
+    const ffn = ffnSpecOf(b.ffn.kind).summary(b.ffn);
     return {
       id: `shared-${b.id}`,
       blockId: b.id,

@@ -5,6 +5,7 @@
  */
 import type { Design } from '../../models/schema';
 import { kindStyle } from '../kindColors';
+import { isSparseFfn } from '../../kinds/specs';
 import {
   IO_HEIGHT_PX,
   NODE_WIDTH_PX,
@@ -93,7 +94,7 @@ export function graphToSvg(design: Design, layout: GraphLayout, theme: SvgTheme 
       const block = layout.layers.slice(s.start, s.start + s.period);
       block.forEach((l, k) => {
         out.push(`<rect x='0' y='${c.y + (k * h) / block.length}' width='6' height='${h / block.length}' fill='${kindStyle(l.mixer.kind).color}'/>`);
-        out.push(`<rect x='${66 + k * 10}' y='${c.y + 42}' width='8' height='8' rx='1' fill='${kindStyle(l.mixer.kind).color}'${l.ffn.kind === 'moe' ? ` stroke='${kindStyle('moe').color}' stroke-width='2'` : ''}/>`);
+        out.push(`<rect x='${66 + k * 10}' y='${c.y + 42}' width='8' height='8' rx='1' fill='${kindStyle(l.mixer.kind).color}'${isSparseFfn(l.ffn.kind) ? ` stroke='${kindStyle(l.ffn.kind).color}' stroke-width='2'` : ''}/>`);
       });
       out.push(`<text x='32' y='${c.y + 20}' text-anchor='end' ${MONO} font-size='10' fill='${theme.muted}'>${s.start}</text>`);
       out.push(`<text x='66' y='${c.y + 18}' ${FONT} font-size='12' font-weight='600' fill='${theme.text}'>${esc(`${s.label} × ${s.count}`)}</text>`);

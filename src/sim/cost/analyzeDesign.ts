@@ -4,7 +4,8 @@
  * `costPointAt` (see costAt.ts), which reuses this analysis.
  *
  * What is counted:
- * - Parameters follow the reference implementations tensor by tensor (see blockCosts.ts for each kind's source).
+ * - Parameters follow the reference implementations tensor by tensor (see src/kinds/<kind>/cost.ts for each kind's
+ *   source).
  *   Each layer carries one norm (d, or 2d for LayerNorm's weight + bias) per sub-block it has: one before a mixer
  *   (not for `none` or a shared-block call, whose norms belong to the shared block, HF `modeling_zamba.py`) and one
  *   before an FFN that is not `none`. Plus the final norm, the embedding [vocab, d] and the LM head [vocab, d]
@@ -22,14 +23,8 @@
  *   4 × state elements. Elementwise work (norms, activations, gates, softmax, RoPE, biases) is not counted.
  */
 import { expandLayers, type Design } from '../../models/schema';
-import {
-  ffnCost,
-  mixerCost,
-  normTensors,
-  sharedBlockCost,
-  sumParams,
-  type SharedBlockSpec,
-} from './blockCosts';
+import { sharedBlockCost } from '../../kinds/shared/cost';
+import { ffnCost, mixerCost, normTensors, sumParams, type SharedCallSpec } from './blockCosts';
 import { BYTES_PER_ELEMENT } from './bytesPerElement';
 import type { CostOptions, DesignCost, LayerCost, SharedBlockCost, StateTensorSpec, TensorSpec } from './types';
 
@@ -50,12 +45,12 @@ export function analyzeDesign(design: Design, opts: CostOptions = {}): DesignCos
   const d = design.dModel;
   const cacheBytes = BYTES_PER_ELEMENT[cacheDtype];
 
-  const sharedSpecs = new Map<string, SharedBlockSpec>();
+  const sharedSpecs = new Map<string, SharedCallSpec>();
   for (const b of design.sharedBlocks) sharedSpecs.set(b.id, sharedBlockCost(b, d, design.norm));
   const calls = new Map<string, number>();
 
   const layers: LayerCost[] = expandLayers(design.layers).map((layer, index) => {
-    const mixer = mixerCost(layer.mixer, d, sharedSpecs);
+    const mixer = mixerCost(layer.mixer, { dModel: d, norm: design.norm, shared: sharedSpecs });
     const ffn = ffnCost(layer.ffn, d);
     const norms: TensorSpec[] = [
       ...(mixer.hasNorm ? normTensors('input_layernorm', d, design.norm) : []),
@@ -69,11 +64,9 @@ export function analyzeDesign(design: Design, opts: CostOptions = {}): DesignCos
     ];
     if (mixer.sharedBlockId !== null) calls.set(mixer.sharedBlockId, (calls.get(mixer.sharedBlockId) ?? 0) + 1);
 
-    const att = mixer.attention;
-    const kvTensors: StateTensorSpec[] = att
-      ? ['k_cache', 'v_cache'].map((name) => ({ name, shape: [att.nKvHeads, att.headDim], elements: att.nKvHeads * att.headDim, perPosition: true }))
-      : [];
-    const kvElementsPerToken = att ? 2 * att.nKvHeads * att.headDim : 0;
+    const kv = mixer.kv;
+    const kvTensors: StateTensorSpec[] = kv ? kv.tensors : [];
+    const kvElementsPerToken = kvTensors.reduce((a, t) => a + t.elements, 0);
     const stateElements = mixer.state.reduce((a, s) => a + s.elements, 0);
     return {
       index,
@@ -82,13 +75,13 @@ export function analyzeDesign(design: Design, opts: CostOptions = {}): DesignCos
       params: normParams + mixer.params + ffn.params,
       activeParams: normParams + mixer.activeParams + ffn.activeParams,
       kvBytesPerToken: kvElementsPerToken * cacheBytes * batch,
-      kvWindow: att ? att.window : null,
+      kvWindow: kv ? kv.window : null,
       stateBytes: stateElements * cacheBytes * batch,
       tensors,
       cacheTensors: [...kvTensors, ...mixer.state],
       flopsPerTokenFixed: 2 * (mixer.macsPerToken + ffn.macsPerToken) + mixer.scanFlopsPerToken,
       scanFlopsPerToken: mixer.scanFlopsPerToken,
-      attnFlopsPerContextToken: att ? 4 * att.nHeads * att.headDim : 0,
+      attnFlopsPerContextToken: kv ? kv.flopsPerContextToken : 0,
       sharedBlockId: mixer.sharedBlockId,
     };
   });

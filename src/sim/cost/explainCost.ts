@@ -3,6 +3,7 @@
  */
 import type { Design } from '../../models/schema';
 import { analyzeDesign } from './analyzeDesign';
+import { isSparseFfn } from '../../kinds/specs';
 import { BYTES_PER_ELEMENT } from './bytesPerElement';
 import { costPointAt, positionsHeld } from './costAt';
 import { formatBytes, formatCount, formatInt } from './format';
@@ -58,7 +59,7 @@ function explainParamsActive(cost: DesignCost): string {
   const p = cost.params;
   const layerActive = cost.layers.reduce((a, l) => a + l.activeParams, 0);
   const notes: string[] = [];
-  const moe = cost.layers.filter((l) => l.ffn === 'moe').length;
+  const moe = cost.layers.filter((l) => isSparseFfn(l.ffn)).length;
   if (moe) notes.push(`${plural(moe, 'MoE layer')} touch the router and top-k experts only`);
   for (const b of cost.sharedBlocks) {
     if (b.calls > 1) notes.push(`shared block "${b.id}" (${formatCount(b.activeParams)}) counted once though called ${b.calls} times; executed per token: ${formatCount(p.activeWithRepeats)}`);

@@ -5,7 +5,7 @@ import { DesignSchema, FORMAT, type Design } from '../../models/schema';
 import type { BenchRequest } from '../protocol';
 import { costAt } from '../cost';
 import { checkMemoryBudget, estimateRunMemory, runBench, spreadOf } from './bench';
-import { kvBucket } from './layers/attention';
+import { kvBucket } from '../../kinds/attention/layer';
 import { initBackend } from './backend';
 import { getRunProfile, scaleDesign } from './profile';
 

@@ -19,7 +19,9 @@ import { costAt } from '../cost';
 import type { BackendName, BenchPoint, BenchRequest, BenchResult, KvCapacityPolicy, RunProfileSpec, ScanImpl, Spread } from '../protocol';
 import { initBackend } from './backend';
 import { RuntimeModel, initModelWeights, type ModelCaches } from './builder';
-import { PREFILL_QUERY_BLOCK, kvBucket } from './layers/attention';
+import { kvBucket } from '../../kinds/attention/layer';
+import { ffnRuntime, mixerRuntime } from '../../kinds/runtimes';
+import { isSparseFfn } from '../../kinds/specs';
 import { scaleDesign } from './profile';
 import { Rng } from './rng';
 import { chooseScan } from './scan/chooseScan';
@@ -88,25 +90,16 @@ export interface MemoryEstimate {
 export function estimateRunMemory(design: Design, seqLen: number, decodeSteps: number, batch: number, kvPolicy: KvCapacityPolicy = 'exact'): MemoryEstimate {
   const positions = seqLen + decodeSteps;
   const c = costAt(design, kvPolicy === 'pow2' ? kvBucket(positions) : positions, { dtype: 'fp32', cacheDtype: 'fp32', batch });
-  const d = design.dModel;
-  let width = d;
+  let width = design.dModel;
   let scores = 0;
-  const mixers = expandLayers(design.layers).map((l) => l.mixer);
+  const ctx = { design, seqLen, batch };
   for (const l of expandLayers(design.layers)) {
-    if (l.ffn.kind === 'mlp') width = Math.max(width, l.ffn.width);
-    if (l.ffn.kind === 'moe') width = Math.max(width, l.ffn.expertWidth);
-  }
-  for (const b of design.sharedBlocks) {
-    mixers.push(b.attention);
-    width = Math.max(width, 2 * d, b.ffn.kind === 'mlp' ? b.ffn.width : b.ffn.expertWidth);
-  }
-  for (const m of mixers) {
-    if (m.kind === 'attention') {
-      width = Math.max(width, m.nHeads * m.headDim);
-      scores = Math.max(scores, 3 * batch * m.nHeads * Math.min(seqLen, PREFILL_QUERY_BLOCK) * seqLen * 4);
+    if (l.ffn.kind !== 'none') width = Math.max(width, ffnRuntime(l.ffn.kind).width(l.ffn));
+    if (l.mixer.kind !== 'none') {
+      const f = mixerRuntime(l.mixer.kind).footprint(l.mixer, ctx);
+      width = Math.max(width, f.width);
+      scores = Math.max(scores, f.scoreBytes);
     }
-    if (m.kind === 'mamba' || m.kind === 'mamba2') width = Math.max(width, 2 * m.expand * d, m.expand * d * Math.min(m.dState, 64));
-    if (m.kind === 'hyena') width = Math.max(width, 3 * d, d * m.stateSize * 2);
   }
   const activationBytes = 8 * batch * seqLen * width * 4 + scores;
   return {
@@ -152,15 +145,12 @@ export function checkMemoryBudget(design: Design, r: BenchRequest): void {
 
 function largestStatePerChannel(design: Design): number {
   let n = 0;
-  for (const l of expandLayers(design.layers)) {
-    if (l.mixer.kind === 'mamba' || l.mixer.kind === 'mamba2') n = Math.max(n, l.mixer.dState);
-    if (l.mixer.kind === 'hyena') n = Math.max(n, l.mixer.stateSize);
-  }
+  for (const l of expandLayers(design.layers)) if (l.mixer.kind !== 'none') n = Math.max(n, mixerRuntime(l.mixer.kind).statePerChannel(l.mixer));
   return n;
 }
 
 function hasMoe(design: Design): boolean {
-  return expandLayers(design.layers).some((l) => l.ffn.kind === 'moe') || design.sharedBlocks.some((b) => b.ffn.kind === 'moe');
+  return expandLayers(design.layers).some((l) => isSparseFfn(l.ffn.kind)) || design.sharedBlocks.some((b) => isSparseFfn(b.ffn.kind));
 }
 
 /** Lets queued events (a worker's `cancel` message) run: a macrotask turn, without setTimeout's 4 ms clamp. */

@@ -10,37 +10,25 @@
  * of the layers before it); the same objects feed the tfjs layers, the Float64 reference model and the exporter.
  */
 import * as tf from '@tensorflow/tfjs';
-import { expandLayers, type Design, type Layer, type Mixer } from '../../models/schema';
+import { expandLayers, type Design, type Layer } from '../../models/schema';
+import { mixerSpecOf } from '../../kinds/specs';
+import { ffnRuntime, mixerRuntime, type FfnWeights, type MixerWeights } from '../../kinds/runtimes';
+import type { BuildContext, InitContext } from '../../kinds/runtimeKind';
+import { KvCache } from '../../kinds/attention/layer';
+import { moeCombineFor, type MoeCombine } from '../../kinds/moe/layer';
+import { SharedBlockTensors, initSharedBlockWeights, type SharedBlockWeights } from '../../kinds/shared/layer';
 import type { BackendName, KvCapacityPolicy, ScanImpl } from '../protocol';
 import type { ForwardContext, LayerCache, RuntimeFfn, RuntimeMixer } from './types';
 import { Rng } from './rng';
-import { AttentionLayer, KvCache, attentionDims, initAttentionWeights, type AttentionWeights } from './layers/attention';
 import { EmbeddingLayer, initEmbeddingWeights, type EmbeddingWeights } from './layers/embedding';
-import { MlpLayer, initMlpFromDesign, type MlpWeights } from './layers/mlp';
-import { MoeLayer, initMoeFromDesign, moeCombineFor, type MoeCombine, type MoeWeights } from './layers/moe';
 import { NormLayer, initNormWeights, type NormWeights } from './layers/norm';
-import {
-  SharedBlockTensors,
-  SharedMixer,
-  initSharedBlockWeights,
-  initSharedCallWeights,
-  type SharedBlockWeights,
-  type SharedCallWeights,
-} from './layers/shared';
-import { SSM_MIXERS, type SsmMixerWeights } from './ssmMixers';
 
-export type MixerWeights =
-  | { kind: 'attention'; weights: AttentionWeights }
-  | SsmMixerWeights
-  | { kind: 'shared'; weights: SharedCallWeights }
-  | { kind: 'none' };
-
-export type FfnWeights = { kind: 'mlp'; weights: MlpWeights } | { kind: 'moe'; weights: MoeWeights } | { kind: 'none' };
+export type { FfnWeights, MixerWeights } from '../../kinds/runtimes';
 
 export interface LayerWeights {
   /** The design's layer this was made from. */
   layer: Layer;
-  /** HF `input_layernorm`, null for `none` and `shared` mixers. */
+  /** HF `input_layernorm`, null for `none` mixers and kinds without a pre-norm (a shared-block call). */
   mixerNorm: NormWeights | null;
   mixer: MixerWeights;
   /** HF `pre_ff_layernorm`, null when the FFN is `none`. */
@@ -57,41 +45,20 @@ export interface ModelWeights {
   finalNorm: NormWeights;
 }
 
-function initMixer(m: Mixer, design: Design, rng: Rng): MixerWeights {
-  const d = design.dModel;
-  switch (m.kind) {
-    case 'attention':
-      return { kind: 'attention', weights: initAttentionWeights(attentionDims(m, d, d), m.bias, rng) };
-    case 'mamba':
-    case 'mamba2':
-    case 'hyena':
-      return SSM_MIXERS.init(m, d, rng);
-    case 'shared': {
-      const block = design.sharedBlocks.find((b) => b.id === m.blockId);
-      if (!block) throw new Error(`shared mixer: blockId "${m.blockId}" names no entry of sharedBlocks`);
-      return { kind: 'shared', weights: initSharedCallWeights(block, d, rng) };
-    }
-    case 'none':
-      return { kind: 'none' };
-  }
-}
-
 /** Deterministic weights of a design from a seed. */
 export function initModelWeights(design: Design, seed: number): ModelWeights {
   const root = new Rng(seed);
   const d = design.dModel;
+  const ctx: InitContext = { design, dModel: d };
   const layers = expandLayers(design.layers).map((layer, i): LayerWeights => {
     const r = root.fork(1000 + i);
-    const mixer = initMixer(layer.mixer, design, r.fork(1));
-    const ffn: FfnWeights =
-      layer.ffn.kind === 'mlp'
-        ? { kind: 'mlp', weights: initMlpFromDesign(layer.ffn, d, r.fork(2)) }
-        : layer.ffn.kind === 'moe'
-          ? { kind: 'moe', weights: initMoeFromDesign(layer.ffn, d, r.fork(2)) }
-          : { kind: 'none' };
+    const m = layer.mixer;
+    const f = layer.ffn;
+    const mixer = (m.kind === 'none' ? { kind: 'none' } : { kind: m.kind, weights: mixerRuntime(m.kind).init(m, ctx, r.fork(1)) }) as MixerWeights;
+    const ffn = (f.kind === 'none' ? { kind: 'none' } : { kind: f.kind, weights: ffnRuntime(f.kind).init(f, ctx, r.fork(2)) }) as FfnWeights;
     return {
       layer,
-      mixerNorm: layer.mixer.kind === 'none' || layer.mixer.kind === 'shared' ? null : initNormWeights(design.norm, d, r.fork(3)),
+      mixerNorm: m.kind === 'none' || !mixerSpecOf(m.kind).preNorm ? null : initNormWeights(design.norm, d, r.fork(3)),
       mixer,
       ffnNorm: layer.ffn.kind === 'none' ? null : initNormWeights(design.norm, d, r.fork(4)),
       ffn,
@@ -179,28 +146,14 @@ export class RuntimeModel {
     this.moeCombine = combine;
     this.embedding = new EmbeddingLayer(weights.embedding);
     this.shared = new Map(weights.sharedBlocks.map((b) => [b.id, new SharedBlockTensors(b, combine)]));
+    const ctx: BuildContext = { moeCombine: combine, sharedTensors: this.shared };
     this.layers = weights.layers.map((lw) => ({
       mixerNorm: lw.mixerNorm ? new NormLayer(lw.mixerNorm) : null,
-      mixer: this.makeMixer(lw.mixer),
+      mixer: lw.mixer.kind === 'none' ? null : mixerRuntime(lw.mixer.kind).build(lw.mixer.weights, ctx),
       ffnNorm: lw.ffnNorm ? new NormLayer(lw.ffnNorm) : null,
-      ffn: lw.ffn.kind === 'mlp' ? new MlpLayer(lw.ffn.weights) : lw.ffn.kind === 'moe' ? new MoeLayer(lw.ffn.weights, combine) : null,
+      ffn: lw.ffn.kind === 'none' ? null : ffnRuntime(lw.ffn.kind).build(lw.ffn.weights, ctx),
     }));
     this.finalNorm = new NormLayer(weights.finalNorm);
-  }
-
-  private makeMixer(m: MixerWeights): RuntimeMixer | null {
-    switch (m.kind) {
-      case 'attention':
-        return new AttentionLayer(m.weights);
-      case 'mamba':
-      case 'mamba2':
-      case 'hyena':
-        return SSM_MIXERS.build(m);
-      case 'shared':
-        return new SharedMixer(this.shared.get(m.weights.blockId)!, m.weights);
-      case 'none':
-        return null;
-    }
   }
 
   get vocabSize(): number {

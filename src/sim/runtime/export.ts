@@ -11,8 +11,8 @@
  */
 import { exportHfConfig } from '../../models/hf';
 import type { ModelWeights, LayerWeights } from './builder';
-import type { MlpWeights } from './layers/mlp';
-import { linearEntry, mambaWeightEntries, type WeightEntry } from './layers/mambaWeights';
+import { MIXER_RUNTIMES, FFN_RUNTIMES } from '../../kinds/runtimes';
+import { linearEntry, type WeightEntry } from './params';
 import type { SafeTensor } from './safetensors';
 
 export interface HfExport {
@@ -20,26 +20,17 @@ export interface HfExport {
   tensors: SafeTensor[];
 }
 
-function mlpEntries(prefix: string, w: MlpWeights): WeightEntry[] {
-  return [linearEntry(`${prefix}gate_proj.weight`, w.gate!), linearEntry(`${prefix}up_proj.weight`, w.up), linearEntry(`${prefix}down_proj.weight`, w.down)];
-}
+const under = (prefix: string, entries: WeightEntry[]): WeightEntry[] => entries.map(([n, s, d]) => [`${prefix}${n}`, s, d]);
 
 function layerEntries(i: number, lw: LayerWeights): WeightEntry[] {
   const p = `model.layers.${i}.`;
   const out: WeightEntry[] = [[`${p}input_layernorm.weight`, [...lw.mixerNorm!.weight.shape], lw.mixerNorm!.weight.data]];
-  if (lw.mixer.kind === 'mamba') {
-    for (const [name, shape, data] of mambaWeightEntries(lw.mixer.weights)) out.push([`${p}mamba.${name}`, shape, data]);
-  } else if (lw.mixer.kind === 'attention') {
-    const a = lw.mixer.weights;
-    out.push(linearEntry(`${p}self_attn.q_proj.weight`, a.wq), linearEntry(`${p}self_attn.k_proj.weight`, a.wk));
-    out.push(linearEntry(`${p}self_attn.v_proj.weight`, a.wv), linearEntry(`${p}self_attn.o_proj.weight`, a.wo));
-  }
+  // HF `modeling_jamba.py` module names: Mamba layers hold `mamba`, attention layers `self_attn`.
+  if (lw.mixer.kind === 'mamba') out.push(...under(`${p}mamba.`, MIXER_RUNTIMES.mamba.entries(lw.mixer.weights)));
+  else if (lw.mixer.kind === 'attention') out.push(...under(`${p}self_attn.`, MIXER_RUNTIMES.attention.entries(lw.mixer.weights)));
   out.push([`${p}pre_ff_layernorm.weight`, [...lw.ffnNorm!.weight.shape], lw.ffnNorm!.weight.data]);
-  if (lw.ffn.kind === 'mlp') out.push(...mlpEntries(`${p}feed_forward.`, lw.ffn.weights));
-  else if (lw.ffn.kind === 'moe') {
-    out.push(linearEntry(`${p}feed_forward.router.weight`, lw.ffn.weights.router));
-    lw.ffn.weights.experts.forEach((e, j) => out.push(...mlpEntries(`${p}feed_forward.experts.${j}.`, e)));
-  }
+  if (lw.ffn.kind === 'mlp') out.push(...under(`${p}feed_forward.`, FFN_RUNTIMES.mlp.entries(lw.ffn.weights)));
+  else if (lw.ffn.kind === 'moe') out.push(...under(`${p}feed_forward.`, FFN_RUNTIMES.moe.entries(lw.ffn.weights)));
   return out;
 }
 

@@ -48,3 +48,20 @@ export function linear(x: tf.Tensor, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor
   const y = tf.matMul(x, w) as tf.Tensor2D;
   return b ? (tf.add(y, b) as tf.Tensor2D) : y;
 }
+
+/** A (rows, cols) matrix transposed to (cols, rows). */
+export function transposed(p: Param): Float32Array {
+  const [rows, cols] = p.shape as [number, number];
+  const out = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = p.data[i * cols + j]!;
+  return out;
+}
+
+/** One exported tensor: Hugging Face name (relative to the layer's mixer for a kind's entries), torch shape, row-major data. */
+export type WeightEntry = [name: string, shape: number[], data: Float32Array];
+
+/** A linear layer's entry in torch layout: weight (out, in). */
+export function linearEntry(name: string, p: Param): WeightEntry {
+  const [din, dout] = p.shape as [number, number];
+  return [name, [dout, din], transposed(p)];
+}

@@ -5,22 +5,16 @@
  * Layers: the expanded layer list is read as a prefix of s layers followed by a period of p layers that repeats to
  * the end (the last repeat may be cut short, as in Zamba, provided the period repeats at least twice and is longer
  * than the prefix). The scaled design keeps the prefix and as many whole periods as fit in `maxLayers` (at least
- * one, so the pattern is never broken: a design with no shorter period keeps all its layers). Widths: dModel and vocab from the profile; attention keeps the ratio of its width H·hd to dModel
- * (1 for most models, 2 for Zamba's shared block) at the profile's head dim and keeps H:KVH where the new head count
- * allows (MHA stays MHA, MQA stays MQA); Mamba keeps dConv and expand, caps dState, scales a numeric dtRank with d;
- * Mamba-2 uses the profile's head dim and the largest group count that divides its heads; Hyena is kept; FFN and
- * expert widths are ffnMult·d; experts are capped at maxExperts (topK at most that).
+ * one, so the pattern is never broken: a design with no shorter period keeps all its layers). Widths: dModel and vocab
+ * from the profile; every block is shrunk by its kind's own `scale` (src/kinds/<kind>/spec.ts): attention keeps the
+ * ratio of its width H·hd to dModel at the profile's head dim and H:KVH where it can; Mamba keeps dConv and expand and
+ * caps dState; Mamba-2 keeps di / d at the profile's head dim; FFN and expert widths are ffnMult·d; experts are capped
+ * at maxExperts (topK at most that).
  */
-import {
-  DesignSchema,
-  expandLayers,
-  type AttentionMixer,
-  type Design,
-  type Ffn,
-  type Layer,
-  type Mixer,
-  type SharedBlock,
-} from '../../models/schema';
+import { DesignSchema, expandLayers, type Design, type Ffn, type Layer, type Mixer, type SharedBlock } from '../../models/schema';
+import { ffnSpecOf, mixerSpecOf, specOf, type BlockKind } from '../../kinds/specs';
+import type { ScaleContext } from '../../kinds/kindSpec';
+import { scaleSharedBlock } from '../../kinds/shared/spec';
 import type { RunProfileSpec } from '../protocol';
 
 /** The built-in profiles. */
@@ -76,47 +70,12 @@ export function findLayerPeriod(layers: readonly Layer[]): LayerPeriod {
   return best;
 }
 
-function largestDivisorAtMost(n: number, cap: number): number {
-  for (let g = Math.max(1, Math.min(n, cap)); g > 1; g--) if (n % g === 0) return g;
-  return 1;
+function scaleMixer(m: Mixer, ctx: ScaleContext): Mixer {
+  return m.kind === 'none' ? m : (mixerSpecOf(m.kind).scale(m, ctx) as Mixer);
 }
 
-function scaleAttention(a: AttentionMixer, dFull: number, p: RunProfileSpec): AttentionMixer {
-  const widthRatio = (a.nHeads * a.headDim) / dFull;
-  const nHeads = Math.max(1, Math.round((widthRatio * p.dModel) / p.headDim));
-  const kvRatio = a.nHeads / a.nKvHeads;
-  const nKvHeads = a.nKvHeads === 1 ? 1 : a.nKvHeads === a.nHeads ? nHeads : largestDivisorAtMost(nHeads, Math.max(1, Math.round(nHeads / kvRatio)));
-  return { ...a, nHeads, nKvHeads, headDim: p.headDim };
-}
-
-function scaleMixer(m: Mixer, dFull: number, p: RunProfileSpec): Mixer {
-  const cap = (n: number) => (p.maxDState === undefined ? n : Math.min(n, p.maxDState));
-  switch (m.kind) {
-    case 'attention':
-      return scaleAttention(m, dFull, p);
-    case 'mamba':
-      return { ...m, dState: cap(m.dState), dtRank: m.dtRank === 'auto' ? 'auto' : Math.max(1, Math.round((m.dtRank * p.dModel) / dFull)) };
-    case 'mamba2': {
-      const dInner = m.expand * p.dModel;
-      const headDim = largestDivisorAtMost(dInner, p.headDim);
-      const nHeads = dInner / headDim;
-      return { ...m, dState: cap(m.dState), headDim, nGroups: largestDivisorAtMost(nHeads, m.nGroups) };
-    }
-    case 'hyena':
-    case 'shared':
-    case 'none':
-      return m;
-  }
-}
-
-function scaleFfn<F extends Ffn>(f: F, p: RunProfileSpec): F {
-  const width = Math.max(1, Math.round(p.ffnMult * p.dModel));
-  if (f.kind === 'mlp') return { ...f, width };
-  if (f.kind === 'moe') {
-    const nExperts = Math.min(f.nExperts, p.maxExperts);
-    return { ...f, nExperts, topK: Math.min(f.topK, nExperts), expertWidth: width };
-  }
-  return f;
+function scaleFfn(f: Ffn, ctx: ScaleContext): Ffn {
+  return f.kind === 'none' ? f : (ffnSpecOf(f.kind).scale(f, ctx) as Ffn);
 }
 
 export interface ScaledDesign {
@@ -133,8 +92,9 @@ export function scaleDesign(design: Design, profile: RunProfileSpec): ScaledDesi
   const periods = Math.max(1, Math.floor((profile.maxLayers - prefix) / period));
   const keep = Math.min(all.length, prefix + periods * period);
   const dFull = design.dModel;
-  const layers = all.slice(0, keep).map((l): Layer => ({ ...l, mixer: scaleMixer(l.mixer, dFull, profile), ffn: scaleFfn(l.ffn, profile) }));
-  const sharedBlocks = design.sharedBlocks.map((b): SharedBlock => ({ ...b, attention: scaleAttention(b.attention, dFull, profile), ffn: scaleFfn(b.ffn, profile) }));
+  const ctx: ScaleContext = { dFull, profile };
+  const layers = all.slice(0, keep).map((l): Layer => ({ ...l, mixer: scaleMixer(l.mixer, ctx), ffn: scaleFfn(l.ffn, ctx) }));
+  const sharedBlocks = design.sharedBlocks.map((b): SharedBlock => scaleSharedBlock(b, ctx));
   const scaled = DesignSchema.parse({
     ...design,
     name: `${design.name} (run profile ${profile.name})`,
@@ -148,9 +108,14 @@ export function scaleDesign(design: Design, profile: RunProfileSpec): ScaledDesi
     `layers: kept ${keep} of ${all.length} (pattern = ${prefix ? `a prefix of ${prefix} then ` : ''}a period of ${period}${keep < all.length ? `; ${periods} whole period${periods > 1 ? 's' : ''} fit in maxLayers ${profile.maxLayers}` : ''})`,
     `dModel ${dFull} -> ${profile.dModel}, vocab ${design.vocabSize} -> ${profile.vocabSize}, float32`,
   ];
-  const firstAttn = layers.find((l) => l.mixer.kind === 'attention')?.mixer as AttentionMixer | undefined;
-  if (firstAttn) notes.push(`attention: ${firstAttn.nHeads} heads of ${firstAttn.headDim}, ${firstAttn.nKvHeads} KV heads`);
-  const firstMoe = layers.find((l) => l.ffn.kind === 'moe')?.ffn;
-  if (firstMoe?.kind === 'moe') notes.push(`MoE: ${firstMoe.nExperts} experts, top-${firstMoe.topK}, width ${firstMoe.expertWidth}`);
+  // One note per kind present: its first block as the kind summarises it.
+  const seen = new Set<string>();
+  for (const l of layers) {
+    for (const b of [l.mixer, l.ffn]) {
+      if (b.kind === 'none' || seen.has(b.kind)) continue;
+      seen.add(b.kind);
+      notes.push(`${specOf(b.kind as BlockKind).style.label}: ${(specOf(b.kind as BlockKind).summary as (c: unknown) => string)(b)}`);
+    }
+  }
   return { design: scaled, notes };
 }

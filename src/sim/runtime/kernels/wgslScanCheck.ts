@@ -6,15 +6,17 @@
  * Returns plain numbers (worst relative errors, tensor counts) for the spec to assert on.
  */
 import * as tf from '@tensorflow/tfjs';
-import { HyenaSchema, Mamba2Schema, MambaSchema } from '../../../models/schema';
+import { HyenaSchema } from '../../../kinds/hyena/spec';
+import { Mamba2Schema } from '../../../kinds/mamba2/spec';
+import { MambaSchema } from '../../../kinds/mamba/spec';
 import { initBackend, probeWebGpu } from '../backend';
-import { HyenaLayer, initHyenaWeights } from '../layers/hyena';
-import { MambaLayer, initMambaWeights } from '../layers/mamba';
-import { Mamba2Layer, initMamba2Weights } from '../layers/mamba2';
+import { HyenaLayer, initHyenaWeights } from '../../../kinds/hyena/layer';
+import { MambaLayer, initMambaWeights } from '../../../kinds/mamba/layer';
+import { Mamba2Layer, initMamba2Weights } from '../../../kinds/mamba2/layer';
 import { decodeErrors, prefillErrors } from '../layers/stateLayerChecks';
-import { hyenaRef } from '../reference/hyena';
-import { mambaRef } from '../reference/mamba';
-import { mamba2Ref } from '../reference/mamba2';
+import { hyenaRef } from '../../../kinds/hyena/reference';
+import { mambaRef } from '../../../kinds/mamba/reference';
+import { mamba2Ref } from '../../../kinds/mamba2/reference';
 import { Rng } from '../rng';
 import { runModalScan, runSelectiveScan, runSsd } from '../scan/runScan';
 import { modalScanRef, selectiveScanRef } from '../scan/scanRef';
