@@ -5,7 +5,8 @@
  *
  * - prefill of the medium run profile through the app's own runtime worker (the run panel's path: `runtimeClient`,
  *   wasm backend, auto scan), once per thread count per round, the thread counts alternating in order between
- *   rounds so that drift in the machine's load hits both alike; each run is 1 warm-up + 5 timed prefills (median);
+ *   rounds so that drift in the machine's load hits both alike; each run is 1 warm-up + 5 timed prefills (median),
+ *   then 8 timed decode steps (median, reported beside: decode is dispatch-bound and gains little from threads);
  * - the three `simd` scans alone at the medium widths (bench/browser/scanWorker.ts), 1 thread vs the scan pool.
  *
  * Prints the load average before and after (other users of the machine move these figures). Figures only: nothing
@@ -54,7 +55,7 @@ export async function run(args: string[]): Promise<void> {
 
     // Prefill through the runtime worker.
     process.stdout.write(`\nprefill, medium profile, L = ${seqLen}, wasm, auto scan: median of 5 timed prefills per run; ${rounds} round(s), thread order alternating\n`);
-    const prefill = new Map<string, { threads: number; ms: number[]; reasons: Set<string> }>();
+    const prefill = new Map<string, { threads: number; ms: number[]; decode: number[]; reasons: Set<string> }>();
     for (let r = 0; r < rounds; r++) {
       const order = r % 2 === 0 ? threadCounts : [...threadCounts].reverse();
       for (const design of designs) {
@@ -75,31 +76,32 @@ export async function run(args: string[]): Promise<void> {
                 profile: profiles.getRunProfile('medium')!,
                 seed: 1,
                 batch: 1,
-                decodeSteps: 1,
+                decodeSteps: 8,
                 repeats: 5,
                 memoryBudgetBytes: 4 * 2 ** 30,
                 threads,
               }).done;
-              return { threads: out.threads, reason: out.threadsReason, scan: out.scan, ms: out.points[0]!.prefillMs };
+              return { threads: out.threads, reason: out.threadsReason, scan: out.scan, ms: out.points[0]!.prefillMs, decode: out.points[0]!.decodeMsPerToken };
             },
             { design, threads, seqLen },
           );
           const key = `${design}|${threads}`;
-          const e = prefill.get(key) ?? { threads: res.threads, ms: [], reasons: new Set<string>() };
+          const e = prefill.get(key) ?? { threads: res.threads, ms: [], decode: [], reasons: new Set<string>() };
           e.ms.push(res.ms.median);
+          e.decode.push(res.decode);
           e.reasons.add(`${res.reason}; scan ${res.scan}`);
           prefill.set(key, e);
-          process.stdout.write(`  round ${r + 1} ${design.padEnd(18)} threads ${threads} (ran ${res.threads}): ${res.ms.median.toFixed(0)} ms (q1 ${res.ms.q1.toFixed(0)}, q3 ${res.ms.q3.toFixed(0)}); load ${load()}\n`);
+          process.stdout.write(`  round ${r + 1} ${design.padEnd(18)} threads ${threads} (ran ${res.threads}): prefill ${res.ms.median.toFixed(0)} ms (q1 ${res.ms.q1.toFixed(0)}, q3 ${res.ms.q3.toFixed(0)}), decode ${res.decode.toFixed(1)} ms/token; load ${load()}\n`);
         }
       }
     }
-    process.stdout.write('\n| design (medium) | threads | prefill ms, per round | median | speed-up vs 1 |\n| --- | --- | --- | --- | --- |\n');
+    process.stdout.write('\n| design (medium) | threads | prefill ms, per round | median | speed-up vs 1 | decode ms/token (median of 8 steps), per round |\n| --- | --- | --- | --- | --- | --- |\n');
     for (const design of designs) {
       const base = median(prefill.get(`${design}|${threadCounts[0]}`)!.ms);
       for (const threads of threadCounts) {
         const e = prefill.get(`${design}|${threads}`)!;
         const m = median(e.ms);
-        process.stdout.write(`| ${design} | ${e.threads} | ${e.ms.map((x) => x.toFixed(0)).join(' / ')} | ${m.toFixed(0)} | ${(base / m).toFixed(2)}x |\n`);
+        process.stdout.write(`| ${design} | ${e.threads} | ${e.ms.map((x) => x.toFixed(0)).join(' / ')} | ${m.toFixed(0)} | ${(base / m).toFixed(2)}x | ${e.decode.map((x) => x.toFixed(1)).join(' / ')} |\n`);
       }
     }
     for (const [key, e] of prefill) process.stdout.write(`  ${key}: ${[...e.reasons].join(' | ')}\n`);
