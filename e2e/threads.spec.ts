@@ -1,4 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { parseCsv } from '../src/components/charts/exportData';
 
 /**
  * Runs on every core (issue 13): the app is served cross-origin isolated, so the runtime worker loads tfjs's threaded
@@ -72,6 +74,16 @@ test('a run from the run panel uses every core by default and says how many; a c
   await page.getByTestId('tab-throughput').click();
   await expect(page.getByTestId('throughput-legend')).toContainText(`wasm, ${want} thread`);
   await expect(page.getByTestId('compare-table').locator('tr[data-row="measured-on"]')).toContainText(`wasm ×${want}`);
+  // ... and the exported data: a threads column, and the count and its reason in the JSON's run list.
+  const chart = page.getByTestId('chart-throughput');
+  const [csv] = await Promise.all([page.waitForEvent('download'), chart.getByTestId('export-csv').click()]);
+  const rows = parseCsv(readFileSync((await csv.path())!, 'utf8'));
+  const col = rows[0]!.indexOf('threads');
+  expect(col).toBeGreaterThan(0);
+  expect(rows.slice(1).map((r) => Number(r[col]))).toEqual([want, want]);
+  const [json] = await Promise.all([page.waitForEvent('download'), chart.getByTestId('chart-export-json').click()]);
+  const meta = JSON.parse(readFileSync((await json.path())!, 'utf8')) as { meta: { runs: { threads: number; threadsReason: string }[] } };
+  expect(meta.meta.runs[0]).toMatchObject({ threads: want, threadsReason: expect.stringContaining('all available') });
 
   if (want < 2) return; // one core: no cap to choose
   await page.getByTestId('run-threads-select').selectOption('1');
