@@ -11,6 +11,7 @@ import { presetsCommand } from './commands/presets';
 import { validateCommand } from './commands/validate';
 import { benchCommand } from './commands/bench';
 import { runCommand } from './commands/run';
+import { hardwareCommand, rooflineCommand } from './commands/roofline';
 import { designCommand } from './commands/design';
 
 const COMMANDS: Record<string, Command> = {
@@ -22,6 +23,8 @@ const COMMANDS: Record<string, Command> = {
   validate: validateCommand,
   bench: benchCommand,
   run: runCommand,
+  roofline: rooflineCommand,
+  hardware: hardwareCommand,
   design: designCommand,
 };
 

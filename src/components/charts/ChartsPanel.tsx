@@ -17,6 +17,9 @@ import { comparisonFromHash } from './compareShare';
 import { CompareTable } from './CompareTable';
 import { useChartSeries } from './useChartSeries';
 import { useChartTheme } from './useChartTheme';
+import { usePlanner } from '../../app/usePlanner';
+import { registerPlannerTestApi } from '../../app/plannerTestApi';
+import { plannerCompareRows } from '../planner/plannerCompareRows';
 
 // The charts (recharts and the image / data exports) load after the editor has drawn: they are most of the app's
 // JavaScript, and the first paint needs none of them (docs/benchmarks.md, "First load"). The slot keeps its size
@@ -25,6 +28,7 @@ const views = () => import('./ChartViews');
 const MemoryChart = lazy(() => views().then((m) => ({ default: m.MemoryChart })));
 const ThroughputChart = lazy(() => views().then((m) => ({ default: m.ThroughputChart })));
 const StateKvChart = lazy(() => views().then((m) => ({ default: m.StateKvChart })));
+const HardwareView = lazy(() => views().then((m) => ({ default: m.HardwareView })));
 
 /** What the chart slot shows while a chart's code loads. */
 function ChartLoading() {
@@ -42,6 +46,7 @@ const TABS: { id: ChartSettings['view']; label: string }[] = [
   { id: 'memory', label: 'Memory' },
   { id: 'throughput', label: 'Throughput' },
   { id: 'state', label: 'State vs KV' },
+  { id: 'hardware', label: 'Hardware' },
 ];
 
 /**
@@ -73,8 +78,10 @@ export function ChartsPanel() {
   const run = useRun();
   useComparisonFromLink();
   useEffect(registerChartsTestApi, []);
+  useEffect(registerPlannerTestApi, []);
   const series = useChartSeries();
   const theme = useChartTheme();
+  const planner = usePlanner();
   const { design, settings, budgetBytes, setChartSettings, setBudgetBytes, pinDesign, pinDesigns, unpinDesign, clearPinned, pinnedCount, pushNotice } = useAppStore(
     useShallow((s) => ({
       design: s.design,
@@ -228,8 +235,9 @@ export function ChartsPanel() {
         <div className="hx-chart-slot">
           <Suspense fallback={<ChartLoading />}>
             {settings.view === 'memory' && <MemoryChart {...common} budgetBytes={budgetBytes} />}
-            {settings.view === 'throughput' && <ThroughputChart {...common} />}
+            {settings.view === 'throughput' && <ThroughputChart {...common} planner={planner} />}
             {settings.view === 'state' && <StateKvChart {...common} />}
+            {settings.view === 'hardware' && <HardwareView model={planner} series={series} settings={settings} fileBase={fileBase} theme={theme} />}
           </Suspense>
         </div>
         <aside className="hx-charts-side">
@@ -241,6 +249,7 @@ export function ChartsPanel() {
             setTableSeqLen={(n) => setChartSettings({ tableSeqLen: n })}
             onUnpin={unpinDesign}
             onPinCurrent={() => design && pinDesign(design, 'current')}
+            extraRows={plannerCompareRows(planner)}
             run={{
               activeKey: run.active?.designKey ?? null,
               activeName: run.active?.designName ?? null,
