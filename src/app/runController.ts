@@ -4,13 +4,15 @@
  * so the editor never waits on tfjs.
  */
 import type { Design } from '../models/schema';
-import type { BenchRequest, BenchResult, BenchPoint, BackendName, RunProfileSpec, ScanImpl } from '../sim/protocol';
+import type { BenchRequest, BenchResult, BenchPoint, RunProfileSpec } from '../sim/protocol';
+import { checkRunSeqLens } from '../components/charts/parseSeqLens';
 import { designKey } from './slices/designKey';
+import type { RunStartedInfo } from './slices/runSlice';
 import type { AppState } from './slices/types';
 
 /** What the worker reports during one run. */
 export interface RunCallbacks {
-  onStarted: (info: { backend: BackendName; backendReason: string; scan: ScanImpl; profile: RunProfileSpec }) => void;
+  onStarted: (info: RunStartedInfo) => void;
   onProgress: (p: { seqLen: number; index: number; total: number; phase: 'build' | 'prefill' | 'decode'; etaMs: number | null }) => void;
   onPoint: (p: BenchPoint) => void;
   onDone: (r: BenchResult) => void;
@@ -50,6 +52,12 @@ export function startRun(client: RunClient, store: StoreLike, profiles: readonly
     s.pushNotice('info', `A run${running ? ` of ${running.designName}` : ''} is in progress; one run at a time: wait for it or cancel it.`);
     return null;
   }
+  // The same length rules as the run panel's field, whoever starts the run (the panel's Start or a table column's Run).
+  const lensProblem = checkRunSeqLens(s.runSettings.seqLens);
+  if (lensProblem) {
+    s.pushNotice('error', `The run was not started: ${lensProblem}. Fix the lengths in the run panel.`);
+    return null;
+  }
   const profile = profiles.find((p) => p.name === s.runSettings.profileName);
   if (!profile) {
     s.pushNotice('error', `Run profile "${s.runSettings.profileName}" is unknown; pick one of ${profiles.map((p) => p.name).join(', ')}.`);
@@ -57,7 +65,16 @@ export function startRun(client: RunClient, store: StoreLike, profiles: readonly
   }
   const runId = `run-${Date.now().toString(36)}-${(++seq).toString(36)}`;
   s.runCreated({ id: runId, designKey: designKey(design), designName: design.name, profile, seqLens: s.runSettings.seqLens.slice(), startedAt: new Date().toISOString() });
-  const request: BenchRequest = { design, seqLens: s.runSettings.seqLens.slice(), backend: s.runSettings.backend, scan: s.runSettings.scan, profile, ...RUN_DEFAULTS };
+  const threads = s.runSettings.threads;
+  const request: BenchRequest = {
+    design,
+    seqLens: s.runSettings.seqLens.slice(),
+    backend: s.runSettings.backend,
+    scan: s.runSettings.scan,
+    profile,
+    ...RUN_DEFAULTS,
+    ...(threads === 'all' ? {} : { threads }),
+  };
   const get = () => store.getState();
   const finish = () => {
     if (current?.runId === runId) current = null;

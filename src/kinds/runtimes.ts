@@ -7,19 +7,25 @@ import type { FfnOf, MixerOf } from '../models/schema';
 import type { FfnBlockKind, MixerBlockKind } from './specs';
 import type { FfnRuntime, MixerRuntime } from './runtimeKind';
 import { attentionRuntime } from './attention/runtime';
+import { mlaRuntime } from './mla/runtime';
 import { mambaRuntime } from './mamba/runtime';
 import { mamba2Runtime } from './mamba2/runtime';
 import { hyenaRuntime } from './hyena/runtime';
+import { linearAttentionRuntime } from './linear-attention/runtime';
 import { sharedRuntime } from './shared/runtime';
+import { parallelRuntime } from './parallel/runtime';
 import { mlpRuntime } from './mlp/runtime';
 import { moeRuntime } from './moe/runtime';
 
 export const MIXER_RUNTIMES = {
   attention: attentionRuntime,
+  mla: mlaRuntime,
   mamba: mambaRuntime,
   mamba2: mamba2Runtime,
   hyena: hyenaRuntime,
+  'linear-attention': linearAttentionRuntime,
   shared: sharedRuntime,
+  parallel: parallelRuntime(mixerRuntime),
 } satisfies { [K in MixerBlockKind]: MixerRuntime<MixerOf<K>, any> };
 
 export const FFN_RUNTIMES = {

@@ -7,6 +7,9 @@ import type { FfnBlockKind, MixerBlockKind } from './specs';
 import type { FfnWeights, MixerWeights } from './runtimes';
 import type { KindTraining } from './trainingKind';
 import { attentionTraining } from './attention/training';
+import { mlaTraining } from './mla/training';
+import { linearAttentionTraining } from './linear-attention/training';
+import { parallelTraining } from './parallel/training';
 import { mambaTraining } from './mamba/training';
 import { mamba2Training } from './mamba2/training';
 import { hyenaTraining } from './hyena/training';
@@ -18,10 +21,13 @@ type WeightsOfKind<U, K> = U extends { kind: K; weights: infer W } ? W : never;
 
 export const MIXER_TRAININGS = {
   attention: attentionTraining,
+  mla: mlaTraining,
   mamba: mambaTraining,
   mamba2: mamba2Training,
   hyena: hyenaTraining,
+  'linear-attention': linearAttentionTraining,
   shared: sharedTraining,
+  parallel: parallelTraining,
 } satisfies { [K in MixerBlockKind]: KindTraining<WeightsOfKind<MixerWeights, K>> };
 
 export const FFN_TRAININGS = {

@@ -58,6 +58,13 @@ export interface BenchRequest {
   memoryBudgetBytes: number;
   /** KV-cache sizing; `exact` (capacity seqLen + decodeSteps) when absent. */
   kvCapacity?: KvCapacityPolicy;
+  /**
+   * Most CPU threads the run may use (an integer >= 1); every available one when absent. Threads need a
+   * cross-origin isolated page (see runtime/backend.ts); elsewhere a run uses one.
+   */
+  threads?: number;
+  /** Return the logits of the first prefill (warm-up) at the first length, for checks across backends and threads. */
+  returnLogits?: boolean;
 }
 
 export interface Spread {
@@ -97,6 +104,10 @@ export interface BenchPoint {
 export interface BenchResult {
   backend: BackendName;
   backendReason: string;
+  /** CPU threads the run's kernels used (tfjs's wasm pool and the simd scans; 1 on cpu, webgl and webgpu). */
+  threads: number;
+  /** Why that many (cores available, the user's cap, no cross-origin isolation, ...). */
+  threadsReason: string;
   scan: ScanImpl;
   profile: RunProfileSpec;
   /** The scaled design that actually ran. */
@@ -108,6 +119,8 @@ export interface BenchResult {
   profileNotes?: string[];
   /** MoE combine strategy that ran ('gather' or 'dense', see runtime/layers/moe.ts), when the design has MoE. */
   moeCombine?: 'gather' | 'dense';
+  /** (b·vocab) logits of the last position of the first prefill at the first length, when `returnLogits` was set. */
+  logits?: number[];
 }
 
 /**
@@ -151,6 +164,9 @@ export interface TrainPoint {
 export interface TrainStarted {
   backend: BackendName;
   backendReason: string;
+  /** CPU threads of tfjs's wasm pool while training (1 on cpu, webgl, webgpu; the scans run on one). Absent in results stored before it was recorded. */
+  threads?: number;
+  threadsReason?: string;
   /** The scan the SSM layers train with (the `wgsl` programs have no backward: `chunked` replaces them). */
   scan: ScanImpl;
   taskParams: TaskParams;
@@ -209,7 +225,7 @@ export interface ProbeOptions {
 }
 
 export type FromWorker =
-  | { type: 'started'; id: string; backend: BackendName; backendReason: string; scan: ScanImpl; profile: RunProfileSpec; scaledDesign: Design }
+  | { type: 'started'; id: string; backend: BackendName; backendReason: string; threads: number; threadsReason: string; scan: ScanImpl; profile: RunProfileSpec; scaledDesign: Design }
   | { type: 'progress'; id: string; seqLen: number; index: number; total: number; phase: 'build' | 'prefill' | 'decode'; etaMs: number | null }
   | { type: 'point'; id: string; point: BenchPoint }
   | { type: 'done'; id: string; result: BenchResult }

@@ -7,6 +7,7 @@
 import type { FromWorker, ToWorker } from './protocol';
 import { runBench } from './runtime/bench';
 import { runTraining } from './lab/train';
+import { isRunRefused } from './runtime/runRefused';
 import { probeDevice } from './runtime/probeDevice';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -40,13 +41,15 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>, ac: AbortControlle
   try {
     const result = await runBench(request, {
       signal: ac.signal,
-      onStarted: (s) => post({ type: 'started', id, backend: s.backend, backendReason: s.backendReason, scan: s.scan, profile: s.profile, scaledDesign: s.scaledDesign }),
+      onStarted: (s) => post({ type: 'started', id, backend: s.backend, backendReason: s.backendReason, threads: s.threads, threadsReason: s.threadsReason, scan: s.scan, profile: s.profile, scaledDesign: s.scaledDesign }),
       onProgress: (p) => post({ type: 'progress', id, ...p }),
       onPoint: (point) => post({ type: 'point', id, point }),
     });
     post({ type: 'done', id, result });
   } catch (e) {
-    post({ type: 'error', id, message: e instanceof Error ? e.message : String(e) });
+    // A refused run (bad request, memory the backend cannot hold) says why; anything else is an internal failure.
+    const message = e instanceof Error ? e.message : String(e);
+    post({ type: 'error', id, message: isRunRefused(e) ? message : `internal error (not a problem with your design or settings): ${message}` });
   } finally {
     controllers.delete(id);
   }

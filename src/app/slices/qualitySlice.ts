@@ -65,6 +65,8 @@ export interface QualityRecord {
   status: QualityStatus;
   backend: BackendName | null;
   backendReason: string;
+  /** tfjs's CPU threads while training (absent in records stored before it was recorded). */
+  threads?: number;
   scan: ScanImpl | null;
   profile: LabProfile | null;
   gradientPaths: { kind: string; path: string }[];
@@ -132,7 +134,8 @@ export const createQualitySlice: SliceCreator<QualitySlice> = (set) => ({
         ...r,
         status: 'running',
         backend: st.backend,
-        backendReason: st.backendReason,
+        backendReason: st.threadsReason ? `${st.backendReason}; ${st.threadsReason}` : st.backendReason,
+        ...(st.threads !== undefined ? { threads: st.threads } : {}),
         scan: st.scan,
         profile: st.profile,
         gradientPaths: st.gradientPaths,
@@ -183,24 +186,39 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-const isPoint = (p: unknown): p is TrainPoint => isRecord(p) && typeof p.step === 'number' && typeof p.loss === 'number' && typeof p.accuracy === 'number';
+const isPoint = (p: unknown): p is TrainPoint =>
+  isRecord(p) && Number.isFinite(p.step) && Number.isFinite(p.loss) && Number.isFinite(p.accuracy);
+
+/** Points kept per stored curve at most (100,000 steps evaluated every 25 is 4,001). */
+export const MAX_STORED_CURVE_POINTS = 5000;
+
+const isCurve = (c: unknown): c is TrainPoint[] => Array.isArray(c) && c.length <= MAX_STORED_CURVE_POINTS && c.every(isPoint);
 
 /**
- * Stored records read back: malformed ones and ones whose design no longer validates are dropped; a record cut off
- * by the reload (queued or running) becomes `cancelled`, its curve kept.
+ * Stored records read back: the last MAX_QUALITY_RECORDS are looked at; malformed ones (non-finite points, curves
+ * past MAX_STORED_CURVE_POINTS) and ones whose design no longer validates are dropped, each counted in `note`; a
+ * record cut off by the reload (queued or running) becomes `cancelled`, its curve kept.
  */
-export function sanitizeQuality(v: unknown): QualityRecord[] | undefined {
+export function sanitizeQuality(v: unknown, note: (why: string) => void = () => {}): QualityRecord[] | undefined {
   if (!Array.isArray(v)) return undefined;
+  if (v.length > MAX_QUALITY_RECORDS) note(`${v.length} results; the last ${MAX_QUALITY_RECORDS} were kept`);
   const out: QualityRecord[] = [];
-  for (const r of v) {
-    if (!isRecord(r) || typeof r.id !== 'string' || typeof r.designKey !== 'string' || typeof r.designName !== 'string' || !isTaskId(r.task)) continue;
-    if (!isRecord(r.taskParams) || !Array.isArray(r.curve) || !r.curve.every(isPoint) || !Array.isArray(r.trainCurve) || !r.trainCurve.every(isPoint)) continue;
+  let bad = 0;
+  for (const r of v.slice(-MAX_QUALITY_RECORDS)) {
+    if (!isRecord(r) || typeof r.id !== 'string' || typeof r.designKey !== 'string' || typeof r.designName !== 'string' || !isTaskId(r.task) || !isRecord(r.taskParams) || !isCurve(r.curve) || !isCurve(r.trainCurve)) {
+      bad++;
+      continue;
+    }
     const d = validateDesign(r.design);
-    if (!d.ok) continue;
+    if (!d.ok) {
+      bad++;
+      continue;
+    }
     const status = r.status === 'done' || r.status === 'cancelled' || r.status === 'error' ? r.status : 'cancelled';
     out.push({ ...(r as unknown as QualityRecord), design: d.value, status });
   }
-  return out.slice(-MAX_QUALITY_RECORDS);
+  if (bad) note(`${bad} damaged result${bad === 1 ? ' was' : 's were'} dropped`);
+  return out;
 }
 
 /** Stored settings merged over the defaults, keeping only values of the right kind. */

@@ -12,6 +12,7 @@ import { encodeSafetensors } from '../../sim/runtime/safetensors';
 import { chooseScan } from '../../sim/runtime/scan/chooseScan';
 import { simdScanAvailable } from '../../sim/runtime/scan/scanSimd';
 import { CliError, flagString, parseArgs, type Command } from '../common';
+import { writeLines } from '../sanitize';
 import { readDesignArg } from './designIo';
 import { backendFlag, profileFlag, scanFlag, seedFlag } from './runtimeArgs';
 
@@ -29,6 +30,7 @@ function tokensFlag(text: string | undefined, vocab: number): number[] {
 
 export const runCommand: Command = {
   summary: 'run a scaled model from a seed on given tokens; print last-position logits; --export HF Jamba weights',
+  usage: USAGE,
   async run(args) {
     const p = parseArgs(args, ['seed', 'tokens', 'profile', 'backend', 'scan', 'json', 'export'], ['json']);
     if (p.positional.length > 1) throw new CliError(`expected one design, got ${p.positional.length}: ${p.positional.join(' ')}; usage: ${USAGE}`);
@@ -98,11 +100,11 @@ export const runCommand: Command = {
       return 0;
     }
     const top = logits.map((v, i) => [i, v] as const).sort((a, b) => b[1] - a[1]).slice(0, 5);
-    process.stdout.write(
-      `${result.design} (seed ${seed}, ${info.backend}, scan ${scan}): logits of position ${tokens.length - 1} over ${logits.length} tokens\n` +
-        `top 5: ${top.map(([i, v]) => `${i} (${v.toFixed(4)})`).join(', ')}\n` +
-        (result.exported ? `wrote ${result.exported.join(', ')}\n` : ''),
-    );
+    writeLines(process.stdout, [
+      `${result.design} (seed ${seed}, ${info.backend}, scan ${scan}): logits of position ${tokens.length - 1} over ${logits.length} tokens`,
+      `top 5: ${top.map(([i, v]) => `${i} (${v.toFixed(4)})`).join(', ')}`,
+      ...(result.exported ? [`wrote ${result.exported.join(', ')}`] : []),
+    ]);
     return 0;
   },
 };

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import './charts.css';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../app/store';
@@ -6,7 +6,6 @@ import { registerChartsTestApi } from '../../app/chartsTestApi';
 import { registerQualityTestApi } from '../../app/qualityTestApi';
 import { useRun } from '../../app/useRun';
 import { useQuality } from '../../app/useQuality';
-import { QualityChart } from './QualityChart';
 import { QualityPanel } from './QualityPanel';
 import { latestQuality } from '../../app/slices/qualitySlice';
 import { TASKS } from '../../sim/lab/tasks/tasks';
@@ -19,17 +18,31 @@ import { loadDesignSource } from '../../models/load';
 import { formatIssues } from '../../models/validate';
 import { formatTokens } from '../formatTokens';
 import { formatInt } from '../../sim/cost/format';
-import { comparisonFromHash } from './compareShare';
 import { CompareTable } from './CompareTable';
-import { MemoryChart } from './MemoryChart';
-import { StateKvChart } from './StateKvChart';
-import { ThroughputChart } from './ThroughputChart';
 import { useChartSeries } from './useChartSeries';
 import { useChartTheme } from './useChartTheme';
 import { usePlanner } from '../../app/usePlanner';
 import { registerPlannerTestApi } from '../../app/plannerTestApi';
-import { HardwareView } from '../planner/HardwareView';
 import { plannerCompareRows } from '../planner/plannerCompareRows';
+
+// The charts (recharts and the image / data exports) load after the editor has drawn: they are most of the app's
+// JavaScript, and the first paint needs none of them (docs/benchmarks.md, "First load"). The slot keeps its size
+// meanwhile, so nothing moves when a chart arrives.
+const views = () => import('./ChartViews');
+const MemoryChart = lazy(() => views().then((m) => ({ default: m.MemoryChart })));
+const ThroughputChart = lazy(() => views().then((m) => ({ default: m.ThroughputChart })));
+const StateKvChart = lazy(() => views().then((m) => ({ default: m.StateKvChart })));
+const HardwareView = lazy(() => views().then((m) => ({ default: m.HardwareView })));
+const QualityChart = lazy(() => views().then((m) => ({ default: m.QualityChart })));
+
+/** What the chart slot shows while a chart's code loads. */
+function ChartLoading() {
+  return (
+    <div className="hx-chart-loading" role="status" data-testid="chart-loading">
+      Loading the chart…
+    </div>
+  );
+}
 
 const GIB = 1024 ** 3;
 /** Right ends offered for the length axis, in tokens (round decimal counts, as every token count is shown). */
@@ -42,35 +55,10 @@ const TABS: { id: ChartSettings['view']; label: string }[] = [
   { id: 'hardware', label: 'Hardware' },
 ];
 
-/**
- * The hash the page was opened with, read when this module loads: the editor's link loader clears the hash before
- * the first render, and the comparison part must still be read.
- */
-const OPENED_HASH = globalThis.location?.hash ?? '';
-
-/** Applies a comparison carried by the page's share link (`c=` in the hash) once, at start. */
-function useComparisonFromLink(): void {
-  const done = useRef(false);
-  useEffect(() => {
-    if (done.current) return;
-    done.current = true;
-    const r = comparisonFromHash(OPENED_HASH);
-    if (!r) return;
-    const s = useAppStore.getState();
-    if (!r.ok) {
-      s.pushNotice('error', `The comparison in this link was not loaded: ${formatIssues(r.issues)}`);
-      return;
-    }
-    s.setComparison(r.value.pinned, r.value.settings);
-    if (r.value.budgetBytes !== undefined) s.setBudgetBytes(r.value.budgetBytes);
-  }, []);
-}
-
 /** The charts area: chart tabs and settings, comparison actions, the active chart, the run panel and the table. */
 export function ChartsPanel() {
   const run = useRun();
   const quality = useQuality();
-  useComparisonFromLink();
   useEffect(registerChartsTestApi, []);
   useEffect(registerPlannerTestApi, []);
   useEffect(registerQualityTestApi, []);
@@ -231,21 +219,23 @@ export function ChartsPanel() {
       )}
       <div className="hx-charts-main">
         <div className="hx-chart-slot">
-          {settings.view === 'memory' && <MemoryChart {...common} budgetBytes={budgetBytes} />}
-          {settings.view === 'throughput' && <ThroughputChart {...common} planner={planner} />}
-          {settings.view === 'state' && <StateKvChart {...common} />}
-          {settings.view === 'quality' && (
-            <QualityChart
-              designs={series.map((s) => ({ key: s.key, name: s.name, color: s.color }))}
-              results={quality.results}
-              settings={quality.settings}
-              setSettings={quality.setSettings}
-              costDtype={costDtype}
-              fileBase={fileBase}
-              theme={theme}
-            />
-          )}
-          {settings.view === 'hardware' && <HardwareView model={planner} series={series} settings={settings} fileBase={fileBase} theme={theme} />}
+          <Suspense fallback={<ChartLoading />}>
+            {settings.view === 'memory' && <MemoryChart {...common} budgetBytes={budgetBytes} />}
+            {settings.view === 'throughput' && <ThroughputChart {...common} planner={planner} />}
+            {settings.view === 'state' && <StateKvChart {...common} />}
+            {settings.view === 'quality' && (
+              <QualityChart
+                designs={series.map((s) => ({ key: s.key, name: s.name, color: s.color }))}
+                results={quality.results}
+                settings={quality.settings}
+                setSettings={quality.setSettings}
+                costDtype={costDtype}
+                fileBase={fileBase}
+                theme={theme}
+              />
+            )}
+            {settings.view === 'hardware' && <HardwareView model={planner} series={series} settings={settings} fileBase={fileBase} theme={theme} />}
+          </Suspense>
         </div>
         <aside className="hx-charts-side">
           {settings.view === 'quality' ? <QualityPanel model={quality} designs={series.map((s) => s.design)} /> : <RunPanel model={run} />}

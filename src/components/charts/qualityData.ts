@@ -126,6 +126,6 @@ export function describeRecord(r: QualityRecord, taskName: string): string {
     `${r.taskParams.kvPairs} ${r.task === 'copy' ? 'tokens' : 'pairs'}`,
     p ? `lab d=${p.dModel} × ${p.layers} layers${p.ffn ? ', FFNs' : ''}` : 'lab profile',
     `${r.final ? r.final.steps : r.steps} steps${r.stoppedEarly ? ' (stopped at 99 %)' : ''}`,
-    r.backend ?? 'backend …',
+    r.backend ? `${r.backend}${r.threads !== undefined && r.threads > 1 ? ` ×${r.threads} threads` : ''}` : 'backend …',
   ].join(' · ');
 }

@@ -7,6 +7,9 @@ export const mlpTraining: KindTraining<MlpWeights> = {
     layers: [
       { mixer: { kind: 'attention', nHeads: 1, nKvHeads: 1, headDim: d }, ffn: { kind: 'mlp', width: 2 * d, activation: 'swiglu' } },
       { mixer: { kind: 'none' }, ffn: { kind: 'mlp', width: d, activation: 'gelu', bias: true } },
+      // Nemotron-H's squared ReLU (no gate), and GeGLU (gated GELU)
+      { mixer: { kind: 'none' }, ffn: { kind: 'mlp', width: d, activation: 'relu2' } },
+      { mixer: { kind: 'none' }, ffn: { kind: 'mlp', width: d, activation: 'geglu' } },
     ],
   }),
   outputParams: (w) => [w.down],

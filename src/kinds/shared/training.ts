@@ -6,6 +6,8 @@
 import type { ModelWeights } from '../../sim/runtime/builder';
 import type { Param } from '../../sim/runtime/params';
 import type { KindTraining } from '../trainingKind';
+import { mlpTraining } from '../mlp/training';
+import { moeTraining } from '../moe/training';
 import type { SharedBlockWeights, SharedCallWeights } from './layer';
 
 function blockOf(w: SharedCallWeights, model: ModelWeights): SharedBlockWeights {
@@ -14,13 +16,14 @@ function blockOf(w: SharedCallWeights, model: ModelWeights): SharedBlockWeights 
   return b;
 }
 
-function ffnDowns(b: SharedBlockWeights): Param[] {
-  return b.ffn.kind === 'mlp' ? [b.ffn.weights.down] : b.ffn.weights.experts.map((e) => e.down);
+/** The block FFN's output projections, as its kind's training entry names them. */
+function ffnDowns(b: SharedBlockWeights, model: ModelWeights): Param[] {
+  return b.ffn.kind === 'mlp' ? mlpTraining.outputParams(b.ffn.weights, model) : moeTraining.outputParams(b.ffn.weights, model);
 }
 
-function ffnMatrices(b: SharedBlockWeights): Param[] {
-  const mlps = b.ffn.kind === 'mlp' ? [b.ffn.weights] : b.ffn.weights.experts;
-  return [...(b.ffn.kind === 'moe' ? [b.ffn.weights.router] : []), ...mlps.flatMap((w) => [w.up, w.down, ...(w.gate ? [w.gate] : [])])];
+/** The block FFN's decayed matrices, as its kind's training entry names them. */
+function ffnMatrices(b: SharedBlockWeights, model: ModelWeights): Param[] {
+  return b.ffn.kind === 'mlp' ? mlpTraining.decayed(b.ffn.weights, model) : moeTraining.decayed(b.ffn.weights, model);
 }
 
 export const sharedTraining: KindTraining<SharedCallWeights> = {
@@ -35,11 +38,11 @@ export const sharedTraining: KindTraining<SharedCallWeights> = {
       { mixer: { kind: 'shared', blockId: 'z' }, ffn: { kind: 'none' } },
     ],
   }),
-  outputParams: (w, model) => (w.linear ? [w.linear] : ffnDowns(blockOf(w, model))),
+  outputParams: (w, model) => (w.linear ? [w.linear] : ffnDowns(blockOf(w, model), model)),
   decayed: (w, model) => {
     const b = blockOf(w, model);
     const a = b.attention;
-    return [...(w.linear ? [w.linear] : []), a.wq, a.wk, a.wv, a.wo, ...ffnMatrices(b)];
+    return [...(w.linear ? [w.linear] : []), a.wq, a.wk, a.wv, a.wo, ...ffnMatrices(b, model)];
   },
   scan: null,
   gradient: 'tf ops (the block attention, norms and FFN), its weights summed over the call sites',

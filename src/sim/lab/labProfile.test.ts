@@ -4,7 +4,7 @@ import { expandLayers, type Design } from '../../models/schema';
 import { DEFAULT_LAB_OPTIONS, controlDesign, labDesign, sampleLayers } from './labProfile';
 
 const preset = (id: string) => getPreset(id)!.design;
-const pattern = (d: Design) => expandLayers(d.layers).map((l) => ({ attention: 'A', mamba: 'M', mamba2: '2', hyena: 'H', shared: 'S', none: '.' })[l.mixer.kind]).join('');
+const pattern = (d: Design) => expandLayers(d.layers).map((l) => ({ attention: 'A', mla: 'L', mamba: 'M', mamba2: '2', hyena: 'H', 'linear-attention': 'G', shared: 'S', parallel: 'P', none: '.' })[l.mixer.kind]).join('');
 
 describe('labDesign', () => {
   it('keeps Jamba’s 1:7 period in 8 layers at d = 32, FFNs off, the task vocabulary', () => {

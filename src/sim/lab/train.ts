@@ -13,7 +13,10 @@
  * once the held-out accuracy reaches `earlyStopAccuracy`. Cancellation is checked between steps.
  *
  * Training scan: the registered `simd` (or `js`) kernels with their reverse-recurrence backward on cpu and wasm; the
- * `chunked` tf-op forms on webgl and webgpu (the WGSL programs have no backward).
+ * `chunked` tf-op forms on webgl and webgpu (the WGSL programs have no backward, and `js` / `simd` there would run
+ * untracked). A kind without a chunked form trains with its own differentiable fallback (linear attention: the
+ * per-token tf ops); `gradientPaths` says which path each kind took. Threads: tfjs's wasm pool as a run would have it
+ * (the result records the count); the simd scans run on one thread (no scan pool while training).
  */
 import * as tf from '@tensorflow/tfjs';
 import { expandLayers, type Design } from '../../models/schema';
@@ -21,8 +24,11 @@ import type { BackendName, ScanChoice, ScanImpl, TrainPoint, TrainProgress, Trai
 import { initBackend } from '../runtime/backend';
 import { RuntimeModel, initModelWeights, type ModelWeights } from '../runtime/builder';
 import { releaseSimdScanMemory } from '../runtime/kernels/wasm/simdScanKernels';
+import { stopSimdScanPool } from '../runtime/kernels/wasm/scanPool';
+import { mixerRuntime } from '../../kinds/runtimes';
 import { registerScanKernels } from '../runtime/kernels/scanKernels';
 import { registerTrainingKernels } from '../runtime/kernels/trainingKernels';
+import { HOST_BACKENDS } from '../runtime/kernels/jsKernel';
 import type { Param, TensorSource } from '../runtime/params';
 import { Rng } from '../runtime/rng';
 import { chooseScan } from '../runtime/scan/chooseScan';
@@ -63,15 +69,15 @@ export function trainingScan(backend: BackendName, requested: ScanChoice, stateP
     return { scan: 'chunked', note: 'the WGSL scan programs have no backward kernels: training uses the chunked tf-op scans (differentiable)' };
   }
   const scan = chooseScan(backend, requested, statePerChannel, simdScanAvailable());
+  if ((scan === 'js' || scan === 'simd') && !(HOST_BACKENDS as readonly string[]).includes(backend)) {
+    return { scan: 'chunked', note: `the ${scan} scan kernels have gradients on cpu and wasm only: on ${backend} training uses the chunked tf-op scans (differentiable)` };
+  }
   return { scan, note: null };
 }
 
 function largestStatePerChannel(design: Design): number {
   let n = 0;
-  for (const l of expandLayers(design.layers)) {
-    if (l.mixer.kind === 'mamba' || l.mixer.kind === 'mamba2') n = Math.max(n, l.mixer.dState);
-    if (l.mixer.kind === 'hyena') n = Math.max(n, l.mixer.stateSize);
-  }
+  for (const l of expandLayers(design.layers)) if (l.mixer.kind !== 'none') n = Math.max(n, mixerRuntime(l.mixer.kind).statePerChannel(l.mixer));
   return n;
 }
 
@@ -133,10 +139,13 @@ export class LabTrainer {
     const info = await initBackend(req.backend);
     registerTrainingKernels();
     registerScanKernels();
+    stopSimdScanPool();
     const { scan, note } = trainingScan(info.backend, req.scan, largestStatePerChannel(lab.design));
     return new LabTrainer(req, {
       backend: info.backend,
       backendReason: info.reason,
+      threads: info.threads,
+      threadsReason: `${info.threadsReason}${info.threads > 1 ? '; the scans on 1 thread' : ''}`,
       scan,
       taskParams,
       profile: lab.profile,

@@ -2,7 +2,7 @@
  * What the lab does with the kinds' training entries (src/kinds/trainings.ts) over a whole model: the small residual
  * init, the weight-decay set, the per-step constraints and the gradient path shown with a result.
  */
-import { isAttentionSide, isMixerKind } from '../../kinds/specs';
+import { isAttentionSide, isMixerKind, type MixerBlockKind } from '../../kinds/specs';
 import { ffnTraining, mixerTraining } from '../../kinds/trainings';
 import { scanGradientPath, type KindTraining } from '../../kinds/trainingKind';
 import type { ScanImpl } from '../protocol';
@@ -10,11 +10,23 @@ import type { ModelWeights } from '../runtime/builder';
 import type { Param } from '../runtime/params';
 import type { Rng } from '../runtime/rng';
 
-/** Every (entry, weights) pair of a model, mixer then FFN, layer by layer (empty slots skipped). */
-function entries(model: ModelWeights): { t: KindTraining<unknown>; w: unknown; kind: string }[] {
-  const out: { t: KindTraining<unknown>; w: unknown; kind: string }[] = [];
+type Entry = { t: KindTraining<unknown>; w: unknown; kind: string };
+
+/** A mixer's entry, then its parts' (a composite's branches), depth first. */
+function withParts(kind: MixerBlockKind, w: unknown, out: Entry[]): void {
+  const t = mixerTraining(kind);
+  out.push({ t, w, kind });
+  for (const p of t.parts?.(w) ?? []) {
+    if (!isMixerKind(p.kind)) throw new Error(`training: part kind "${p.kind}" is not a mixer kind`);
+    withParts(p.kind, p.weights, out);
+  }
+}
+
+/** Every (entry, weights) pair of a model, mixer (and its parts) then FFN, layer by layer (empty slots skipped). */
+function entries(model: ModelWeights): Entry[] {
+  const out: Entry[] = [];
   for (const l of model.layers) {
-    if (l.mixer.kind !== 'none') out.push({ t: mixerTraining(l.mixer.kind), w: l.mixer.weights, kind: l.mixer.kind });
+    if (l.mixer.kind !== 'none') withParts(l.mixer.kind, l.mixer.weights, out);
     if (l.ffn.kind !== 'none') out.push({ t: ffnTraining(l.ffn.kind), w: l.ffn.weights, kind: l.ffn.kind });
   }
   return out;

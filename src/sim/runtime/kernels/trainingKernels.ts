@@ -17,6 +17,11 @@
  *   with the operand transposed first, measured here). Ours transposes explicitly (one Transpose kernel), then
  *   multiplies plainly; other backends keep tfjs's gradient.
  *
+ * - `TopK` has no gradient in tfjs 4.22, so a tape that reaches it throws (the MoE routing: the top-k indices make
+ *   the (tokens, E) weight mask, and the tape follows them back to the scores). Ours: the values' gradient scattered
+ *   back to the positions the indices name, dx = Σ_k oneHot(indices_k, n) · dvalues_k (the indices get none, as
+ *   tfjs's OneHot gradient gives them none; at a tie the position TopK returned takes it).
+ *
  * `registerTrainingKernels()` registers them once (on import of nothing: call it before training).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -210,6 +215,18 @@ export function registerTrainingKernels(): void {
     if (!tf.getKernel(kernelName, 'wasm')) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
   }
   tf.registerGradient(batchMatMulGrad);
+  tf.registerGradient({
+    kernelName: 'TopK',
+    inputsToSave: ['x'],
+    outputsToSave: [false, true],
+    gradFunc: (dy, saved) => {
+      const [x, indices] = saved as [tf.Tensor, tf.Tensor];
+      const dValues = (dy as tf.Tensor[])[0]!; // (…, k)
+      const n = x.shape[x.rank - 1]!;
+      // (…, k, n) one-hot rows times (…, k, 1) values' gradient, summed over the k slots: (…, n)
+      return { x: () => tf.sum(tf.mul(tf.oneHot(tf.cast(indices, 'int32'), n), tf.expandDims(dValues, -1)), -2) };
+    },
+  });
   tf.registerGradient({
     kernelName: 'Cumsum',
     inputsToSave: ['x'],
