@@ -11,6 +11,8 @@ import { presetsCommand } from './commands/presets';
 import { validateCommand } from './commands/validate';
 import { benchCommand } from './commands/bench';
 import { runCommand } from './commands/run';
+import { exportMegatronCommand } from './commands/exportMegatron';
+import { importMegatronCommand } from './commands/importMegatron';
 
 const COMMANDS: Record<string, Command> = {
   schema: schemaCommand,
@@ -21,12 +23,14 @@ const COMMANDS: Record<string, Command> = {
   validate: validateCommand,
   bench: benchCommand,
   run: runCommand,
+  'export-megatron': exportMegatronCommand,
+  'import-megatron': importMegatronCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(`usage: cli <command> [args]\ncommands:\n${Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`).join('\n')}\n`);
+    process.stdout.write(`usage: cli <command> [args]\ncommands:\n${Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(16)} ${c.summary}`).join('\n')}\n`);
     return name ? 0 : 2;
   }
   const cmd = COMMANDS[name];
