@@ -9,6 +9,7 @@ import { kindStyle } from './kindColors';
 import { ATTENTION_SIDE_KINDS, RECURRENT_KINDS } from '../models/patterns';
 import { PresetSelect } from './PresetSelect';
 import { RatioTool } from './RatioTool';
+import { MegatronDialog } from './MegatronDialog';
 
 function useDismiss(open: boolean, close: () => void) {
   const ref = useRef<HTMLDivElement>(null);
@@ -74,6 +75,7 @@ function ShareButton() {
 
 function ExportMenu() {
   const [open, setOpen] = useState(false);
+  const [megatron, setMegatron] = useState(false);
   const ref = useDismiss(open, () => setOpen(false));
   const design = useAppStore((s) => s.design);
   const hf = open ? exportHfConfig(design) : null;
@@ -95,6 +97,9 @@ function ExportMenu() {
             HF config.json
           </button>
           {hf && !hf.ok && <div className="menu-note">{hf.issues[0]?.message}</div>}
+          <button type="button" role="menuitem" data-testid="export-megatron" onClick={run(() => setMegatron(true))} title="--hybrid-layer-pattern and model arguments for pretrain_hybrid.py">
+            Megatron-LM arguments…
+          </button>
           <button type="button" role="menuitem" data-testid="export-graph-svg" onClick={run(exportSvg)}>
             Graph as SVG
           </button>
@@ -103,6 +108,7 @@ function ExportMenu() {
           </button>
         </div>
       )}
+      {megatron && <MegatronDialog onClose={() => setMegatron(false)} />}
     </div>
   );
 }
