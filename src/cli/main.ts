@@ -13,6 +13,7 @@ import { benchCommand } from './commands/bench';
 import { runCommand } from './commands/run';
 import { exportMegatronCommand } from './commands/exportMegatron';
 import { importMegatronCommand } from './commands/importMegatron';
+import { designCommand } from './commands/design';
 
 const COMMANDS: Record<string, Command> = {
   schema: schemaCommand,
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, Command> = {
   run: runCommand,
   'export-megatron': exportMegatronCommand,
   'import-megatron': importMegatronCommand,
+  design: designCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -65,8 +65,9 @@ describe('applyRatio', () => {
     const d = applyRatio(makeTemplate('1:7', { dModel: 256, nLayers: 16, vocabSize: 1000 }), { attn: 1, other: 7, nLayers: 16, placement: 'period', otherMixer: 'mamba', moe: { every: 2, offset: 1, nExperts: 8, topK: 2 } });
     const ls = layersOf(d);
     expect(where(ls, (l) => l.ffn.kind === 'moe')).toEqual([1, 3, 5, 7, 9, 11, 13, 15]);
-    expect(ls[1]!.ffn).toMatchObject({ kind: 'moe', nExperts: 8, topK: 2, expertWidth: 896 });
-    expect(ls[0]!.ffn).toMatchObject({ kind: 'mlp', width: 896 });
+    // The template's dense width is the MLP kind's default for d 256: 2/3 · 4 · 256 = 682, rounded up to 768.
+    expect(ls[1]!.ffn).toMatchObject({ kind: 'moe', nExperts: 8, topK: 2, expertWidth: 768 });
+    expect(ls[0]!.ffn).toMatchObject({ kind: 'mlp', width: 768 });
     expect(valid(d)).toBe('ok');
   });
   it('MoE every 4 with offset 3 takes expert width from existing MoE layers', () => {

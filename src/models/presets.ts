@@ -8,6 +8,7 @@
  */
 import { DesignSchema, FORMAT, type Design, type DesignInput, type Layer, type LayerInput } from './schema';
 import { megatronHybridPattern, zambaHybridIndices } from './patterns';
+import { FFN_SPECS, MIXER_SPECS } from '../kinds/specs';
 
 /** One preset: a design plus where its numbers come from. */
 export interface Preset {
@@ -317,33 +318,34 @@ export const TEMPLATE_KINDS = ['attention', 'mamba', '1:1', '1:3', '1:7'] as con
 /** One of {@link TEMPLATE_KINDS}. */
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 
-/** The size of a template: width, depth, vocabulary; the rest defaults from `dModel`. */
+/** The size of a template: width, depth, vocabulary; the rest from the kinds' defaults for `dModel`. */
 export interface TemplateSize {
   dModel: number;
   nLayers: number;
   vocabSize: number;
-  /** Query heads; default dModel / 128 (at least 1). */
+  /** Query heads; default the attention kind's (head dim 128 where it divides d). */
   nHeads?: number;
   /** Key/value heads; default nHeads / 4 when divisible, else nHeads. */
   nKvHeads?: number;
-  /** SwiGLU width; default 3.5 x dModel rounded up to a multiple of 64 (Mistral's 14336 at d 4096). */
+  /** SwiGLU width; default the MLP kind's (Llama's 2/3 · 4d rounded up to a multiple of 256). */
   ffnWidth?: number;
   maxContext?: number;
 }
 
 /**
- * A template design at a chosen size. Attention-ratio templates place attention like Jamba: period a+m, attention
- * at offset floor(period / 2) (Jamba's 1:7 gives offset 4). Every layer has a SwiGLU MLP.
+ * A template design at a chosen size, its blocks from the kinds' defaults (src/kinds/<kind>/spec.ts).
+ * Attention-ratio templates place attention like Jamba: period a+m, attention at offset floor(period / 2) (Jamba's 1:7
+ * gives offset 4). Every layer has a SwiGLU MLP.
  */
 export function makeTemplate(kind: TemplateKind, size: TemplateSize): Design {
   const d = size.dModel;
-  const nHeads = size.nHeads ?? Math.max(1, Math.floor(d / 128));
-  const nKvHeads = size.nKvHeads ?? (nHeads % 4 === 0 ? nHeads / 4 : nHeads);
-  const headDim = Math.max(1, Math.floor(d / nHeads));
-  const width = size.ffnWidth ?? Math.ceil((3.5 * d) / 64) * 64;
-  const mlp = { kind: 'mlp' as const, width, activation: 'swiglu' as const };
-  const attn: LayerInput = { mixer: attention(nHeads, nKvHeads, headDim), ffn: mlp };
-  const mamba: LayerInput = { mixer: { kind: 'mamba', dState: 16, dConv: 4, expand: 2, dtRank: 'auto' }, ffn: mlp };
+  const attnDefault = MIXER_SPECS.attention.defaults(d);
+  const nHeads = size.nHeads ?? attnDefault.nHeads;
+  const nKvHeads = size.nKvHeads ?? (size.nHeads === undefined ? attnDefault.nKvHeads : nHeads % 4 === 0 ? nHeads / 4 : nHeads);
+  const headDim = size.nHeads === undefined ? attnDefault.headDim : Math.max(1, Math.floor(d / nHeads));
+  const mlp = FFN_SPECS.mlp.defaults(d, size.ffnWidth === undefined ? {} : { ffnWidth: size.ffnWidth });
+  const attn: LayerInput = { mixer: { ...attnDefault, nHeads, nKvHeads, headDim }, ffn: mlp };
+  const mamba: LayerInput = { mixer: MIXER_SPECS.mamba.defaults(d), ffn: mlp };
   const base = { format: FORMAT, vocabSize: size.vocabSize, dModel: d, norm: 'rmsnorm' as const, tiedEmbeddings: false, maxContext: size.maxContext ?? 32768, dtype: 'bf16' as const };
   if (kind === 'attention') return build({ ...base, name: `Pure attention (${size.nLayers} layers)`, layers: [{ repeat: size.nLayers, layers: [attn] }] });
   if (kind === 'mamba') return build({ ...base, name: `Pure Mamba (${size.nLayers} layers)`, layers: [{ repeat: size.nLayers, layers: [mamba] }] });
