@@ -7,9 +7,9 @@
  *   model.layers.N.feed_forward.{gate,up,down}_proj.weight, or .router.weight + .experts.E.{gate,up,down}_proj.weight
  *   model.final_layernorm.weight, lm_head.weight (V, d; omitted when tied)
  * Linear weights are written in torch's (out, in) layout. Only designs made of Jamba's block kinds can be written;
- * the config comes from src/models/hf.ts `exportHfConfig`, which names the first layer that does not fit.
+ * the config comes from src/models/hf.ts `exportJambaConfig`, which names the first layer that does not fit.
  */
-import { exportHfConfig } from '../../models/hf';
+import { exportJambaConfig } from '../../models/hf';
 import type { ModelWeights, LayerWeights } from './builder';
 import { MIXER_RUNTIMES, FFN_RUNTIMES } from '../../kinds/runtimes';
 import { linearEntry, type WeightEntry } from './params';
@@ -39,7 +39,7 @@ function layerEntries(i: number, lw: LayerWeights): WeightEntry[] {
  * design is not made of Jamba's block kinds (or its layout is not a Jamba period/offset layout).
  */
 export function exportJamba(w: ModelWeights): HfExport {
-  const cfg = exportHfConfig(w.design);
+  const cfg = exportJambaConfig(w.design);
   if (!cfg.ok) {
     const first = cfg.issues[0];
     throw new Error(`cannot export as JambaForCausalLM: ${first ? `${first.path}: ${first.message}` : 'invalid design'}`);
