@@ -6,7 +6,7 @@
 import { canonicalJson, compactLayers } from '../compact';
 import { FORMAT, expandLayers, type Design, type Dtype, type Layer } from '../schema';
 import { LIMITS } from '../schemaKit';
-import { validateDesign, type ParseResult, type ValidationIssue } from '../validate';
+import { validateDesign, type ParseResult } from '../validate';
 import type { FamilyReader } from './reader';
 
 type Json = Record<string, unknown>;
