@@ -14,6 +14,15 @@ const frameworkFree = {
   ],
 };
 
+/** The planner is pure like the cost model and reads only src/models and src/sim/cost. */
+const plannerWalls = {
+  patterns: [
+    ...frameworkFree.patterns,
+    // Relative imports may only reach ../cost/ and ../../models/ (beside the planner's own files).
+    { regex: '^\\.\\./(?!cost/|\\.\\./models/)', message: 'The planner imports only src/models and src/sim/cost.' },
+  ],
+};
+
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', 'public', 'test-results', 'playwright-report'] },
   js.configs.recommended,
@@ -30,12 +39,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/models/**/*.ts', 'src/sim/cost/**/*.ts'],
+    files: ['src/models/**/*.ts', 'src/sim/cost/**/*.ts', 'src/sim/planner/**/*.ts'],
     languageOptions: { globals: {} },
     rules: {
       'no-restricted-imports': ['error', frameworkFree],
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage'],
     },
+  },
+  {
+    files: ['src/sim/planner/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', plannerWalls] },
   },
   {
     // Block kinds (src/kinds): what a kind is, what it costs and how it is edited are pure, like src/models and

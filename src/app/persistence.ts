@@ -11,6 +11,7 @@ import type { AppState } from './slices/types';
 import type { UiSlice } from './slices/uiSlice';
 import { sanitizeRuns, sanitizeRunSettings } from './slices/runSlice';
 import { sanitizeChartSettings, sanitizePinned } from './slices/compareSlice';
+import { sanitizeDeviceProbe, sanitizePlannerSettings } from './slices/plannerSlice';
 
 /** localStorage key of the autosave. */
 export const STORAGE_KEY = 'hybrid-explorer';
@@ -20,7 +21,7 @@ export const STORAGE_VERSION = 1;
 /** The part of the state that survives a reload. */
 export type PersistedState = Pick<UiSlice, 'theme' | 'seqLen' | 'budgetBytes' | 'costDtype' | 'chartsHeight' | 'chartsCollapsed'> & {
   design: Design;
-} & Partial<Pick<AppState, 'runs' | 'runSettings' | 'pinned' | 'chartSettings'>>;
+} & Partial<Pick<AppState, 'runs' | 'runSettings' | 'pinned' | 'chartSettings' | 'plannerSettings' | 'deviceProbe'>>;
 
 const pending: string[] = [];
 
@@ -85,6 +86,11 @@ function sanitize(persisted: unknown): Partial<PersistedState> {
   if (pinned) out.pinned = pinned;
   const chartSettings = sanitizeChartSettings(persisted.chartSettings);
   if (chartSettings) out.chartSettings = chartSettings;
+  // Planner (issue 12): its settings and the measured "this device" entry, each checked field by field.
+  const plannerSettings = sanitizePlannerSettings(persisted.plannerSettings);
+  if (plannerSettings) out.plannerSettings = plannerSettings;
+  const deviceProbe = sanitizeDeviceProbe(persisted.deviceProbe);
+  if (deviceProbe) out.deviceProbe = deviceProbe;
   return out;
 }
 
@@ -105,6 +111,8 @@ export const persistOptions: PersistOptions<AppState, PersistedState> = {
     runSettings: s.runSettings,
     pinned: s.pinned,
     chartSettings: s.chartSettings,
+    plannerSettings: s.plannerSettings,
+    deviceProbe: s.deviceProbe,
   }),
   migrate: (_persisted, version) => {
     pending.push(`The autosave is from another version of the app (v${version}, this is v${STORAGE_VERSION}); starting from the default design.`);

@@ -5,6 +5,7 @@ import { createDesignSlice } from './slices/designSlice';
 import { createUiSlice } from './slices/uiSlice';
 import { createRunSlice } from './slices/runSlice';
 import { createCompareSlice } from './slices/compareSlice';
+import { createPlannerSlice } from './slices/plannerSlice';
 import { persistOptions, takeHydrationNotices } from './persistence';
 
 /** The one bound store. Middleware (persist) goes here, on the combined store only. */
@@ -15,6 +16,7 @@ export const useAppStore = create<AppState>()(
       ...createUiSlice(...a),
       ...createRunSlice(...a),
       ...createCompareSlice(...a),
+      ...createPlannerSlice(...a),
     }),
     persistOptions,
   ),

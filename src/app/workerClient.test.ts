@@ -87,6 +87,18 @@ describe('worker client + worker (in-process)', () => {
     expect(tf.memory().numTensors).toBe(base);
   });
 
+  it('probes this device through the worker (after a queued run) and frees what it made', async () => {
+    const client = new RuntimeClient(makeWorker);
+    const run = client.start(request({ seqLens: [8] }));
+    const p = client.probe('cpu', { matmulSizes: [16, 32], addElements: 1024, trials: 1, trialSeconds: 0.002 });
+    const [{ probe, backendReason }] = await Promise.all([p, run.done]);
+    expect(probe).toMatchObject({ backend: 'cpu', memBytes: 4 * 2 ** 30 });
+    expect(probe.matmulFlopsPerSec).toBeGreaterThan(0);
+    expect(backendReason).toMatch(/forced/);
+    expect(tf.memory().numTensors).toBe(base);
+    await expect(client.probe('webgpu', { trials: 1 })).rejects.toThrow(/backend "webgpu"/);
+  });
+
   it('a refused run reaches onError and rejects done with the reason', async () => {
     const client = new RuntimeClient(makeWorker);
     const onError = vi.fn();

@@ -2,7 +2,8 @@
  * The typed client of the runtime worker (src/sim/worker.ts). The worker, and with it tfjs, is created lazily on the
  * first `start`, so the editor opens without the tfjs chunk. Tensors never cross: callbacks get plain data.
  */
-import type { BenchPoint, BenchRequest, BenchResult, FromWorker, ToWorker } from '../sim/protocol';
+import type { DeviceProbe } from '../sim/planner/calibration';
+import type { BackendChoice, BenchPoint, BenchRequest, BenchResult, FromWorker, ProbeOptions, ToWorker } from '../sim/protocol';
 
 type Started = Extract<FromWorker, { type: 'started' }>;
 type Progress = Extract<FromWorker, { type: 'progress' }>;
@@ -39,6 +40,7 @@ function defaultWorker(): WorkerLike {
 export class RuntimeClient {
   private worker: WorkerLike | null = null;
   private readonly runs = new Map<string, { cb: RunCallbacks; resolve(r: BenchResult): void; reject(e: Error): void }>();
+  private readonly probes = new Map<string, { resolve(r: { probe: DeviceProbe; backendReason: string }): void; reject(e: Error): void }>();
   private next = 1;
 
   constructor(private readonly makeWorker: () => WorkerLike = defaultWorker) {}
@@ -54,12 +56,21 @@ export class RuntimeClient {
         r.reject(new Error(message));
         this.runs.delete(id);
       }
+      for (const p of this.probes.values()) p.reject(new Error(message));
+      this.probes.clear();
     });
     this.worker = w;
     return w;
   }
 
   private receive(m: FromWorker): void {
+    const pr = this.probes.get(m.id);
+    if (pr) {
+      this.probes.delete(m.id);
+      if (m.type === 'probed') pr.resolve({ probe: m.probe, backendReason: m.backendReason });
+      else pr.reject(new Error(m.type === 'error' ? m.message : `unexpected reply "${m.type}" to a probe`));
+      return;
+    }
     const r = this.runs.get(m.id);
     if (!r) return;
     switch (m.type) {
@@ -100,10 +111,24 @@ export class RuntimeClient {
     return { id, cancel: () => w.postMessage({ type: 'cancel', id }), done };
   }
 
+  /**
+   * Measures this device for the planner (matmul FLOP/s, memory bandwidth, dispatch time) on `backend`, in the worker,
+   * after any run queued before it.
+   */
+  probe(backend: BackendChoice, options?: ProbeOptions): Promise<{ probe: DeviceProbe; backendReason: string }> {
+    const w = this.ensure();
+    const id = `probe-${this.next++}`;
+    const done = new Promise<{ probe: DeviceProbe; backendReason: string }>((resolve, reject) => this.probes.set(id, { resolve, reject }));
+    w.postMessage({ type: 'probe', id, backend, ...(options ? { options } : {}) });
+    return done;
+  }
+
   /** Terminates the worker (pending runs are rejected). */
   dispose(): void {
     for (const r of this.runs.values()) r.reject(new Error('runtime client disposed'));
     this.runs.clear();
+    for (const p of this.probes.values()) p.reject(new Error('runtime client disposed'));
+    this.probes.clear();
     this.worker?.terminate();
     this.worker = null;
   }

@@ -13,6 +13,7 @@ import { benchCommand } from './commands/bench';
 import { runCommand } from './commands/run';
 import { exportMegatronCommand } from './commands/exportMegatron';
 import { importMegatronCommand } from './commands/importMegatron';
+import { hardwareCommand, rooflineCommand } from './commands/roofline';
 import { designCommand } from './commands/design';
 
 const COMMANDS: Record<string, Command> = {
@@ -26,6 +27,8 @@ const COMMANDS: Record<string, Command> = {
   run: runCommand,
   'export-megatron': exportMegatronCommand,
   'import-megatron': importMegatronCommand,
+  roofline: rooflineCommand,
+  hardware: hardwareCommand,
   design: designCommand,
 };
 

@@ -3,6 +3,7 @@
  * Plain data only: no tensors ever cross this boundary. Shared by the worker, the worker client, the CLI and the UI.
  */
 import type { Design } from '../models/schema';
+import type { DeviceProbe } from './planner/calibration';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
@@ -107,11 +108,28 @@ export interface BenchResult {
   moeCombine?: 'gather' | 'dense';
 }
 
-export type ToWorker = { type: 'start'; id: string; request: BenchRequest } | { type: 'cancel'; id: string };
+export type ToWorker =
+  | { type: 'start'; id: string; request: BenchRequest }
+  | { type: 'cancel'; id: string }
+  /** Measure this device for the planner (src/sim/runtime/probeDevice.ts); answered by `probed` or `error`. */
+  | { type: 'probe'; id: string; backend: BackendChoice; options?: ProbeOptions };
+
+/** Sizes of the device probe (defaults per backend when absent; tests make it small). */
+export interface ProbeOptions {
+  /** Square matmul sizes to try. */
+  matmulSizes?: number[];
+  /** Elements of each add operand. */
+  addElements?: number;
+  /** Trials per measurement; the best is kept (default 3). */
+  trials?: number;
+  /** Seconds each trial aims to last (default 0.15). */
+  trialSeconds?: number;
+}
 
 export type FromWorker =
   | { type: 'started'; id: string; backend: BackendName; backendReason: string; scan: ScanImpl; profile: RunProfileSpec; scaledDesign: Design }
   | { type: 'progress'; id: string; seqLen: number; index: number; total: number; phase: 'build' | 'prefill' | 'decode'; etaMs: number | null }
   | { type: 'point'; id: string; point: BenchPoint }
   | { type: 'done'; id: string; result: BenchResult }
-  | { type: 'error'; id: string; message: string };
+  | { type: 'error'; id: string; message: string }
+  | { type: 'probed'; id: string; probe: DeviceProbe; backendReason: string };

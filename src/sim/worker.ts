@@ -6,6 +6,7 @@
 /// <reference lib="webworker" />
 import type { FromWorker, ToWorker } from './protocol';
 import { runBench } from './runtime/bench';
+import { probeDevice } from './runtime/probeDevice';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const controllers = new Map<string, AbortController>();
@@ -32,6 +33,16 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>, ac: AbortControlle
   }
 }
 
+/** A probe of this device for the planner; queued like a run (one tfjs engine). */
+async function probe(msg: Extract<ToWorker, { type: 'probe' }>): Promise<void> {
+  try {
+    const r = await probeDevice(msg.backend, msg.options);
+    post({ type: 'probed', id: msg.id, probe: r.probe, backendReason: r.backendReason });
+  } catch (e) {
+    post({ type: 'error', id: msg.id, message: e instanceof Error ? e.message : String(e) });
+  }
+}
+
 scope.onmessage = (ev: MessageEvent<ToWorker>) => {
   const msg = ev.data;
   if (msg.type === 'cancel') {
@@ -42,6 +53,10 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
     const ac = new AbortController();
     controllers.set(msg.id, ac);
     queue = queue.then(() => run(msg, ac));
+    return;
+  }
+  if (msg.type === 'probe') {
+    queue = queue.then(() => probe(msg));
     return;
   }
   post({ type: 'error', id: (msg as { id?: string }).id ?? '', message: `unknown message type "${(msg as { type?: unknown }).type}"` });

@@ -17,7 +17,7 @@ export interface PinnedDesign {
 
 /** Chart settings shared by every chart (and by the share URL). The memory budget is the UI slice's `budgetBytes`. */
 export interface ChartSettings {
-  view: 'memory' | 'throughput' | 'state';
+  view: 'memory' | 'throughput' | 'state' | 'hardware';
   xScale: 'log' | 'linear';
   /** Right end of the sequence-length axis, in tokens. */
   maxSeqLen: number;
@@ -114,7 +114,7 @@ export function sanitizeChartSettings(v: unknown): ChartSettings | undefined {
   const pick = <K extends keyof ChartSettings>(k: K, allowed: readonly ChartSettings[K][]) => {
     if (allowed.includes(o[k] as ChartSettings[K])) s[k] = o[k] as ChartSettings[K];
   };
-  pick('view', ['memory', 'throughput', 'state']);
+  pick('view', ['memory', 'throughput', 'state', 'hardware']);
   pick('xScale', ['log', 'linear']);
   pick('memoryView', ['full', 'run']);
   pick('throughputView', ['prefill', 'decode', 'flops']);

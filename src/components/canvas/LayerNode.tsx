@@ -5,6 +5,9 @@ import { selectDesignCost, selectLayers } from '../../app/selectors';
 import { kindStyle } from '../kindColors';
 import { describeLayer } from './graphModel';
 import type { LayerNodeType } from './graphNodes';
+import { selectLayerTimes } from '../../app/layerTimes';
+import { describeLayerTime } from './layerTimeText';
+import './heat.css';
 
 /** Percentage with one decimal, for a layer's share of the design's parameters. */
 export function formatShare(part: number, total: number): string {
@@ -22,6 +25,9 @@ export const LayerNode = memo(function LayerNode({ data, selected }: NodeProps<L
     return (c.layers[index]?.params ?? 0) / c.params.total;
   });
   const isDropTarget = useAppStore((s) => s.dropHint?.type === 'replace' && s.dropHint.index === index);
+  // Shading by share of decode / prefill time (Hardware tab), with the layer's roofline in the tooltip.
+  const times = useAppStore(selectLayerTimes);
+  const time = times?.layers[index];
   if (!layer) return null;
   const mixer = kindStyle(layer.mixer.kind);
   const ffn = kindStyle(layer.ffn.kind);
@@ -29,12 +35,14 @@ export const LayerNode = memo(function LayerNode({ data, selected }: NodeProps<L
   const [mixerText, ffnText] = text.split(' · ');
   return (
     <div
-      className={`gnode${selected ? ' selected' : ''}${isDropTarget ? ' drop-replace' : ''}`}
+      className={`gnode${selected ? ' selected' : ''}${isDropTarget ? ' drop-replace' : ''}${time ? ' heat' : ''}`}
       data-testid="layer-node"
       data-index={index}
       data-mixer={layer.mixer.kind}
       data-ffn={layer.ffn.kind}
-      title={`Layer ${index}: ${text}`}
+      data-time-share={time ? time.share : undefined}
+      style={time && times ? ({ '--heat': times.maxShare > 0 ? time.share / times.maxShare : 0 } as React.CSSProperties) : undefined}
+      title={`Layer ${index}: ${text}${time && times ? `\n${describeLayerTime(times, time)}` : ''}`}
     >
       <Handle type="target" position={Position.Top} isConnectable={false} />
       <span className="stripe" aria-hidden>
@@ -49,9 +57,15 @@ export const LayerNode = memo(function LayerNode({ data, selected }: NodeProps<L
         <span className="title">{mixerText}</span>
         <span className="sub">{ffnText ?? 'no FFN'}</span>
       </span>
-      <span className="share" title="Share of the design's stored parameters">
-        {formatShare(share, 1)}
-      </span>
+      {time && times ? (
+        <span className="share" title={`Share of the ${times.phase} time on ${times.gpus} × ${times.hardwareName}`}>
+          {formatShare(time.share, 1)} {times.phase === 'decode' ? 'dec' : 'pre'}
+        </span>
+      ) : (
+        <span className="share" title="Share of the design's stored parameters">
+          {formatShare(share, 1)}
+        </span>
+      )}
       <Handle type="source" position={Position.Bottom} isConnectable={false} />
       <Handle id="r" type="target" position={Position.Right} isConnectable={false} />
     </div>

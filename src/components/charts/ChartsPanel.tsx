@@ -20,6 +20,10 @@ import { StateKvChart } from './StateKvChart';
 import { ThroughputChart } from './ThroughputChart';
 import { useChartSeries } from './useChartSeries';
 import { useChartTheme } from './useChartTheme';
+import { usePlanner } from '../../app/usePlanner';
+import { registerPlannerTestApi } from '../../app/plannerTestApi';
+import { HardwareView } from '../planner/HardwareView';
+import { plannerCompareRows } from '../planner/plannerCompareRows';
 
 const GIB = 1024 ** 3;
 /** Right ends offered for the length axis, in tokens (round decimal counts, as every token count is shown). */
@@ -28,6 +32,7 @@ const TABS: { id: ChartSettings['view']; label: string }[] = [
   { id: 'memory', label: 'Memory' },
   { id: 'throughput', label: 'Throughput' },
   { id: 'state', label: 'State vs KV' },
+  { id: 'hardware', label: 'Hardware' },
 ];
 
 /**
@@ -59,8 +64,10 @@ export function ChartsPanel() {
   const run = useRun();
   useComparisonFromLink();
   useEffect(registerChartsTestApi, []);
+  useEffect(registerPlannerTestApi, []);
   const series = useChartSeries();
   const theme = useChartTheme();
+  const planner = usePlanner();
   const { design, settings, budgetBytes, setChartSettings, setBudgetBytes, pinDesign, pinDesigns, unpinDesign, clearPinned, pinnedCount, pushNotice } = useAppStore(
     useShallow((s) => ({
       design: s.design,
@@ -213,8 +220,9 @@ export function ChartsPanel() {
       <div className="hx-charts-main">
         <div className="hx-chart-slot">
           {settings.view === 'memory' && <MemoryChart {...common} budgetBytes={budgetBytes} />}
-          {settings.view === 'throughput' && <ThroughputChart {...common} />}
+          {settings.view === 'throughput' && <ThroughputChart {...common} planner={planner} />}
           {settings.view === 'state' && <StateKvChart {...common} />}
+          {settings.view === 'hardware' && <HardwareView model={planner} series={series} settings={settings} fileBase={fileBase} theme={theme} />}
         </div>
         <aside className="hx-charts-side">
           <RunPanel model={run} />
@@ -225,6 +233,7 @@ export function ChartsPanel() {
             setTableSeqLen={(n) => setChartSettings({ tableSeqLen: n })}
             onUnpin={unpinDesign}
             onPinCurrent={() => design && pinDesign(design, 'current')}
+            extraRows={plannerCompareRows(planner)}
             run={{
               activeKey: run.active?.designKey ?? null,
               activeName: run.active?.designName ?? null,

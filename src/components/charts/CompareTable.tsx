@@ -28,9 +28,12 @@ interface Props {
   onUnpin: (pinId: string) => void;
   onPinCurrent: () => void;
   run: CompareRun;
+  /** Rows other parts add below the measured ones (the planner's), in the same shape. */
+  extraRows?: RowSpec[];
 }
 
-interface RowSpec {
+/** One row of the table: its label, the full wording, and the cell of each design. */
+export interface RowSpec {
   key: string;
   /** Short label (the table must fit a 1024 px window); `title` says it in full. */
   label: string;
@@ -40,6 +43,8 @@ interface RowSpec {
   wrap?: boolean;
   /** First row of the measured group: the Run row goes above it. */
   group?: boolean;
+  /** First row of a later group: drawn with a rule above it. */
+  groupStart?: boolean;
 }
 
 const bytes = (n: number) => ({ text: formatBytes(n), exact: `${formatInt(n)} B` });
@@ -63,7 +68,7 @@ function measuredOn(r: RunRecord | null): { text: string; exact: string } {
 }
 
 /** Pinned designs side by side: parameters, memory, context in budget, FLOPs and measured speed, one column each. */
-export function CompareTable({ series, budgetBytes, tableSeqLen, setTableSeqLen, onUnpin, onPinCurrent, run }: Props) {
+export function CompareTable({ series, budgetBytes, tableSeqLen, setTableSeqLen, onUnpin, onPinCurrent, run, extraRows = [] }: Props) {
   const short = useMemo(() => shortDesignNames(series.map((s) => s.name)), [series]);
   const sums = useMemo(() => series.map((s) => summarizeCost(s.cost, budgetBytes)), [series, budgetBytes]);
   const measuredLens = useMemo(() => [...new Set(series.flatMap((s) => s.run?.points.map((p) => p.seqLen) ?? []))].sort((a, b) => a - b), [series]);
@@ -191,10 +196,10 @@ export function CompareTable({ series, budgetBytes, tableSeqLen, setTableSeqLen,
             </tr>
           </thead>
           <tbody>
-            {rows.map((r) => (
+            {[...rows, ...extraRows].map((r) => (
               <Fragment key={r.key}>
                 {r.group && runRow}
-                <tr data-row={r.key}>
+                <tr data-row={r.key} className={r.groupStart ? 'hx-group' : undefined}>
                   <th scope="row" title={r.title}>
                     {r.label}
                   </th>

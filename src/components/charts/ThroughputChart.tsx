@@ -12,6 +12,9 @@ import { lengthAxis, lengthLabel, tooltipStyle, yAxisStyle } from './axes';
 import type { DesignSeries } from './useChartSeries';
 import type { ChartTheme } from './useChartTheme';
 import { MEMORY_MIN_SEQ_LEN } from './MemoryChart';
+import type { PlannerModel } from '../../app/usePlanner';
+import { throughputOverlay } from '../planner/throughputOverlay';
+import { shortHardwareName } from '../planner/plannerModel';
 
 interface Props {
   series: DesignSeries[];
@@ -19,6 +22,8 @@ interface Props {
   fileBase: string;
   setSettings: (p: Partial<ChartSettings>) => void;
   theme: ChartTheme;
+  /** The planner: roofline lines beside the measured points (issue 12); none when absent. */
+  planner?: PlannerModel;
 }
 
 const VIEWS = [
@@ -27,7 +32,8 @@ const VIEWS = [
   ['flops', 'FLOPs/token', 'Analytic forward FLOPs per decoded token of the full-size design'],
 ] as const;
 
-function ViewSwitch({ settings, setSettings }: Pick<Props, 'settings' | 'setSettings'>) {
+function ViewSwitch({ settings, setSettings, planner }: Pick<Props, 'settings' | 'setSettings' | 'planner'>) {
+  const hw = planner?.hardware[0];
   return (
     <>
       <div className="hx-seg" role="radiogroup" aria-label="Throughput view">
@@ -46,6 +52,19 @@ function ViewSwitch({ settings, setSettings }: Pick<Props, 'settings' | 'setSett
           </select>
         </label>
       )}
+      {planner && settings.throughputView !== 'flops' && (
+        <>
+          <label className="hx-inline" title="Draw the full-size designs on the Hardware tab's first hardware (roofline), in the same unit">
+            <input type="checkbox" checked={planner.settings.overlay} onChange={(e) => planner.setSettings({ overlay: e.target.checked })} disabled={!hw} data-testid="throughput-overlay" />
+            full design on {hw ? shortHardwareName(hw) : '…'}
+          </label>
+          {!planner.probe && (
+            <button type="button" onClick={planner.measure} disabled={planner.probing} title="Measure this device (matmul FLOP/s and memory bandwidth on the run backend) to draw each run's roofline prediction beside its points, with measured ÷ predicted" data-testid="throughput-measure">
+              {planner.probing ? 'Measuring…' : 'Measure device'}
+            </button>
+          )}
+        </>
+      )}
     </>
   );
 }
@@ -61,13 +80,18 @@ export function runLabel(s: DesignSeries): string {
   return `${s.name} · measured on ${r.backend ?? 'starting…'} · ${r.profile.name} profile (d=${r.profile.dModel})${r.status === 'cancelled' ? ' · cancelled' : r.status === 'running' ? ' · running' : ''}`;
 }
 
-function MeasuredChart({ series, settings, fileBase, setSettings, theme }: Props) {
+function MeasuredChart({ series, settings, fileBase, setSettings, theme, planner }: Props) {
   const decode = settings.throughputView === 'decode';
   const withRuns = series.filter((s) => s.run && s.run.points.length > 0);
   const markers = useMemo(
     () => withRuns.map((s) => ({ s, m: (decode ? decodeMarkers : prefillMarkers)(s.run!.points, settings.spread) })),
     [withRuns, decode, settings.spread],
   );
+  const measuredLens = useMemo(() => [...new Set(markers.flatMap(({ m }) => m.map((p) => p.seqLen)))].sort((a, b) => a - b), [markers]);
+  // With no run, planner lines span the length axis of the other charts.
+  const min = measuredLens.length ? Math.max(1, Math.floor(measuredLens[0]! / 1.25)) : MEMORY_MIN_SEQ_LEN;
+  const max = measuredLens.length ? Math.max(min * 2, Math.ceil(measuredLens.at(-1)! * 1.25)) : Math.max(min * 2, settings.maxSeqLen);
+  const overlay = useMemo(() => throughputOverlay(planner, series, decode ? 'decode' : 'prefill', lengthGrid(min, max, 4)), [planner, series, decode, min, max]);
   const rows = useMemo(() => {
     const byX = new Map<number, Record<string, unknown>>();
     for (const { s, m } of markers) {
@@ -78,15 +102,39 @@ function MeasuredChart({ series, settings, fileBase, setSettings, theme }: Props
         byX.set(p.seqLen, row);
       }
     }
+    for (const line of overlay.lines) {
+      for (const p of line.values) {
+        const row = byX.get(p.seqLen) ?? { seqLen: p.seqLen };
+        row[line.key] = p.value;
+        byX.set(p.seqLen, row);
+      }
+    }
     return [...byX.values()].sort((a, b) => (a.seqLen as number) - (b.seqLen as number));
-  }, [markers]);
-  const lens = rows.map((r) => r.seqLen as number);
-  const min = Math.max(1, Math.floor((lens[0] ?? 128) / 1.25));
-  const max = Math.max(min * 2, Math.ceil((lens.at(-1) ?? 1024) * 1.25));
+  }, [markers, overlay]);
+  const lens = measuredLens;
+  const logY = overlay.lines.length > 0;
+  // A log axis spans every value drawn, spreads included, with some room (recharts' own log domain can cut the lowest).
+  const logDomain = useMemo((): [number, number] => {
+    let lo = Infinity;
+    let hi = 0;
+    for (const { m } of markers) {
+      for (const p of m) {
+        lo = Math.min(lo, p.low > 0 ? p.low : p.value);
+        hi = Math.max(hi, p.high);
+      }
+    }
+    for (const l of overlay.lines) {
+      for (const p of l.values) {
+        lo = Math.min(lo, p.value);
+        hi = Math.max(hi, p.value);
+      }
+    }
+    return Number.isFinite(lo) && hi > 0 ? [lo / 1.4, hi * 1.4] : [1, 10];
+  }, [markers, overlay]);
   // On a log axis the ticks sit at the lengths measured (at most about eight of them), where the markers are.
   const ticks = settings.xScale === 'log' && lens.length > 0 ? lens.filter((_, i) => i % Math.ceil(lens.length / 8) === 0) : undefined;
   const unit = decode ? 'ms/token' : 'tokens/s';
-  const legend: LegendEntry[] = withRuns.map((s) => ({ label: runLabel(s), color: s.color, marker: true, testId: 'throughput-legend' }));
+  const legend: LegendEntry[] = [...withRuns.map((s) => ({ label: runLabel(s), color: s.color, marker: true, testId: 'throughput-legend' })), ...overlay.legend];
   const table = (): DataTable => ({
     chart: 'throughput',
     title: 'Measured prefill throughput and decode latency of the run profile',
@@ -134,25 +182,25 @@ function MeasuredChart({ series, settings, fileBase, setSettings, theme }: Props
       runs: withRuns.map((s) => ({ design: s.name, backend: s.run!.backend, backendReason: s.run!.backendReason, scan: s.run!.scan, profile: s.run!.profile, status: s.run!.status, startedAt: s.run!.startedAt })),
     },
   });
-  const fmt = (v: number) => (decode ? `${v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0)} ms` : formatCount(v));
+  const fmt = (v: number) => (decode ? `${v < 0.1 ? v.toPrecision(1) : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0)} ms` : formatCount(v));
   return (
     <ChartFrame
       testId="chart-throughput"
       chartId="throughput"
       title="Throughput"
-      subtitle={withRuns[0] ? `Measured on the scaled copy (${describeProfile(withRuns[0].run!.profile)}); bars: ${settings.spread === 'iqr' ? 'interquartile range' : 'min–max'}.` : 'Measured on a scaled copy of the design in this browser.'}
+      subtitle={`${withRuns[0] ? `Measured on the scaled copy (${describeProfile(withRuns[0].run!.profile)}); bars: ${settings.spread === 'iqr' ? 'interquartile range' : 'min–max'}.` : 'Measured on a scaled copy of the design in this browser.'}${overlay.note ? ` ${overlay.note}` : ''}`}
       legend={legend}
       table={table}
       fileBase={fileBase}
       theme={theme}
-      controls={<ViewSwitch settings={settings} setSettings={setSettings} />}
-      empty={withRuns.length === 0 ? 'Run a benchmark to see measured throughput (Run panel: pick lengths and a profile, then Start).' : undefined}
+      controls={<ViewSwitch settings={settings} setSettings={setSettings} planner={planner} />}
+      empty={withRuns.length === 0 && overlay.lines.length === 0 ? `Run a benchmark to see measured throughput (Run panel: pick lengths and a profile, then Start).${overlay.note ? ` ${overlay.note}` : ''}` : undefined}
     >
       <ResponsiveContainer width="100%" height="100%">
         <ComposedChart data={rows} margin={{ top: 14, right: 24, bottom: 8, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" stroke={theme.grid} />
           {lengthAxis(min, max, settings.xScale, theme, ticks)}
-          <YAxis type="number" domain={[0, 'auto']} tickFormatter={fmt} width={72} {...yAxisStyle(theme)} label={{ value: unit, angle: -90, position: 'insideLeft', fill: theme.muted, fontSize: 11 }} />
+          <YAxis type="number" scale={logY ? 'log' : 'linear'} domain={logY ? logDomain : [0, 'auto']} allowDataOverflow={logY} tickFormatter={fmt} width={72} {...yAxisStyle(theme)} label={{ value: unit, angle: -90, position: 'insideLeft', fill: theme.muted, fontSize: 11 }} />
           <Tooltip
             labelFormatter={lengthLabel}
             formatter={(v: unknown) => (decode ? `${Number(v).toFixed(3)} ms/token` : `${formatInt(Number(v))} tokens/s`)}
@@ -173,6 +221,9 @@ function MeasuredChart({ series, settings, fileBase, setSettings, theme }: Props
             >
               <ErrorBar dataKey={seriesKey(s.id, 'err')} direction="y" stroke={s.color} width={5} strokeWidth={1.25} />
             </Line>
+          ))}
+          {overlay.lines.map((l) => (
+            <Line key={l.key} dataKey={l.key} name={l.name} stroke={l.color} strokeWidth={1.75} strokeDasharray={l.dash} dot={false} connectNulls isAnimationActive={false} />
           ))}
         </ComposedChart>
       </ResponsiveContainer>

@@ -20,7 +20,7 @@ const MAX_JSON_BYTES = 8_000_000;
 const MAX_PINS = 64;
 
 const SettingsSchema = z.strictObject({
-  view: z.enum(['memory', 'throughput', 'state']),
+  view: z.enum(['memory', 'throughput', 'state', 'hardware']),
   xScale: z.enum(['log', 'linear']),
   maxSeqLen: z.number().int().min(2048).max(1 << 30),
   memoryView: z.enum(['full', 'run']),

@@ -29,5 +29,6 @@ export function attentionCost(m: AttentionMixer, { dModel }: Pick<MixerCostConte
   if (m.bias) {
     tensors.push(tensor('q_proj.bias', [q]), tensor('k_proj.bias', [kv]), tensor('v_proj.bias', [kv]), tensor('o_proj.bias', [dModel]));
   }
-  return { ...dense(tensors), kv: attentionKv(m), state: [], scanFlopsPerToken: 0, hasNorm: true, sharedBlockId: null };
+  // Megatron-LM splits attention by query heads; the KV cache by its heads (replicated when fewer than the GPUs).
+  return { ...dense(tensors), tpDims: [{ name: 'nHeads', size: m.nHeads }], kv: attentionKv(m), state: [], scanFlopsPerToken: 0, hasNorm: true, sharedBlockId: null };
 }

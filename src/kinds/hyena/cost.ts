@@ -23,5 +23,11 @@ export function hyenaCost(m: HyenaMixer, { dModel: d }: MixerCostContext): Mixer
   if (m.projBias) tensors.push(tensor('out_filter_dense.bias', [d]));
   const state = [stateTensor('iir_state', [d, S, 2])];
   if (m.shortFilterLength > 1) state.unshift(stateTensor('fir_state', [3 * d, m.shortFilterLength - 1]));
-  return recurrentCost(tensors, state, SCAN_FLOPS_PER_STATE_ELEMENT * d * S * 2);
+  return {
+    ...recurrentCost(tensors, state, SCAN_FLOPS_PER_STATE_ELEMENT * d * S * 2),
+    // Split by channels (each channel's filter is independent).
+    tpDims: [{ name: 'dModel', size: d }],
+    // The long (IIR) filter reads its input [d] and writes its output [d] per token (`engine.py` step_iir).
+    scanIoElementsPerToken: 2 * d,
+  };
 }

@@ -25,5 +25,12 @@ export function mambaCost(m: MambaMixer, { dModel }: MixerCostContext): MixerCos
   );
   if (m.projBias) tensors.push(tensor('out_proj.bias', [dModel]));
   if (m.innerNorms) tensors.push(tensor('dt_layernorm.weight', [r]), tensor('b_layernorm.weight', [N]), tensor('c_layernorm.weight', [N]));
-  return recurrentCost(tensors, [stateTensor('conv_state', [di, m.dConv]), stateTensor('ssm_state', [di, N])], SCAN_FLOPS_PER_STATE_ELEMENT * di * N);
+  return {
+    ...recurrentCost(tensors, [stateTensor('conv_state', [di, m.dConv]), stateTensor('ssm_state', [di, N])], SCAN_FLOPS_PER_STATE_ELEMENT * di * N),
+    // Split by inner channels (Megatron-LM's MambaMixer shards d_inner across tensor-parallel ranks).
+    tpDims: [{ name: 'dInner (expand × dModel)', size: di }],
+    // selective_scan_fn(u, delta, A, B, C, D, z) (`selective_scan_interface.py`): reads u, delta, z [di] and B, C [N],
+    // writes y [di]; the state stays on chip.
+    scanIoElementsPerToken: 4 * di + 2 * N,
+  };
 }

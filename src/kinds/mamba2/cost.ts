@@ -20,9 +20,18 @@ export function mamba2Cost(m: Mamba2Mixer, { dModel }: MixerCostContext): MixerC
   if (m.gatedNorm) tensors.push(tensor('norm.weight', [di]));
   tensors.push(tensor('out_proj.weight', [dModel, di], true));
   if (m.projBias) tensors.push(tensor('out_proj.bias', [dModel]));
-  return recurrentCost(
-    tensors,
-    [stateTensor('conv_state', [convDim, m.dConv]), stateTensor('ssm_state', [nh, m.headDim, m.dState])],
-    SCAN_FLOPS_PER_STATE_ELEMENT * nh * m.headDim * m.dState,
-  );
+  return {
+    ...recurrentCost(
+      tensors,
+      [stateTensor('conv_state', [convDim, m.dConv]), stateTensor('ssm_state', [nh, m.headDim, m.dState])],
+      SCAN_FLOPS_PER_STATE_ELEMENT * nh * m.headDim * m.dState,
+    ),
+    // Megatron-LM's MambaMixer needs the heads and the groups to divide by the tensor-parallel size.
+    tpDims: [
+      { name: 'Mamba-2 heads', size: nh },
+      { name: 'nGroups', size: m.nGroups },
+    ],
+    // mamba_chunk_scan_combined(x, dt, A, B, C, D) (`ssd_combined.py`): reads x [di], dt [nh], B and C [g·N], writes y [di].
+    scanIoElementsPerToken: 2 * di + nh + 2 * m.nGroups * m.dState,
+  };
 }

@@ -24,5 +24,5 @@ export function mlpTensors(f: Pick<MlpFfn, 'width' | 'activation'>, dModel: numb
 }
 
 export function mlpCost(f: MlpFfn, dModel: number): BlockCost {
-  return dense(mlpTensors(f, dModel, f.bias));
+  return { ...dense(mlpTensors(f, dModel, f.bias)), tpDims: [{ name: 'width', size: f.width }] };
 }

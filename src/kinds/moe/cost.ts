@@ -17,5 +17,7 @@ export function moeCost(f: MoeFfn, dModel: number): BlockCost {
     params: router.params + sumParams(experts),
     activeParams: router.params + f.topK * perExpert,
     macsPerToken: router.params + f.topK * perExpertMacs,
+    tpDims: [{ name: 'expertWidth', size: f.expertWidth }],
+    routed: [{ count: f.nExperts, topK: f.topK, paramsPerExpert: perExpert }],
   };
 }

@@ -83,6 +83,12 @@ export function analyzeDesign(design: Design, opts: CostOptions = {}): DesignCos
       scanFlopsPerToken: mixer.scanFlopsPerToken,
       attnFlopsPerContextToken: kv ? kv.flopsPerContextToken : 0,
       sharedBlockId: mixer.sharedBlockId,
+      kvHeads: kv ? kv.heads : 0,
+      tpDims: [...(mixer.tpDims ?? []), ...(ffn.tpDims ?? [])],
+      routed: [...(mixer.routed ?? []), ...(ffn.routed ?? [])],
+      scanIoElementsPerToken: mixer.scanIoElementsPerToken ?? 0,
+      // A mixer with its own norm is one branch; a shared-block call runs the block's attention and FFN branches.
+      residualBranches: (mixer.hasNorm ? 1 : 0) + (mixer.sharedBlockId !== null ? 2 : 0) + (layer.ffn.kind !== 'none' ? 1 : 0),
     };
   });
 
@@ -113,6 +119,8 @@ export function analyzeDesign(design: Design, opts: CostOptions = {}): DesignCos
 
   return {
     name: design.name,
+    dModel: d,
+    vocabSize: design.vocabSize,
     params: { total, active: activeWithRepeats - repeatedShared, embedding, lmHead, shared, finalNorm, activeWithRepeats },
     layers,
     weightBytes: total * BYTES_PER_ELEMENT[dtype],

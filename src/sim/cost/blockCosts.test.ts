@@ -223,3 +223,49 @@ describe('dtypes and batch', () => {
     expect(() => analyzeDesign(d, { batch })).toThrow(/batch must be a positive integer/);
   });
 });
+
+// The generic per-layer fields the deployment planner reads (src/sim/planner): worked by hand at d = 64.
+describe('planner fields: TP sizes, routed experts, KV heads, scan traffic, residual branches', () => {
+  it.each([
+    // attention splits by query heads; its KV cache by its 2 KV heads; one branch (the mixer)
+    { name: 'attention', mixer: { kind: 'attention', nHeads: 8, nKvHeads: 2, headDim: 8 }, ffn: NONE, tp: [['nHeads', 8]], kvHeads: 2, io: 0, branches: 1 },
+    // Mamba-1: di = 128 channels; scan reads u, delta, z (3·128) and B, C (2·8), writes y (128): 4·128 + 2·8
+    { name: 'mamba-1', mixer: { kind: 'mamba', dState: 8, dConv: 4, expand: 2 }, ffn: NONE, tp: [['dInner (expand × dModel)', 128]], kvHeads: 0, io: 4 * 128 + 16, branches: 1 },
+    // Mamba-2: nh = 128 / 16 = 8 heads, g = 2; scan reads x (128), dt (8), B, C (2·2·8), writes y (128)
+    { name: 'mamba-2', mixer: { kind: 'mamba2', dState: 8, headDim: 16, nGroups: 2, dConv: 4, expand: 2 }, ffn: NONE, tp: [['Mamba-2 heads', 8], ['nGroups', 2]], kvHeads: 0, io: 2 * 128 + 8 + 32, branches: 1 },
+    // Hyena: 64 channels; the IIR filter reads and writes d = 64 each
+    { name: 'hyena + MLP', mixer: { kind: 'hyena', shortFilterLength: 3, stateSize: 2 }, ffn: { kind: 'mlp', width: 32 }, tp: [['dModel', 64], ['width', 32]], kvHeads: 0, io: 128, branches: 2 },
+    { name: 'FFN only', mixer: NONE, ffn: { kind: 'mlp', width: 32 }, tp: [['width', 32]], kvHeads: 0, io: 0, branches: 1 },
+  ])('$name', ({ mixer, ffn, tp, kvHeads, io, branches }) => {
+    const l = analyzeDesign(oneLayer(mixer, ffn)).layers[0]!;
+    expect(l.tpDims.map((t) => [t.name, t.size])).toEqual(tp);
+    expect(l.kvHeads).toBe(kvHeads);
+    expect(l.scanIoElementsPerToken).toBe(io);
+    expect(l.residualBranches).toBe(branches);
+    expect(l.routed).toEqual([]);
+  });
+
+  it('an MoE FFN routes top-k of E experts of 3·d·f parameters each', () => {
+    const l = analyzeDesign(oneLayer(NONE, { kind: 'moe', nExperts: 8, topK: 2, expertWidth: 16 })).layers[0]!;
+    expect(l.routed).toEqual([{ count: 8, topK: 2, paramsPerExpert: 3 * 64 * 16 }]);
+    // active = norm + router + top-k experts: what the planner swaps top-k for the expected distinct experts in
+    expect(l.activeParams).toBe(64 + 8 * 64 + 2 * 3 * 64 * 16);
+  });
+
+  it('a shared-block call carries the block attention heads, FFN width and two branches', () => {
+    const block: SharedBlock = {
+      id: 'b',
+      attention: { kind: 'attention', nHeads: 4, nKvHeads: 2, headDim: 32, positional: 'rope', slidingWindow: null, bias: false },
+      ffn: { kind: 'moe', nExperts: 4, topK: 1, expertWidth: 16, activation: 'swiglu' },
+      concatEmbedding: false,
+      perCallLinear: true,
+    };
+    const cost = analyzeDesign(oneLayer(NONE, NONE, { sharedBlocks: [block], layers: [{ mixer: { kind: 'shared', blockId: 'b' }, ffn: NONE }] as DesignInput['layers'] }));
+    const l = cost.layers[0]!;
+    expect(l.tpDims.map((t) => [t.name, t.size])).toEqual([['nHeads', 4], ['expertWidth', 16]]);
+    expect(l.kvHeads).toBe(2);
+    expect(l.residualBranches).toBe(2);
+    expect(l.routed).toEqual([{ count: 4, topK: 1, paramsPerExpert: 3 * 64 * 16 }]);
+    expect([cost.dModel, cost.vocabSize]).toEqual([64, 10]);
+  });
+});

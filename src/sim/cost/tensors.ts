@@ -6,7 +6,7 @@
  * (2 FLOPs); a recurrent scan counts 4 FLOPs per real state element per token (one multiply-add to update the state,
  * one to read it out); norms, activations, gates, biases, softmax and RoPE are elementwise and not counted.
  */
-import type { StateTensorSpec, TensorSpec } from './types';
+import type { RoutedExperts, StateTensorSpec, TensorSpec, TpDim } from './types';
 
 export type NormKind = 'rmsnorm' | 'layernorm';
 
@@ -19,6 +19,13 @@ export interface BlockCost {
   activeParams: number;
   /** Multiply-accumulates of the active weight matrices (and conv taps) per token. */
   macsPerToken: number;
+  /**
+   * Sizes a tensor-parallel degree must divide (heads, channels, widths; read by the deployment planner). Absent:
+   * no constraint, the block is split evenly.
+   */
+  tpDims?: TpDim[];
+  /** Routed expert weights (MoE): a token touches top-k of them. Absent: every token touches every weight. */
+  routed?: RoutedExperts[];
 }
 
 /** The KV cache a mixer keeps: tensors that grow by one position per token (up to a window). */
@@ -40,6 +47,8 @@ export interface MixerCost extends BlockCost {
   state: StateTensorSpec[];
   /** Scan FLOPs per token (4 per real state element). */
   scanFlopsPerToken: number;
+  /** Elements per token the scan kernel reads and writes besides its state (its inputs and outputs); absent: 0. */
+  scanIoElementsPerToken?: number;
   /** Whether the layer carries a pre-mixer norm for this mixer (the kind's spec says; false for `none`). */
   hasNorm: boolean;
   /** The shared block this mixer calls, or null. */

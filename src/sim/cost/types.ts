@@ -36,6 +36,22 @@ export interface StateTensorSpec {
   perPosition: boolean;
 }
 
+/**
+ * A size tensor parallelism splits a layer by (heads or channels, named as the schema names them): a TP degree must
+ * divide it (Megatron-LM's ColumnParallelLinear / RowParallelLinear split whole heads and channels).
+ */
+export interface TpDim {
+  name: string;
+  size: number;
+}
+
+/** Weights routed per token: a token touches `topK` of `count` experts of `paramsPerExpert` parameters each. */
+export interface RoutedExperts {
+  count: number;
+  topK: number;
+  paramsPerExpert: number;
+}
+
 export interface LayerCost {
   index: number;
   mixer: MixerKind;
@@ -65,6 +81,22 @@ export interface LayerCost {
   attnFlopsPerContextToken: number;
   /** The shared block this layer calls, or null. */
   sharedBlockId: string | null;
+  /** KV heads of the layer's KV cache (0 when it keeps none); a TP split shards the cache by them. */
+  kvHeads: number;
+  /** Sizes a tensor-parallel degree must divide (heads, channels, FFN width), for the mixer and the FFN. */
+  tpDims: TpDim[];
+  /** Routed expert weights of the layer (MoE), empty when every token touches all of its weights. */
+  routed: RoutedExperts[];
+  /**
+   * Elements per token the recurrent scan kernel reads and writes besides its state (its inputs and outputs), per
+   * sequence; 0 for layers without a scan.
+   */
+  scanIoElementsPerToken: number;
+  /**
+   * Residual branches (mixer, FFN, a called shared block's two): each ends in an output projection whose partial sums a
+   * tensor-parallel split all-reduces once per forward (Megatron-LM, Shoeybi et al. 2019, section 3).
+   */
+  residualBranches: number;
 }
 
 export interface CostPoint {
@@ -93,6 +125,9 @@ export interface SharedBlockCost {
 
 export interface DesignCost {
   name: string;
+  /** Hidden size d (the width of the residual stream). */
+  dModel: number;
+  vocabSize: number;
   params: {
     total: number;
     /**
