@@ -92,7 +92,8 @@ export function finishImport(b: BuiltDesign): ParseResult<Design> {
     maxContext: b.maxContext,
     dtype,
     sharedBlocks: b.sharedBlocks ?? [],
-    layers: b.layers,
+    // Compact before validating, so a rule broken by every layer of a kind is reported once.
+    layers: compactLayers(b.layers as unknown as Layer[]),
   };
   const v = validateDesign(JSON.parse(JSON.stringify(design)));
   if (!v.ok) return { ok: false, issues: v.issues.map((i) => ({ path: i.path, message: `in the design built from this config: ${i.message}` })) };
