@@ -93,8 +93,8 @@ function ExportMenu() {
           <button type="button" role="menuitem" data-testid="export-json" onClick={run(exportJson)}>
             Design JSON (.json)
           </button>
-          <button type="button" role="menuitem" data-testid="export-hf" disabled={!hf?.ok} onClick={run(exportHf)} title={hf && !hf.ok ? formatIssues(hf.issues) : 'Hugging Face config.json'}>
-            HF config.json
+          <button type="button" role="menuitem" data-testid="export-hf" disabled={!hf?.ok} onClick={run(exportHf)} title={hf && !hf.ok ? formatIssues(hf.issues) : 'Hugging Face config.json of the first family that expresses the design'}>
+            HF config.json{hf?.ok ? ` (${String(hf.value.model_type)})` : ''}
           </button>
           {hf && !hf.ok && <div className="menu-note">{hf.issues[0]?.message}</div>}
           <button type="button" role="menuitem" data-testid="export-megatron" onClick={run(() => setMegatron(true))} title="--hybrid-layer-pattern and model arguments for pretrain_hybrid.py">
