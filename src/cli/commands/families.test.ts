@@ -1,0 +1,96 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { RECENT_PRESETS } from '../../models/presetsRecent';
+import { runInProcess } from '../testing/inProcess';
+import { benchCommand } from './bench';
+import { costCommand } from './cost';
+import { exportHfCommand } from './exportHf';
+import { importHfCommand } from './importHf';
+
+const dir = mkdtempSync(join(tmpdir(), 'families-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The makers' rounded sizes (billions) and which count they round (research notes §3-§9; presetsRecent.test.ts). */
+const ROUNDED: Record<string, [published: number, digits: number, basis: 'total' | 'non-embedding']> = {
+  'nemotron-h-8b': [8, 0, 'total'],
+  'nemotron-h-56b': [56, 0, 'total'],
+  'nemotron-nano-9b-v2': [9, 0, 'total'],
+  'nemotron-3-nano-30b-a3b': [31.6, 1, 'total'],
+  'zamba2-2.7b': [2.7, 1, 'total'],
+  'zamba2-7b': [7.4, 1, 'total'],
+  'falcon-h1-7b': [7, 0, 'non-embedding'],
+  'granite-4.0-h-small': [32, 0, 'total'],
+  'bamba-9b': [9.8, 1, 'total'],
+  'qwen3-next-80b-a3b': [80, 0, 'total'],
+  'kimi-linear-48b-a3b': [48, 0, 'non-embedding'],
+  'minimax-text-01': [456, 0, 'total'],
+};
+
+describe('cli cost <new preset> --json (in process)', () => {
+  it.each(RECENT_PRESETS.map((p) => p.id))('%s: the total agrees with the maker\'s rounded size', async (id) => {
+    const r = await runInProcess(costCommand, [id, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { params: { total: number; embedding: number; lmHead: number } };
+    const [published, digits, basis] = ROUNDED[id]!;
+    const count = basis === 'total' ? j.params.total : j.params.total - j.params.embedding - j.params.lmHead;
+    expect(Number((count / 1e9).toFixed(digits))).toBe(published);
+  });
+});
+
+describe('cli export-hf / import-hf of the new families (in process)', () => {
+  it.each([
+    ['nemotron-h-8b', 'nemotron_h'],
+    ['nemotron-3-nano-30b-a3b', 'nemotron_h'],
+    ['zamba2-2.7b', 'zamba2'],
+    ['falcon-h1-7b', 'falcon_h1'],
+    ['granite-4.0-h-small', 'granitemoehybrid'],
+    ['bamba-9b', 'bamba'],
+    ['qwen3-next-80b-a3b', 'qwen3_next'],
+  ])('%s exports as %s and imports back to the same cost', async (id, family) => {
+    const file = join(dir, `${id}.config.json`);
+    const e = await runInProcess(exportHfCommand, [id, '-o', file]);
+    expect(e.code, e.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(file, 'utf8')).model_type).toBe(family);
+    const i = await runInProcess(importHfCommand, [file]);
+    expect(i.code, i.stderr).toBe(0);
+    const back = join(dir, `${id}.design.json`);
+    await runInProcess(importHfCommand, [file, '-o', back]);
+    const a = JSON.parse((await runInProcess(costCommand, [id, '--json'])).stdout) as { params: unknown };
+    const b = JSON.parse((await runInProcess(costCommand, [back, '--json'])).stdout) as { params: unknown };
+    expect(b.params).toEqual(a.params);
+  });
+  it('kimi-linear and minimax have no exporter: the refusal names the closest family and the reason', async () => {
+    const r = await runInProcess(exportHfCommand, ['kimi-linear-48b-a3b']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/mla/);
+  });
+  it('--family names a family that cannot express the design: exit 2 with the reason', async () => {
+    const r = await runInProcess(exportHfCommand, ['qwen3-next-80b-a3b', '--family', 'nemotron_h']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('linear-attention');
+    expect((await runInProcess(exportHfCommand, ['qwen3-next-80b-a3b', '--family', 'gpt2'])).stderr).toContain('--family must be one of');
+    expect((await runInProcess(exportHfCommand, ['--help'])).code).toBe(0);
+  });
+});
+
+/**
+ * `cli bench <preset> --profile tiny --backend wasm`: measured KV and state bytes equal the prediction at two
+ * lengths, and the state does not grow with L. Tiny profile, short lengths, one repeat: every new preset, kept cheap.
+ */
+describe('cli bench <new preset> --profile tiny --backend wasm (in process)', () => {
+  it.each(RECENT_PRESETS.map((p) => p.id))('%s: measured KV and state bytes equal the prediction; state flat in L', async (id) => {
+    const r = await runInProcess(benchCommand, [id, '--profile', 'tiny', '--backend', 'wasm', '--seq', '8,24', '--steps', '1', '--repeats', '1', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { points: { seqLen: number; kvCacheBytes: number; predictedKvCacheBytes: number; stateBytes: number; predictedStateBytes: number }[] };
+    expect(j.points.map((p) => p.seqLen)).toEqual([8, 24]);
+    for (const p of j.points) {
+      expect(p.kvCacheBytes, `${id} KV at ${p.seqLen}`).toBe(p.predictedKvCacheBytes);
+      expect(p.stateBytes, `${id} state at ${p.seqLen}`).toBe(p.predictedStateBytes);
+    }
+    expect(j.points[1]!.stateBytes).toBe(j.points[0]!.stateBytes);
+    expect(j.points[0]!.stateBytes).toBeGreaterThan(0);
+  }, 60_000);
+});
