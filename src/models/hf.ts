@@ -369,10 +369,15 @@ function firstMismatch(set: readonly boolean[]): number {
 /** The families a design can be exported as (`exportHfConfig(design, family)`), in the order the automatic choice tries. */
 export const HF_EXPORT_FAMILIES: readonly string[] = ['jamba', ...Object.keys(FAMILY_EXPORTERS)];
 
-/** The layer index a refusal names (`layers[12].mixer` -> 12), -1 when it names none. */
+/**
+ * How far a family got before refusing: the layer index its refusal names (-1 when none), plus a half when the refusal
+ * is about a field of a block of the right kind rather than the kind itself (`layers[1].ffn.activation` fits better
+ * than `layers[1].ffn.kind`).
+ */
 function refusalDepth(issues: readonly ValidationIssue[]): number {
-  const m = /^layers\[(\d+)\]/.exec(issues[0]?.path ?? '');
-  return m ? Number(m[1]) : -1;
+  const path = issues[0]?.path ?? '';
+  const m = /^layers\[(\d+)\]/.exec(path);
+  return (m ? Number(m[1]) : -1) + (m && !path.endsWith('.kind') ? 0.5 : 0);
 }
 
 /** Each family's export of the design, or its reason for refusing it. */

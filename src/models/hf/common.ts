@@ -180,7 +180,7 @@ export class ExportView {
   onlyKinds(mixers: readonly string[], ffns: readonly string[], what: string): void {
     this.layers.forEach((l, i) => {
       if (l.mixer.kind !== 'none' && !mixers.includes(l.mixer.kind)) refuse(`layers[${i}].mixer.kind`, `"${l.mixer.kind}" is not one of ${what}'s mixers (${mixers.join(', ')})`);
-      if (l.ffn.kind !== 'none' && !ffns.includes(l.ffn.kind)) refuse(`layers[${i}].ffn.kind`, `"${l.ffn.kind}" is not one of ${what}'s FFNs (${ffns.join(', ') || 'none'})`);
+      if (l.ffn.kind !== 'none' && !ffns.includes(l.ffn.kind)) refuse(`layers[${i}].ffn.kind`, ffns.length ? `"${l.ffn.kind}" is not one of ${what}'s FFNs (${ffns.join(', ')})` : `${what} layers have no FFN, this one has "${l.ffn.kind}"`);
     });
   }
 
