@@ -6,12 +6,14 @@ import type { AppState } from './slices/types';
 const current = { design: getPreset('jamba-v0.1')!.design, theme: 'system', seqLen: 4096 } as unknown as AppState;
 
 describe('persistence', () => {
-  it('keeps a valid stored design and settings', () => {
+  it('keeps a valid stored design and settings; a wrong field is dropped and named', () => {
     const z = getPreset('zamba-7b')!.design;
     const merged = persistOptions.merge!({ design: z, theme: 'dark', seqLen: 8192, budgetBytes: 'x' }, current);
     expect(merged.design).toEqual(z);
     expect(merged.theme).toBe('dark');
     expect(merged.seqLen).toBe(8192);
+    expect(takeHydrationNotices()).toEqual(['Some autosaved values could not be used and were reset; everything else was restored: budgetBytes (must be more than 0 and at most 1,000,000 GiB, got "x").']);
+    persistOptions.merge!({ design: z, theme: 'dark', seqLen: 8192 }, current);
     expect(takeHydrationNotices()).toEqual([]);
   });
 

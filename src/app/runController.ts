@@ -5,6 +5,7 @@
  */
 import type { Design } from '../models/schema';
 import type { BenchRequest, BenchResult, BenchPoint, BackendName, RunProfileSpec, ScanImpl } from '../sim/protocol';
+import { checkRunSeqLens } from '../components/charts/parseSeqLens';
 import { designKey } from './slices/designKey';
 import type { AppState } from './slices/types';
 
@@ -44,6 +45,12 @@ export function startRun(client: RunClient, store: StoreLike, profiles: readonly
       .flat()
       .find((r) => r.id === s.activeRunId);
     s.pushNotice('info', `A run${running ? ` of ${running.designName}` : ''} is in progress; one run at a time: wait for it or cancel it.`);
+    return null;
+  }
+  // The same length rules as the run panel's field, whoever starts the run (the panel's Start or a table column's Run).
+  const lensProblem = checkRunSeqLens(s.runSettings.seqLens);
+  if (lensProblem) {
+    s.pushNotice('error', `The run was not started: ${lensProblem}. Fix the lengths in the run panel.`);
     return null;
   }
   const profile = profiles.find((p) => p.name === s.runSettings.profileName);

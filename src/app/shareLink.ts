@@ -1,10 +1,11 @@
 /**
  * Share links: the design as compact JSON, deflated (fflate) and base64url-encoded into the URL hash, next to the
- * share-format version: `#v=1&d=<base64url>`. Opening such a link validates the design exactly as an import does.
+ * share-format version: `#v=1&d=<base64url>`. Opening such a link validates the design exactly as an import does;
+ * decoding is bounded (sharePayload.ts) and a parameter given twice is an error.
  */
-import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
 import type { Design } from '../models/schema';
 import { validateDesign, type ParseResult } from '../models/validate';
+import { decodeJsonPayload, encodeJsonPayload, shareParams } from './sharePayload';
 
 /** Version of the hash encoding (not of the design format, which travels inside the design as `format`). */
 export const SHARE_VERSION = 1;
@@ -12,25 +13,9 @@ export const SHARE_VERSION = 1;
 const MAX_PAYLOAD_CHARS = 200_000;
 const MAX_JSON_BYTES = 4_000_000;
 
-function toBase64Url(bytes: Uint8Array): string {
-  let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromBase64Url(text: string): Uint8Array {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error('the design data contains characters outside base64url');
-  const b64 = text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4);
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
 /** The hash (with its leading `#`) that carries `design`. */
 export function encodeShareHash(design: Design): string {
-  const packed = deflateSync(strToU8(JSON.stringify(design)), { level: 9 });
-  return `#v=${SHARE_VERSION}&d=${toBase64Url(packed)}`;
+  return `#v=${SHARE_VERSION}&d=${encodeJsonPayload(design)}`;
 }
 
 /** A full share URL for `design` based on `base` (usually `location.href`). */
@@ -40,33 +25,31 @@ export function shareUrl(design: Design, base: string): string {
   return u.toString();
 }
 
-/** True when a hash looks like a share link (so that other hashes are left alone). */
+/**
+ * True when a hash is meant as a share link: it names `v=`, `d=` or `c=` (so that other hashes are left alone, and
+ * a malformed link such as `#v=1&v=2&d=...` is reported rather than ignored).
+ */
 export function isShareHash(hash: string): boolean {
-  return /^#?(v=[^&]*&)?d=/.test(hash);
+  return /(?:^|&)(?:v|d|c)=/.test(hash.replace(/^#/, ''));
 }
 
-/** Decodes and validates a share hash; every failure is an issue naming what is wrong, never a throw. */
+/** Checks the version (and that no part is given twice); null when the link is usable. */
+export function shareLinkProblem(hash: string): string | null {
+  const p = shareParams(hash);
+  if (!p.ok) return p.message;
+  const v = p.get('v');
+  if (v !== String(SHARE_VERSION)) return `unsupported share-link version ${v === null ? '(none)' : JSON.stringify(v.slice(0, 20))}; this app reads v=${SHARE_VERSION}`;
+  return null;
+}
+
+/** Decodes and validates a share hash's design; every failure is an issue naming what is wrong, never a throw. */
 export function decodeShareHash(hash: string): ParseResult<Design> {
-  const params = new URLSearchParams(hash.replace(/^#/, ''));
-  const v = params.get('v');
-  const d = params.get('d');
   const fail = (message: string): ParseResult<Design> => ({ ok: false, issues: [{ path: 'share link', message }] });
-  if (v !== String(SHARE_VERSION)) return fail(`unsupported share-link version "${v ?? '(none)'}"; this app reads v=${SHARE_VERSION}`);
+  const problem = shareLinkProblem(hash);
+  if (problem) return fail(problem);
+  const p = shareParams(hash);
+  const d = p.ok ? p.get('d') : null;
   if (!d) return fail('the link carries no design (d=)');
-  if (d.length > MAX_PAYLOAD_CHARS) return fail(`the design data is too long (${d.length} characters, at most ${MAX_PAYLOAD_CHARS})`);
-  let text: string;
-  try {
-    const raw = inflateSync(fromBase64Url(d));
-    if (raw.length > MAX_JSON_BYTES) return fail('the design data inflates to more than 4 MB');
-    text = strFromU8(raw);
-  } catch (e) {
-    return fail(`the design data is damaged (${(e as Error).message || 'cannot inflate'})`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    return fail(`the design data is not JSON (${(e as Error).message})`);
-  }
-  return validateDesign(value);
+  const value = decodeJsonPayload(d, { maxChars: MAX_PAYLOAD_CHARS, maxBytes: MAX_JSON_BYTES, what: 'the design data', path: 'share link' });
+  return value.ok ? validateDesign(value.value) : value;
 }

@@ -5,6 +5,8 @@ export class CliError extends Error {}
 
 export interface Command {
   summary: string;
+  /** The command's arguments, printed by `<command> --help`. */
+  usage?: string;
   run(args: string[]): Promise<number>;
 }
 
@@ -54,11 +56,16 @@ export function flagInt(p: ParsedArgs, name: string, def: number, min = 1, max =
   return n;
 }
 
-/** A comma-separated list of positive integers (e.g. `--seq 4096,262144`). Accepts K/M suffixes (1K = 1024). */
-export function flagIntList(p: ParsedArgs, name: string, def: number[], max = 1 << 30): number[] {
+/**
+ * A comma-separated list of positive integers (e.g. `--seq 4096,262144`). Accepts K/M suffixes (1K = 1024). At most
+ * `maxCount` values (counted before any is parsed), each in [1, max].
+ */
+export function flagIntList(p: ParsedArgs, name: string, def: number[], max = 1 << 30, maxCount = 1000): number[] {
   const v = flagString(p, name);
   if (v === undefined) return def;
-  const out = v.split(',').map((s) => {
+  const parts = v.split(',', maxCount + 1);
+  if (parts.length > maxCount) throw new CliError(`--${name} takes at most ${maxCount} values`);
+  const out = parts.map((s) => {
     const m = /^(\d+)([kKmM]?)$/.exec(s.trim());
     if (!m) throw new CliError(`--${name} must be a comma-separated list of positive integers, got "${s}"`);
     const n = Number(m[1]) * (m[2] ? (m[2].toLowerCase() === 'k' ? 1024 : 1024 * 1024) : 1);

@@ -123,13 +123,13 @@ export function SelectField<T extends string>({
 }
 
 /** A checkbox applied at once. */
-export function CheckField({ label, value, onCommit }: { label: string; value: boolean; onCommit: (v: boolean) => TryResult }) {
+export function CheckField({ label, value, onCommit, testId }: { label: string; value: boolean; onCommit: (v: boolean) => TryResult; testId?: string }) {
   const id = useId();
   const [error, setError] = useState<string | null>(null);
   return (
     <>
       <label htmlFor={id}>{label}</label>
-      <input id={id} type="checkbox" className="nodrag" checked={value} onChange={(e) => setError(onCommit(e.target.checked))} />
+      <input id={id} type="checkbox" className="nodrag" checked={value} data-testid={testId} onChange={(e) => setError(onCommit(e.target.checked))} />
       {error && (
         <div className="field-error" role="alert">
           {error}

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { DTYPES, type Design, type Ffn, type FfnKind, type Mixer, type MixerKind, type SharedBlock } from '../models/schema';
 import { validateDesign } from '../models/validate';
 import { useShallow } from 'zustand/react/shallow';
@@ -6,7 +7,7 @@ import { selectLayers } from '../app/selectors';
 import { commandContext, setFfn, setMixer, type Command } from '../app/commands';
 import { placeBlock } from '../app/blockDefaults';
 import { BUDGET_PRESETS_GIB } from '../app/slices/uiSlice';
-import { FFN_BLOCK_KINDS, MIXER_BLOCK_KINDS, kindStyle, type MixerBlockKind } from '../kinds/specs';
+import { FFN_BLOCK_KINDS, MIXER_BLOCK_KINDS, kindStyle, specOf, type MixerBlockKind } from '../kinds/specs';
 import { FFN_FIELDS, MIXER_FIELDS } from '../kinds/views';
 import { attentionFields } from '../kinds/attention/fields';
 import type { FieldSpec } from '../kinds/fieldSpec';
@@ -47,31 +48,45 @@ function tryCommand<A>(cmd: Command<A>, arg: A, key: string, dryRun: boolean): T
   return tryDesign(effect.design, key, cmd.label(arg), dryRun);
 }
 
+/**
+ * Tries a field's new value; `issueKey` is the path (relative to the part) whose validation message the field shows,
+ * e.g. `branches[1].nKvHeads` for a field of a nested mixer; the field's own key when absent.
+ */
+type SetField = (key: string, v: unknown, dryRun: boolean, issueKey?: string) => TryResult;
+
+/**
+ * The fields of one block (a mixer, an FFN, or a nested mixer of a composite kind), from its kind's `fields.ts`.
+ * `testPrefix` prefixes the test ids (`inspector-` for a layer's own fields, `inspector-branches-0-` inside a list).
+ */
 function PartFields({
   part,
   fields,
   onSet,
   scope,
+  testPrefix = 'inspector-',
 }: {
   part: Record<string, unknown>;
   fields: readonly FieldSpec[];
-  onSet: (key: string, v: unknown, dryRun: boolean) => TryResult;
+  onSet: SetField;
   scope: string;
+  testPrefix?: string;
 }) {
   return (
     <>
       {fields.map((f) => {
         const v = part[f.key];
         const k = `${scope}-${f.key}`;
+        const testId = `${testPrefix}${f.key}`;
         switch (f.type) {
           case 'int':
+          case 'number':
             return (
               <NumberField
                 key={k}
                 label={f.label}
                 value={typeof v === 'number' ? v : null}
                 onCommit={(x, dry) => onSet(f.key, x, dry)}
-                testId={`inspector-${f.key}`}
+                testId={testId}
               />
             );
           case 'intOrNull':
@@ -83,7 +98,7 @@ function PartFields({
                 placeholder={f.placeholder}
                 value={typeof v === 'number' ? v : null}
                 onCommit={(x, dry) => onSet(f.key, x, dry)}
-                testId={`inspector-${f.key}`}
+                testId={testId}
               />
             );
           case 'intOrAuto':
@@ -95,11 +110,11 @@ function PartFields({
                 placeholder={f.placeholder}
                 value={typeof v === 'number' ? v : null}
                 onCommit={(x, dry) => onSet(f.key, x === null ? 'auto' : x, dry)}
-                testId={`inspector-${f.key}`}
+                testId={testId}
               />
             );
           case 'bool':
-            return <CheckField key={k} label={f.label} value={v === true} onCommit={(x) => onSet(f.key, x, false)} />;
+            return <CheckField key={k} label={f.label} value={v === true} onCommit={(x) => onSet(f.key, x, false)} testId={testId} />;
           case 'enum':
             return (
               <SelectField
@@ -108,10 +123,118 @@ function PartFields({
                 value={String(v)}
                 options={f.options.map((o) => ({ value: o, label: o }))}
                 onCommit={(x) => onSet(f.key, x, false)}
+                testId={testId}
+              />
+            );
+          case 'mixerList':
+            return (
+              <MixerListField
+                key={k}
+                spec={f}
+                items={Array.isArray(v) ? (v as Mixer[]) : []}
+                scope={k}
+                testPrefix={`${testId}-`}
+                onSetList={(next, dry, issueKey) => onSet(f.key, next, dry, issueKey)}
               />
             );
         }
       })}
+    </>
+  );
+}
+
+/**
+ * A composite kind's nested mixers (a parallel layer's branches), each edited with its own kind's fields (the view
+ * registry's), with a kind switch, remove and add; the list stays within the field's min and max. Every edit goes
+ * through the same validation as any other field, and a refused value shows the message of its nested path.
+ */
+function MixerListField({
+  spec,
+  items,
+  scope,
+  testPrefix,
+  onSetList,
+}: {
+  spec: Extract<FieldSpec, { type: 'mixerList' }>;
+  items: readonly Mixer[];
+  scope: string;
+  testPrefix: string;
+  onSetList: (next: Mixer[], dryRun: boolean, issueKey: string) => TryResult;
+}) {
+  const design = useAppStore((s) => s.design);
+  const [error, setError] = useState<string | null>(null);
+  const kinds = MIXER_BLOCK_KINDS.filter((k) => (spec.groups as readonly string[]).includes(specOf(k).group));
+  const options = kinds.map((k) => ({ value: k, label: kindStyle(k).label }));
+  const fresh = (kind: MixerBlockKind): Mixer => (placeBlock(design, kind).mixer ?? { kind: 'none' }) as Mixer;
+  const replace = (i: number, item: Mixer) => items.map((b, j) => (j === i ? item : b));
+  const structural = (next: Mixer[]) => setError(onSetList(next, false, spec.key));
+  return (
+    <>
+      <div className="mixer-list" role="group" aria-label={spec.label} data-testid={`${testPrefix}list`}>
+        {items.map((item, i) => {
+          const st = kindStyle(item.kind);
+          const at = `${spec.key}[${i}]`;
+          return (
+            <div className="mixer-list-item settings" key={`${scope}-${i}-${item.kind}`} data-testid={`${testPrefix}${i}`}>
+              <span className="mixer-list-head">
+                <span className="kind-badge" style={{ background: st.color, color: st.ink }} aria-hidden>
+                  {st.letter}
+                </span>
+                <span className="title">
+                  {spec.itemLabel} {i + 1}
+                </span>
+                <button
+                  type="button"
+                  className="btn icon"
+                  aria-label={`Remove ${spec.itemLabel.toLowerCase()} ${i + 1}`}
+                  title={items.length <= spec.min ? `At least ${spec.min} ${spec.label.toLowerCase()}` : 'Remove'}
+                  disabled={items.length <= spec.min}
+                  data-testid={`${testPrefix}${i}-remove`}
+                  onClick={() => structural(items.filter((_, j) => j !== i))}
+                >
+                  ×
+                </button>
+              </span>
+              <SelectField
+                label="Kind"
+                value={item.kind}
+                options={options}
+                onCommit={(kind) => onSetList(replace(i, fresh(kind as MixerBlockKind)), false, `${at}.kind`)}
+                testId={`${testPrefix}${i}-kind`}
+              />
+              <PartFields
+                scope={`${scope}-${i}-${item.kind}`}
+                part={item as unknown as Record<string, unknown>}
+                fields={item.kind === 'none' ? [] : MIXER_FIELDS[item.kind]}
+                testPrefix={`${testPrefix}${i}-`}
+                onSet={(key, v, dry, issueKey) => onSetList(replace(i, { ...item, [key]: v } as Mixer), dry, `${at}.${issueKey ?? key}`)}
+              />
+            </div>
+          );
+        })}
+      </div>
+      <label>Add</label>
+      <select
+        className="select nodrag"
+        aria-label={`Add to ${spec.label.toLowerCase()}`}
+        value=""
+        disabled={items.length >= spec.max}
+        title={items.length >= spec.max ? `At most ${spec.max} ${spec.label.toLowerCase()}` : undefined}
+        data-testid={`${testPrefix}add`}
+        onChange={(e) => e.target.value && structural([...items, fresh(e.target.value as MixerBlockKind)])}
+      >
+        <option value="">{items.length >= spec.max ? `at most ${spec.max}` : `add a ${spec.itemLabel.toLowerCase()}…`}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {error && (
+        <div className="field-error" role="alert">
+          {error}
+        </div>
+      )}
     </>
   );
 }
@@ -139,7 +262,7 @@ function SharedBlockInspector({ id }: { id: string }) {
           scope={`shared-${id}-attn`}
           part={block.attention as unknown as Record<string, unknown>}
           fields={attentionFields}
-          onSet={(key, v, dry) => setBlock({ attention: { ...block.attention, [key]: v } as SharedBlock['attention'] }, key, dry)}
+          onSet={(key, v, dry, issueKey) => setBlock({ attention: { ...block.attention, [key]: v } as SharedBlock['attention'] }, issueKey ?? key, dry)}
         />
         <SelectField
           label="FFN"
@@ -151,7 +274,7 @@ function SharedBlockInspector({ id }: { id: string }) {
           scope={`shared-${id}-ffn-${block.ffn.kind}`}
           part={block.ffn as unknown as Record<string, unknown>}
           fields={FFN_FIELDS[block.ffn.kind]}
-          onSet={(key, v, dry) => setBlock({ ffn: { ...block.ffn, [key]: v } as SharedBlock['ffn'] }, key, dry)}
+          onSet={(key, v, dry, issueKey) => setBlock({ ffn: { ...block.ffn, [key]: v } as SharedBlock['ffn'] }, issueKey ?? key, dry)}
         />
         <CheckField label="Concat embedding" value={block.concatEmbedding} onCommit={(v) => setBlock({ concatEmbedding: v }, 'concatEmbedding', false)} />
         <CheckField label="Per-call linear" value={block.perCallLinear} onCommit={(v) => setBlock({ perCallLinear: v }, 'perCallLinear', false)} />
@@ -208,7 +331,7 @@ function LayerInspector() {
           scope={`${scope}-m-${m.kind}`}
           part={m as unknown as Record<string, unknown>}
           fields={m.kind === 'none' ? [] : MIXER_FIELDS[m.kind]}
-          onSet={(key, v, dry) => tryCommand(setMixer, { indices: selection, mixer: { ...m, [key]: v } as Mixer }, key, dry)}
+          onSet={(key, v, dry, issueKey) => tryCommand(setMixer, { indices: selection, mixer: { ...m, [key]: v } as Mixer }, issueKey ?? key, dry)}
         />
         {m.kind === 'shared' && (
           <>
@@ -224,7 +347,7 @@ function LayerInspector() {
           scope={`${scope}-f-${f.kind}`}
           part={f as unknown as Record<string, unknown>}
           fields={f.kind === 'none' ? [] : FFN_FIELDS[f.kind]}
-          onSet={(key, v, dry) => tryCommand(setFfn, { indices: selection, ffn: { ...f, [key]: v } as Ffn }, key, dry)}
+          onSet={(key, v, dry, issueKey) => tryCommand(setFfn, { indices: selection, ffn: { ...f, [key]: v } as Ffn }, issueKey ?? key, dry)}
         />
       </div>
     </>

@@ -1,6 +1,6 @@
 import { useAppStore } from '../app/store';
 import { selectLayers } from '../app/selectors';
-import { isAttentionSide, isSparseFfn, kindStyle } from '../kinds/specs';
+import { MIXER_SPECS, isAttentionSide, isSparseFfn, kindStyle } from '../kinds/specs';
 import { mixerLetter } from './canvas/graphModel';
 
 /** The whole stack at a glance: one cell per layer (colour and letter per mixer, a dot for MoE); click to go there. */
@@ -12,6 +12,14 @@ export function PatternStrip() {
   const sel = new Set(selection);
   const attn = layers.filter((l) => isAttentionSide(l.mixer.kind)).length;
   const moe = layers.filter((l) => isSparseFfn(l.ffn.kind)).length;
+  // Composite mixers (on neither side of a ratio: parallel layers, shared-block calls), counted by their letter.
+  const composite = new Map<string, number>();
+  for (const l of layers) {
+    if (l.mixer.kind !== 'none' && MIXER_SPECS[l.mixer.kind].ratioSide === null) {
+      const letter = kindStyle(l.mixer.kind).letter;
+      composite.set(letter, (composite.get(letter) ?? 0) + 1);
+    }
+  }
   return (
     <div className="strip" aria-label="Pattern strip">
       <span className="strip-label">Pattern</span>
@@ -38,8 +46,8 @@ export function PatternStrip() {
           );
         })}
       </div>
-      <span className="strip-count num" title="Layers, attention layers, MoE layers">
-        {layers.length} layers · {attn} A · {moe} MoE
+      <span className="strip-count num" title="Layers, attention layers, composite layers by letter, MoE layers">
+        {layers.length} layers · {attn} A ·{[...composite].map(([letter, n]) => ` ${n} ${letter} ·`)} {moe} MoE
       </span>
     </div>
   );

@@ -24,6 +24,7 @@ interface Draft {
   moeOffset: string;
   experts: string;
   topK: string;
+  firstDense: string;
 }
 
 function draftFromDesign(): Draft {
@@ -47,6 +48,8 @@ function draftFromDesign(): Draft {
     moeOffset: String(moeIdx.length ? (moeIdx[0] as number) % every : 1),
     experts: String(firstMoe?.kind === 'moe' ? firstMoe.nExperts : 16),
     topK: String(firstMoe?.kind === 'moe' ? firstMoe.topK : 2),
+    // Layers before the first MoE that the every/offset rule would have made MoE stay dense (Kimi's layer 0).
+    firstDense: String(moeIdx.length && (moeIdx[0] as number) > (moeIdx[0] as number) % every ? moeIdx[0] : 0),
   };
 }
 
@@ -69,7 +72,13 @@ function optionsFrom(d: Draft): RatioOptions {
   const o: RatioOptions = { attn, other, nLayers, placement: d.placement, otherMixer: d.otherMixer, attnMixer: d.attnMixer };
   if (d.placement === 'period' && d.offset.trim() !== '') o.offset = toInt('offset', d.offset, 0);
   if (d.moe) {
-    o.moe = { every: toInt('MoE every', d.moeEvery, 1), offset: toInt('MoE offset', d.moeOffset, 0), nExperts: toInt('experts', d.experts, 1), topK: toInt('top-k', d.topK, 1) };
+    o.moe = {
+      every: toInt('MoE every', d.moeEvery, 1),
+      offset: toInt('MoE offset', d.moeOffset, 0),
+      nExperts: toInt('experts', d.experts, 1),
+      topK: toInt('top-k', d.topK, 1),
+      firstDense: toInt('first dense layers', d.firstDense, 0),
+    };
   }
   return o;
 }
@@ -85,6 +94,8 @@ export function RatioTool() {
     const a = ls.filter((l) => isAttentionSide(l.mixer.kind)).length;
     const m = ls.length - a;
     const g = a && m ? gcd(a, m) : 1;
+    // Composite mixers (a parallel layer, a shared-block call) are on neither side of a ratio.
+    if (!a && ls.every((l) => l.mixer.kind === 'none' || MIXER_SPECS[l.mixer.kind].ratioSide === null)) return '—';
     return a && m ? `${a / g}:${m / g}` : a ? 'all attn' : 'no attn';
   });
   useEffect(() => {
@@ -212,6 +223,8 @@ export function RatioTool() {
                   {n('Experts', 'experts', 'ratio-experts', 44)}
                   {n('Top-k', 'topK', 'ratio-topk', 44)}
                 </span>
+                <label title="The first k layers keep a dense MLP (Kimi, DeepSeek: first_k_dense_replace)">First k dense</label>
+                <span className="form-row">{n('First k layers dense', 'firstDense', 'ratio-first-dense', 44)}</span>
               </>
             )}
           </div>

@@ -11,6 +11,7 @@ import { mambaCost } from './mamba/cost';
 import { mamba2Cost } from './mamba2/cost';
 import { hyenaCost } from './hyena/cost';
 import { sharedCallCost } from './shared/cost';
+import { parallelCost } from './parallel/cost';
 import { mlpCost } from './mlp/cost';
 import { moeCost } from './moe/cost';
 
@@ -20,9 +21,18 @@ export const MIXER_COSTS: { [K in MixerBlockKind]: (m: MixerOf<K>, ctx: MixerCos
   mamba2: mamba2Cost,
   hyena: hyenaCost,
   shared: sharedCallCost,
+  parallel: parallelCost(costOfMixer),
 };
 
 export const FFN_COSTS: { [K in FfnBlockKind]: (f: FfnOf<K>, dModel: number) => BlockCost } = {
   mlp: mlpCost,
   moe: moeCost,
 };
+
+/**
+ * Any registry mixer's cost, by its kind's entry. A function (hoisted), so a composite kind that nests mixers
+ * (src/kinds/parallel) can be handed it in its own entry above without importing this module (an import cycle).
+ */
+export function costOfMixer(m: MixerOf<MixerBlockKind>, ctx: MixerCostContext): MixerCost {
+  return (MIXER_COSTS[m.kind] as (m: MixerOf<MixerBlockKind>, ctx: MixerCostContext) => MixerCost)(m, ctx);
+}

@@ -5,7 +5,7 @@
  * table. This wall imports tfjs; the views never import it.
  */
 import type { Design } from '../models/schema';
-import type { ScanImpl } from '../sim/protocol';
+import type { BackendName, ScanImpl } from '../sim/protocol';
 import type { WeightEntry } from '../sim/runtime/params';
 import type { Rng } from '../sim/runtime/rng';
 import type { RuntimeFfn, RuntimeMixer } from '../sim/runtime/types';
@@ -36,12 +36,20 @@ export interface Footprint {
   width: number;
   /** Bytes of attention score blocks alive at once (0 for kinds without them). */
   scoreBytes: number;
+  /** Other bytes the block's own prefill holds at once besides `width`-wide rows and scores (attention's per-head copies). */
+  extraBytes?: number;
+  /** The block's largest single tensor in bytes, when larger than one `width`-wide (b, L, width) row set. */
+  largestBytes?: number;
 }
 
 export interface FootprintContext {
   design: Design;
   seqLen: number;
   batch: number;
+  /** The scan that will run, once known: `simd` and `js` read the scan inputs back and never make (L, di, N) tensors. */
+  scan?: ScanImpl;
+  /** The backend that will run, once known (MoE gathers each expert's tokens on cpu and wasm). */
+  backend?: BackendName;
 }
 
 export interface MixerRuntime<C, W> {
@@ -67,8 +75,8 @@ export interface FfnRuntime<C, W> {
   /** Float64 reference over `rows` positions of x (rows·d). */
   reference(w: W, x: Float64Array, rows: number): Float64Array;
   entries(w: W): WeightEntry[];
-  /** The widest per-token activation row of the FFN. */
-  width(f: C): number;
+  /** The widest per-token activation row of the FFN (`ctx`: the backend, when known). */
+  width(f: C, ctx?: FootprintContext): number;
 }
 
 /** Every scan implementation (the recurrent kinds honour them all). */

@@ -11,6 +11,7 @@ import { mambaRuntime } from './mamba/runtime';
 import { mamba2Runtime } from './mamba2/runtime';
 import { hyenaRuntime } from './hyena/runtime';
 import { sharedRuntime } from './shared/runtime';
+import { parallelRuntime } from './parallel/runtime';
 import { mlpRuntime } from './mlp/runtime';
 import { moeRuntime } from './moe/runtime';
 
@@ -20,6 +21,7 @@ export const MIXER_RUNTIMES = {
   mamba2: mamba2Runtime,
   hyena: hyenaRuntime,
   shared: sharedRuntime,
+  parallel: parallelRuntime(mixerRuntime),
 } satisfies { [K in MixerBlockKind]: MixerRuntime<MixerOf<K>, any> };
 
 export const FFN_RUNTIMES = {

@@ -9,6 +9,7 @@ import { mambaSpec } from './mamba/spec';
 import { mamba2Spec } from './mamba2/spec';
 import { hyenaSpec } from './hyena/spec';
 import { sharedSpec } from './shared/spec';
+import { parallelSpec } from './parallel/spec';
 import { mlpSpec } from './mlp/spec';
 import { moeSpec } from './moe/spec';
 import type { FfnSpec, KindStyle, MixerSpec } from './kindSpec';
@@ -20,6 +21,7 @@ export const MIXER_SPECS = {
   mamba2: mamba2Spec,
   hyena: hyenaSpec,
   shared: sharedSpec,
+  parallel: parallelSpec(mixerSpecList),
 };
 
 /** Channel mixers, in palette order. */
@@ -42,6 +44,14 @@ type AnySpec = MixerSpec<any> | FfnSpec<any>;
 /** The spec of any kind (mixer or FFN). */
 export function specOf(kind: BlockKind): AnySpec {
   return (kind in MIXER_SPECS ? MIXER_SPECS[kind as MixerBlockKind] : FFN_SPECS[kind as FfnBlockKind]) as AnySpec;
+}
+
+/**
+ * Every mixer spec, in palette order. A function (hoisted), so a composite kind that nests mixers (src/kinds/parallel)
+ * can be handed it in its own registry entry and read it lazily, without importing this module (an import cycle).
+ */
+export function mixerSpecList(): readonly MixerSpec<any>[] {
+  return Object.values(MIXER_SPECS) as MixerSpec<any>[];
 }
 
 /** The mixer spec of a mixer kind, typed loosely for generic callers (configs come validated). */

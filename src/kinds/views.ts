@@ -9,6 +9,7 @@ import { mambaFields } from './mamba/fields';
 import { mamba2Fields } from './mamba2/fields';
 import { hyenaFields } from './hyena/fields';
 import { sharedFields } from './shared/fields';
+import { parallelFields } from './parallel/fields';
 import { mlpFields } from './mlp/fields';
 import { moeFields } from './moe/fields';
 
@@ -18,6 +19,7 @@ export const MIXER_FIELDS: Record<MixerBlockKind, FieldSpec[]> = {
   mamba2: mamba2Fields,
   hyena: hyenaFields,
   shared: sharedFields,
+  parallel: parallelFields,
 };
 
 export const FFN_FIELDS: Record<FfnBlockKind, FieldSpec[]> = {

@@ -3,10 +3,11 @@ import { canonicalJson, compactLayers, withLayers } from './compact';
 import { PRESETS } from './presets';
 import { expandLayers, isRepeat, type Layer } from './schema';
 import { validateDesign } from './validate';
+import { MOE_DEFAULT_OPTIONS } from '../kinds/moe/spec';
 
 const A: Layer = { mixer: { kind: 'attention', nHeads: 4, nKvHeads: 2, headDim: 16, positional: 'rope', slidingWindow: null, bias: false }, ffn: { kind: 'mlp', width: 128, activation: 'swiglu', bias: false } };
 const M: Layer = { mixer: { kind: 'mamba', dState: 16, dConv: 4, expand: 2, dtRank: 'auto', convBias: true, projBias: false, innerNorms: false }, ffn: { kind: 'none' } };
-const E: Layer = { ...M, ffn: { kind: 'moe', nExperts: 4, topK: 2, expertWidth: 64, activation: 'swiglu' } };
+const E: Layer = { ...M, ffn: { kind: 'moe', nExperts: 4, topK: 2, expertWidth: 64, activation: 'swiglu', ...MOE_DEFAULT_OPTIONS } };
 const H: Layer = { mixer: { kind: 'hyena', shortFilterLength: 3, stateSize: 2, projBias: true }, ffn: { kind: 'mlp', width: 128, activation: 'gelu', bias: true } };
 
 /** Mulberry32: a small seeded generator, so a failing case can be replayed from its seed. */

@@ -163,7 +163,7 @@ describe('importHfConfig: errors', () => {
     [{ model_type: 'llama', hidden_size: '4096' }, 'hidden_size', 'expected an integer >= 1, got "4096"'],
     [{ model_type: 'llama', num_hidden_layers: 2.5 }, 'num_hidden_layers', 'expected an integer'],
     [{ model_type: 'llama', tie_word_embeddings: 'yes' }, 'tie_word_embeddings', 'expected true or false'],
-    [{ model_type: 'llama', num_key_value_heads: 5 }, 'layers[0].layers[0].mixer.nKvHeads', 'does not divide'],
+    [{ model_type: 'llama', num_key_value_heads: 5 }, 'num_key_value_heads', 'does not divide'],
     [JSON.parse('{"model_type":"llama","__proto__":{"x":1}}'), '__proto__', 'not allowed'],
     [[1, 2], '(document)', 'JSON object'],
   ])('%j -> %s: %s', (json, path, fragment) => {

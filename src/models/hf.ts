@@ -18,8 +18,8 @@
  */
 import { compactLayers } from './compact';
 import { zambaHybridIndices } from './patterns';
-import { FORMAT, expandLayers, type Design, type DesignInput, type Dtype, type Layer, type LayerInput, type LayerItem } from './schema';
-import { findForbiddenKeys, validateDesign, type ParseResult, type ValidationIssue } from './validate';
+import { FORMAT, LIMITS, expandLayers, type Design, type DesignInput, type Dtype, type Layer, type LayerInput, type LayerItem } from './schema';
+import { describeValue, findForbiddenKeys, safeIssues, validateDesign, type ParseResult, type ValidationIssue } from './validate';
 import { FAMILY_EXPORTERS, FAMILY_IMPORTERS } from './hf/index';
 
 /** The model_type values this file imports (the 2025-2026 families are in src/models/hf/, see ALL_HF_MODEL_TYPES). */
@@ -33,24 +33,82 @@ export const SSM_DEFAULT_CONTEXT = 2048;
 
 type Json = Record<string, unknown>;
 
+/**
+ * The largest value each integer key may take: the limit of the design field it becomes (schema.ts `LIMITS`), so
+ * that a config is refused by its own key (`num_hidden_layers: must be at most 1024, got 1000000000`) before
+ * anything is built from it: a layer count is checked before a single layer is allocated.
+ */
+const KEY_LIMITS: Readonly<Record<string, number>> = {
+  hidden_size: LIMITS.dModel,
+  d_model: LIMITS.dModel,
+  vocab_size: LIMITS.vocabSize,
+  pad_vocab_size_multiple: LIMITS.vocabSize,
+  num_hidden_layers: LIMITS.layers,
+  n_layer: LIMITS.layers,
+  num_attention_heads: LIMITS.heads,
+  num_key_value_heads: LIMITS.heads,
+  n_groups: LIMITS.heads,
+  ngroups: LIMITS.heads,
+  // mamba2's num_heads is expand * hidden_size / head_dim, not a design field; bounded by its factors' limits.
+  num_heads: LIMITS.expand * LIMITS.dModel,
+  head_dim: LIMITS.headDim,
+  headdim: LIMITS.headDim,
+  attention_head_dim: LIMITS.headDim,
+  attention_hidden_size: 2 * LIMITS.dModel,
+  intermediate_size: LIMITS.ffnWidth,
+  d_intermediate: LIMITS.ffnWidth,
+  num_experts: LIMITS.experts,
+  num_local_experts: LIMITS.experts,
+  num_experts_per_tok: LIMITS.experts,
+  attn_layer_period: LIMITS.layers,
+  attn_layer_offset: LIMITS.layers - 1,
+  expert_layer_period: LIMITS.layers,
+  expert_layer_offset: LIMITS.layers - 1,
+  sliding_window: LIMITS.maxContext,
+  max_position_embeddings: LIMITS.maxContext,
+  mamba_d_state: LIMITS.dState,
+  state_size: LIMITS.dState,
+  d_state: LIMITS.dState,
+  mamba_d_conv: LIMITS.dConv,
+  conv_kernel: LIMITS.dConv,
+  d_conv: LIMITS.dConv,
+  mamba_expand: LIMITS.expand,
+  expand: LIMITS.expand,
+  mamba_dt_rank: LIMITS.dtRank,
+  time_step_rank: LIMITS.dtRank,
+  dt_rank: LIMITS.dtRank,
+  chunk_size: LIMITS.chunkSize,
+  rotary_emb_dim: LIMITS.headDim,
+};
+/** attn_cfg of a state-spaces config: its num_heads is the attention's head count. */
+const ATTN_CFG_LIMITS: Readonly<Record<string, number>> = { ...KEY_LIMITS, num_heads: LIMITS.heads, num_heads_kv: LIMITS.heads };
+/** Number keys and their ranges (schema.ts: ropeTheta is positive and at most 1e9). */
+const NUM_LIMITS: Readonly<Record<string, { min: number; max: number }>> = { rope_theta: { min: Number.MIN_VALUE, max: 1e9 } };
+
 /** Reads typed keys with defaults, collecting one issue per wrong key instead of throwing. */
 class ConfigReader {
   readonly issues: ValidationIssue[] = [];
-  constructor(private readonly json: Json) {}
+  constructor(
+    private readonly json: Json,
+    private readonly limits: Readonly<Record<string, number>> = KEY_LIMITS,
+  ) {}
 
   has(key: string): boolean {
     return this.json[key] !== undefined && this.json[key] !== null;
   }
   private bad(key: string, expected: string): void {
-    const v = this.json[key];
-    const got = Array.isArray(v) ? 'an array' : typeof v === 'string' ? `"${v}"` : typeof v === 'object' ? 'an object' : String(v);
-    this.issues.push({ path: key, message: `expected ${expected}, got ${got}` });
+    this.issues.push({ path: key, message: `expected ${expected}, got ${describeValue(this.json[key])}` });
   }
   int(key: string, def: number, min = 1): number {
     if (!this.has(key)) return def;
     const v = this.json[key];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
       this.bad(key, `an integer >= ${min}`);
+      return def;
+    }
+    const max = this.limits[key];
+    if (max !== undefined && v > max) {
+      this.issues.push({ path: key, message: `must be at most ${max}, got ${describeValue(v)}` });
       return def;
     }
     return v;
@@ -66,6 +124,11 @@ class ConfigReader {
     const v = this.json[key];
     if (typeof v !== 'number' || !Number.isFinite(v)) {
       this.bad(key, 'a number');
+      return def;
+    }
+    const range = NUM_LIMITS[key];
+    if (range && (v < range.min || v > range.max)) {
+      this.issues.push({ path: key, message: `must be greater than 0 and at most ${range.max}, got ${describeValue(v)}` });
       return def;
     }
     return v;
@@ -95,16 +158,24 @@ class ConfigReader {
   }
 }
 
-const TORCH_DTYPES: Record<string, Dtype> = { float32: 'fp32', bfloat16: 'bf16', float16: 'fp16' };
+/** torch dtypes and the design dtype each becomes; any other value is refused (float64 is not bf16). */
+const TORCH_DTYPES: Readonly<Record<string, Dtype>> = { float32: 'fp32', bfloat16: 'bf16', float16: 'fp16', float8_e4m3fn: 'fp8', float8_e5m2: 'fp8', int8: 'int8' };
 
+/** The design dtype from `torch_dtype` (or transformers' newer `dtype`); bf16 when neither is given. */
 function dtypeOf(r: ConfigReader): Dtype {
-  const t = r.has('torch_dtype') ? r.str('torch_dtype', 'bfloat16') : r.str('dtype', 'bfloat16');
-  return TORCH_DTYPES[t] ?? 'bf16';
+  const key = r.has('torch_dtype') ? 'torch_dtype' : 'dtype';
+  if (!r.has(key)) return 'bf16';
+  const t = r.str(key, 'bfloat16');
+  const d = Object.prototype.hasOwnProperty.call(TORCH_DTYPES, t) ? TORCH_DTYPES[t] : undefined;
+  if (d) return d;
+  r.issues.push({ path: key, message: `unsupported dtype ${describeValue(t)}; supported: ${Object.keys(TORCH_DTYPES).join(', ')}` });
+  return 'bf16';
 }
 
-function nameOf(r: ConfigReader, type: HfModelType): string {
+/** The design name: `_name_or_path` when it is a usable string (a wrong type is an issue), else a generic name. */
+function nameOf(r: ConfigReader, type: string): string {
   const n = r.str('_name_or_path', '');
-  return n.length > 0 && n.length <= 200 ? n : `Imported ${type} config`;
+  return n.length > 0 && n.length <= LIMITS.nameLength ? n : `Imported ${type} config`;
 }
 
 /** Which of Jamba's activations are gated: HF Jamba/Llama/Mistral MLPs are always gate * up -> down. */
@@ -147,7 +218,8 @@ function jambaLayers(r: ConfigReader, d: number): LayerItem[] {
     { period: attnPeriod, offset: attnOffset, mixer: { kind: 'attention', nHeads, nKvHeads: nKv, headDim: Math.floor(d / nHeads), positional: 'none', slidingWindow: window, bias: false } },
   ];
   // modeling_jamba.py: layers_num_experts is 1 (a dense JambaMLP) outside the expert positions, or everywhere when num_experts == 1.
-  if (nExperts > 1) rules.push({ period: expPeriod, offset: expOffset, ffn: { kind: 'moe', nExperts, topK, expertWidth: f, activation: GATED } });
+  // JambaSparseMoeBlock keeps the top-k softmax probabilities without renormalising them.
+  if (nExperts > 1) rules.push({ period: expPeriod, offset: expOffset, ffn: { kind: 'moe', nExperts, topK, expertWidth: f, activation: GATED, normTopK: false } });
   return [{ pattern: { count: nLayers, base, rules } } as unknown as LayerItem];
 }
 
@@ -167,7 +239,12 @@ function zambaDesign(r: ConfigReader, d: number): Pick<DesignInput, 'layers' | '
   const call: LayerInput = { mixer: { kind: 'shared', blockId: 'zamba-shared' }, ffn: { kind: 'none' } };
   const layers: LayerInput[] = [];
   const hybrid = new Set(zambaHybridIndices(nLayers, period, offset));
-  for (let i = 0; i < nLayers; i++) {
+  // Every hybrid layer adds a shared-block call: count them before building anything.
+  if (nLayers + hybrid.size > LIMITS.layers) {
+    r.issues.push({ path: 'num_hidden_layers', message: `${nLayers} layers with ${hybrid.size} shared-block calls make ${nLayers + hybrid.size} layers; at most ${LIMITS.layers} are allowed` });
+    hybrid.clear();
+  }
+  for (let i = 0; i < nLayers && !r.issues.some((x) => x.path === 'num_hidden_layers'); i++) {
     if (hybrid.has(i)) layers.push(call);
     layers.push(mamba);
   }
@@ -205,7 +282,7 @@ function readModelType(json: Json): ParseResult<string> {
   const list = ALL_HF_MODEL_TYPES.join(', ');
   if (t === undefined) return { ok: false, issues: [{ path: 'model_type', message: `missing; a Hugging Face config.json names its model_type (supported: ${list})` }] };
   if (typeof t !== 'string') return { ok: false, issues: [{ path: 'model_type', message: `expected a string, got ${typeof t}` }] };
-  if (!ALL_HF_MODEL_TYPES.includes(t)) return { ok: false, issues: [{ path: 'model_type', message: `unsupported model_type "${t}"; supported: ${list}` }] };
+  if (!ALL_HF_MODEL_TYPES.includes(t)) return { ok: false, issues: [{ path: 'model_type', message: `unsupported model_type ${describeValue(t)}; supported: ${list}` }] };
   return { ok: true, value: t };
 }
 
@@ -214,6 +291,15 @@ function readModelType(json: Json): ParseResult<string> {
  * config.json key (e.g. `hidden_size: expected an integer >= 1, got "4096"`), and the built design is validated.
  */
 export function importHfConfig(json: unknown): ParseResult<Design> {
+  return safeResult(importHf(json));
+}
+
+/** Issues made printable (one line each, controls escaped); a success passes through. */
+function safeResult(r: ParseResult<Design>): ParseResult<Design> {
+  return r.ok ? r : { ok: false, issues: safeIssues(r.issues) };
+}
+
+function importHf(json: unknown): ParseResult<Design> {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return { ok: false, issues: [{ path: '(document)', message: 'a config.json must be a JSON object' }] };
   const forbidden = findForbiddenKeys(json);
   if (forbidden.length) return { ok: false, issues: forbidden };
@@ -223,7 +309,7 @@ export function importHfConfig(json: unknown): ParseResult<Design> {
   const family = Object.prototype.hasOwnProperty.call(FAMILY_IMPORTERS, t.value) ? FAMILY_IMPORTERS[t.value] : undefined;
   if (family) return family(j);
   const type = t.value as HfModelType;
-  if (type === 'mamba' && j.hidden_size === undefined && (j.d_model !== undefined || j.n_layer !== undefined)) return importMambaSsmConfig(j);
+  if (type === 'mamba' && j.hidden_size === undefined && (j.d_model !== undefined || j.n_layer !== undefined)) return importMambaSsm(j);
   const r = new ConfigReader(j);
   const ssm = type === 'mamba' || type === 'mamba2';
   const d = r.int('hidden_size', { jamba: 4096, zamba: 3712, mamba: 768, mamba2: 4096, llama: 4096, mistral: 4096, mixtral: 4096 }[type]);
@@ -255,21 +341,82 @@ export function importHfConfig(json: unknown): ParseResult<Design> {
     const mixer = { kind: 'mamba2', dState: r.int('state_size', 128), headDim, nGroups: r.int('n_groups', 8), dConv: r.int('conv_kernel', 4), expand, chunkSize: r.int('chunk_size', 256), convBias: r.bool('use_conv_bias', true), projBias: r.bool('use_bias', false) };
     layers = [{ repeat: nLayers, layers: [{ mixer, ffn: { kind: 'none' } }] } as unknown as LayerItem];
   } else layers = dense(r, d, type);
-  if (r.issues.length) return { ok: false, issues: r.issues };
+  // Name and dtype are read like every other key: a wrong one is an issue, never silently replaced.
+  const name = nameOf(r, type);
+  const dtype = dtypeOf(r);
+  if (r.issues.length) return { ok: false, issues: safeIssues(r.issues) };
   const design = {
     format: FORMAT,
-    name: nameOf(r, type),
+    name,
     source: `Hugging Face config.json (model_type ${type})`,
     vocabSize: vocab,
     dModel: d,
     norm: 'rmsnorm',
     tiedEmbeddings: tied,
     maxContext,
-    dtype: dtypeOf(r),
+    dtype,
     sharedBlocks,
     layers,
   };
-  return validateDesign(JSON.parse(JSON.stringify(design)));
+  return validateBuilt(design, type);
+}
+
+type ConfigSource = HfModelType | 'state-spaces';
+
+/** The parts of a formatted path: `layers[0].pattern.count` -> ['layers', 0, 'pattern', 'count']. */
+function pathSegments(path: string): (string | number)[] {
+  return [...path.matchAll(/\[(\d+)\]|([^.[\]]+)/g)].map((m) => (m[1] !== undefined ? Number(m[1]) : m[2]!));
+}
+
+/**
+ * The config.json key a field of the built design came from (the builders above), so that a rule broken only in the
+ * built design (`nKvHeads 3 does not divide nHeads 32`) is still reported by the key the user wrote. Null when the
+ * field has no single source key.
+ */
+function configKeyFor(source: ConfigSource, path: string, built: unknown): string | null {
+  const segs = pathSegments(path);
+  const field = segs[segs.length - 1];
+  const ss = source === 'state-spaces';
+  const layersKey = ss ? 'n_layer' : 'num_hidden_layers';
+  if (segs.length === 1) {
+    const top: Record<string, string> = { dModel: ss ? 'd_model' : 'hidden_size', vocabSize: 'vocab_size', maxContext: 'max_position_embeddings', name: '_name_or_path', dtype: 'torch_dtype', layers: layersKey };
+    return typeof field === 'string' ? (top[field] ?? null) : null;
+  }
+  if (field === 'count' || field === 'repeat') return layersKey;
+  if (field === 'period' || field === 'offset') {
+    const rule = segs[segs.length - 2];
+    return `${rule === 0 ? 'attn' : 'expert'}_layer_${field}`;
+  }
+  let parent: unknown = built;
+  for (const p of segs.slice(0, -1)) parent = parent !== null && typeof parent === 'object' ? (parent as Record<string | number, unknown>)[p] : undefined;
+  const kind = parent !== null && typeof parent === 'object' ? (parent as { kind?: unknown }).kind : undefined;
+  const mambaKeys = (prefix: string) => ({ dState: `${prefix}d_state`, dConv: `${prefix}d_conv`, expand: `${prefix}expand`, dtRank: `${prefix}dt_rank` });
+  const byKind: Record<string, Record<string, string>> = {
+    attention: ss
+      ? { nHeads: 'attn_cfg.num_heads', nKvHeads: 'attn_cfg.num_heads_kv', headDim: 'attn_cfg.head_dim' }
+      : { nHeads: 'num_attention_heads', nKvHeads: 'num_key_value_heads', headDim: source === 'jamba' ? 'num_attention_heads' : source === 'zamba' ? 'attention_head_dim' : 'head_dim', ropeTheta: 'rope_theta', slidingWindow: 'sliding_window' },
+    mamba: ss ? mambaKeys('ssm_cfg.') : source === 'mamba' ? { dState: 'state_size', dConv: 'conv_kernel', expand: 'expand', dtRank: 'time_step_rank' } : mambaKeys('mamba_'),
+    mamba2: ss
+      ? { dState: 'ssm_cfg.d_state', headDim: 'ssm_cfg.headdim', nGroups: 'ssm_cfg.ngroups', dConv: 'ssm_cfg.d_conv', expand: 'ssm_cfg.expand', chunkSize: 'ssm_cfg.chunk_size' }
+      : { dState: 'state_size', headDim: 'head_dim', nGroups: 'n_groups', dConv: 'conv_kernel', expand: 'expand', chunkSize: 'chunk_size' },
+    mlp: { width: ss ? 'd_intermediate' : 'intermediate_size' },
+    moe: { nExperts: source === 'mixtral' ? 'num_local_experts' : 'num_experts', topK: 'num_experts_per_tok', expertWidth: 'intermediate_size' },
+  };
+  return typeof kind === 'string' && typeof field === 'string' ? (byKind[kind]?.[field] ?? null) : null;
+}
+
+/** Validates a built design; its issues are reported by config key where one is known, else as built-design paths. */
+function validateBuilt(design: Record<string, unknown>, source: ConfigSource): ParseResult<Design> {
+  const built = JSON.parse(JSON.stringify(design)) as unknown;
+  const v = validateDesign(built);
+  if (v.ok) return v;
+  return {
+    ok: false,
+    issues: v.issues.map((i) => {
+      const key = configKeyFor(source, i.path, built);
+      return key ? { path: key, message: i.message } : { path: i.path, message: `in the design built from this config: ${i.message}` };
+    }),
+  };
 }
 
 /** state-spaces `mixer_seq_simple.py`: the vocabulary is padded up to a multiple of pad_vocab_size_multiple. */
@@ -281,7 +428,7 @@ function readObject(j: Json, key: string, issues: ValidationIssue[]): Json {
   const v = j[key];
   if (v === undefined || v === null) return {};
   if (typeof v !== 'object' || Array.isArray(v)) {
-    issues.push({ path: key, message: `expected an object, got ${Array.isArray(v) ? 'an array' : typeof v}` });
+    issues.push({ path: key, message: `expected an object, got ${describeValue(v)}` });
     return {};
   }
   return v as Json;
@@ -296,6 +443,10 @@ function readObject(j: Json, key: string, issues: ValidationIssue[]): Json {
  * q/k/v/out biases on, rotary_emb_dim 0 meaning no positional embedding). Never throws.
  */
 export function importMambaSsmConfig(json: unknown): ParseResult<Design> {
+  return safeResult(importMambaSsm(json));
+}
+
+function importMambaSsm(json: unknown): ParseResult<Design> {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return { ok: false, issues: [{ path: '(document)', message: 'a config.json must be a JSON object' }] };
   const forbidden = findForbiddenKeys(json);
   if (forbidden.length) return { ok: false, issues: forbidden };
@@ -306,11 +457,11 @@ export function importMambaSsmConfig(json: unknown): ParseResult<Design> {
   const vocab = padVocab(r.int('vocab_size', 50277), r.int('pad_vocab_size_multiple', 8));
   const dInter = r.int('d_intermediate', 0, 0);
   const ssmCfg = new ConfigReader(readObject(j, 'ssm_cfg', r.issues));
-  const attnCfg = new ConfigReader(readObject(j, 'attn_cfg', r.issues));
+  const attnCfg = new ConfigReader(readObject(j, 'attn_cfg', r.issues), ATTN_CFG_LIMITS);
   const layerKind = ssmCfg.str('layer', 'Mamba1');
-  if (layerKind !== 'Mamba1' && layerKind !== 'Mamba2') r.issues.push({ path: 'ssm_cfg.layer', message: `expected "Mamba1" or "Mamba2", got ${JSON.stringify(layerKind)}` });
+  if (layerKind !== 'Mamba1' && layerKind !== 'Mamba2') r.issues.push({ path: 'ssm_cfg.layer', message: `expected "Mamba1" or "Mamba2", got ${describeValue(layerKind)}` });
   const attnIdx = j.attn_layer_idx ?? [];
-  if (!Array.isArray(attnIdx) || !attnIdx.every((x) => Number.isInteger(x) && (x as number) >= 0 && (x as number) < nLayers)) {
+  if (!Array.isArray(attnIdx) || attnIdx.length > LIMITS.layers || !attnIdx.every((x) => Number.isInteger(x) && (x as number) >= 0 && (x as number) < nLayers)) {
     r.issues.push({ path: 'attn_layer_idx', message: `expected a list of layer indices from 0 to ${nLayers - 1}` });
   }
   const attnSet = new Set(Array.isArray(attnIdx) ? (attnIdx as number[]) : []);
@@ -323,24 +474,27 @@ export function importMambaSsmConfig(json: unknown): ParseResult<Design> {
   if (qkvBias !== outBias) r.issues.push({ path: 'attn_cfg.out_proj_bias', message: `must equal qkv_proj_bias (${qkvBias}); the design format has one bias flag for q, k, v and o` });
   const attention = { kind: 'attention', nHeads, nKvHeads: attnCfg.intOrNull('num_heads_kv', null) ?? nHeads, headDim: attnCfg.int('head_dim', Math.max(1, Math.floor(d / nHeads))), positional: attnCfg.int('rotary_emb_dim', 0, 0) > 0 ? 'rope' : 'none', slidingWindow: null, bias: qkvBias };
   for (const c of [ssmCfg, attnCfg]) for (const i of c.issues) r.issues.push({ path: `${c === ssmCfg ? 'ssm_cfg' : 'attn_cfg'}.${i.path}`, message: i.message });
-  if (r.issues.length) return { ok: false, issues: r.issues };
+  const name = nameOf(r, 'mamba');
+  const rms = r.bool('rms_norm', true);
+  const tied = r.bool('tie_embeddings', true);
+  if (r.issues.length) return { ok: false, issues: safeIssues(r.issues) };
   // mixer_seq_simple.py create_block: GatedMLP(hidden_features=d_intermediate) when d_intermediate > 0.
   const ffn = dInter > 0 ? { kind: 'mlp', width: dInter, activation: GATED, bias: false } : { kind: 'none' };
   const layers = Array.from({ length: nLayers }, (_, i) => ({ mixer: attnSet.has(i) ? attention : mixer, ffn }));
   const design = {
     format: FORMAT,
-    name: nameOf(r, 'mamba'),
+    name,
     source: `state-spaces/mamba config.json (${layerKind}${attnSet.size ? ` + ${attnSet.size} attention layers` : ''})`,
     vocabSize: vocab,
     dModel: d,
-    norm: r.bool('rms_norm', true) ? 'rmsnorm' : 'layernorm',
-    tiedEmbeddings: r.bool('tie_embeddings', true),
+    norm: rms ? 'rmsnorm' : 'layernorm',
+    tiedEmbeddings: tied,
     maxContext: SSM_DEFAULT_CONTEXT,
     dtype: 'bf16',
     sharedBlocks: [],
     layers: compactLayers(JSON.parse(JSON.stringify(layers)) as Layer[]),
   };
-  return validateDesign(JSON.parse(JSON.stringify(design)));
+  return validateBuilt(design, 'state-spaces');
 }
 
 const DTYPE_TO_TORCH: Partial<Record<Dtype, string>> = { fp32: 'float32', bf16: 'bfloat16', fp16: 'float16' };
@@ -447,6 +601,9 @@ export function exportJambaConfig(design: Design): ParseResult<Record<string, un
   if (moe?.kind === 'moe') {
     const i = idxOf('moe', 'ffn');
     if (moe.activation !== 'swiglu') return fail(`layers[${i}].ffn.activation`, 'Jamba experts are gated (swiglu)');
+    if (moe.router !== 'softmax' || moe.normTopK || moe.routedScale !== 1 || moe.routerBias || moe.sharedExperts) {
+      return fail(`layers[${i}].ffn`, "Jamba's router is a softmax top-k, not renormalised, without scaling, bias or shared experts (router softmax, normTopK false, routedScale 1, routerBias false, sharedExperts 0)");
+    }
     if (mlp?.kind === 'mlp' && moe.expertWidth !== mlp.width) return fail(`layers[${i}].ffn.expertWidth`, `Jamba experts share intermediate_size with the dense MLP (${mlp.width}), got ${moe.expertWidth}`);
   }
   const isAttn = layers.map((l) => l.mixer.kind === 'attention');

@@ -167,9 +167,24 @@ describe('importMegatron', () => {
       const headDim = [16, 32][rand(2)]!;
       const explicitHeads = rand(2) === 1;
       const mamba = { kind: 'mamba2' as const, dState: [16, 64][rand(2)]!, headDim, nGroups: 1, dConv: 4, expand: 2, nHeads: explicitHeads ? (3 * d) / headDim : null, chunkSize: 128, convBias: true, projBias: false, gatedNorm: true };
-      const act = rand(2) ? ('swiglu' as const) : ('gelu' as const);
+      const act = (['swiglu', 'gelu', 'relu2'] as const)[rand(3)]!;
       const mlp = { kind: 'mlp' as const, width: 32 * (1 + rand(8)), activation: act, bias: false };
-      const moe = { kind: 'moe' as const, nExperts: 4, topK: 1 + rand(4), expertWidth: 32 * (1 + rand(4)), activation: act };
+      const sigmoid = rand(2) === 1;
+      const shared = rand(2) === 1;
+      const moe = {
+        kind: 'moe' as const,
+        nExperts: 4,
+        topK: 1 + rand(4),
+        expertWidth: 32 * (1 + rand(4)),
+        activation: act,
+        sharedExperts: shared ? 1 : 0,
+        sharedExpertWidth: shared ? 16 * (1 + rand(4)) : null,
+        sharedExpertGate: shared && rand(2) === 1,
+        router: sigmoid ? ('sigmoid' as const) : ('softmax' as const),
+        normTopK: sigmoid ? true : rand(2) === 1,
+        routedScale: [1, 2.5][rand(2)]!,
+        routerBias: rand(2) === 1,
+      };
       const paired = rand(2) === 1;
       const n = 1 + rand(12);
       const layers: Layer[] = [];

@@ -23,7 +23,7 @@ import { validateDesign, type ParseResult, type ValidationIssue } from './valida
 import type { AttentionMixer } from '../kinds/attention/spec';
 import { mamba2Heads, mamba2Inner, type Mamba2Mixer } from '../kinds/mamba2/spec';
 import type { MlpFfn } from '../kinds/mlp/spec';
-import type { MoeFfn } from '../kinds/moe/spec';
+import { sharedExpertWidth, type MoeFfn } from '../kinds/moe/spec';
 
 /** The Megatron layer symbols the exporter writes and the importer reads. */
 export const MEGATRON_SYMBOLS = {
@@ -256,6 +256,16 @@ export function exportMegatron(design: Design, opts: MegatronExportOptions = {})
     // Megatron-LM needs --ffn-hidden-size even in an all-MoE model; the expert width is --moe-ffn-hidden-size.
     if (!mlp) args.push(['--ffn-hidden-size', String(e.expertWidth)]);
     args.push(['--num-experts', String(e.nExperts)], ['--moe-router-topk', String(e.topK)], ['--moe-ffn-hidden-size', String(e.expertWidth)]);
+    const shared = sharedExpertWidth(e);
+    if (shared > 0) args.push(['--moe-shared-expert-intermediate-size', String(shared)]);
+    if (e.sharedExpertGate) args.push(['--moe-shared-expert-gate']);
+    if (e.router === 'sigmoid') {
+      // Megatron-LM's sigmoid router renormalises the top-k scores whenever k > 1 (topk_softmax_with_capacity).
+      if (!e.normTopK && e.topK > 1) return fail(`${moe.path}.normTopK`, "Megatron-LM's sigmoid router always renormalises the top-k scores");
+      args.push(['--moe-router-score-function', 'sigmoid']);
+    } else if (!e.normTopK) args.push(['--moe-router-pre-softmax']);
+    if (e.routerBias) args.push(['--moe-router-enable-expert-bias']);
+    if (e.routedScale !== 1) args.push(['--moe-router-topk-scaling-factor', fmtNum(e.routedScale)]);
   }
   if (activation === 'swiglu') args.push(['--swiglu']);
   else if (activation === 'relu2') args.push(['--squared-relu']);
@@ -450,12 +460,11 @@ export function importMegatron(text: string, opts: MegatronImportOptions = {}): 
     }
     return x;
   };
-  for (const unsupported of ['moe-latent-size', 'multi-latent-attention', 'add-qkv-bias', 'add-bias-linear', 'qk-layernorm', 'attention-output-gate', 'apply-layernorm-1p', 'moe-shared-expert-intermediate-size', 'moe-shared-expert-gate', 'moe-router-enable-expert-bias']) {
+  for (const unsupported of ['moe-latent-size', 'multi-latent-attention', 'add-qkv-bias', 'add-bias-linear', 'qk-layernorm', 'attention-output-gate', 'apply-layernorm-1p']) {
     if (flags.has(unsupported)) return fail(`--${unsupported}`, 'is not expressible in this build of the explorer (its block kind or option is missing)');
   }
-  const router = str('moe-router-score-function');
-  if (router !== undefined && router !== 'softmax') return fail('--moe-router-score-function', `only softmax routing is expressible in this build, got "${router}"`);
-  if (flags.has('moe-router-topk-scaling-factor')) return fail('--moe-router-topk-scaling-factor', 'routed scaling is not expressible in this build');
+  const router = str('moe-router-score-function') ?? 'softmax';
+  if (router !== 'softmax' && router !== 'sigmoid') return fail('--moe-router-score-function', `expected softmax or sigmoid, got "${router}"`);
 
   let raw = str('hybrid-layer-pattern') ?? str('hybrid-override-pattern');
   const patternFlag = flags.has('hybrid-layer-pattern') ? '--hybrid-layer-pattern' : '--hybrid-override-pattern';
@@ -516,8 +525,8 @@ export function importMegatron(text: string, opts: MegatronImportOptions = {}): 
     if (percent !== undefined && percent !== 1 && pe === 'rope') return fail('--rotary-percent', `partial rotary (${percent}) is not expressible in this build`);
     attention = { kind: 'attention', nHeads: h, nKvHeads: kv, headDim: hd, positional: pe, ...(pe === 'rope' && theta !== undefined ? { ropeTheta: theta } : {}), slidingWindow: null, bias: false };
   }
-  if (flags.has('squared-relu') && (has('-') || has('E'))) return fail('--squared-relu', 'the squared-ReLU activation is not expressible in this build');
-  const activation = flags.has('swiglu') ? ('swiglu' as const) : ('gelu' as const);
+  if (flags.has('swiglu') && flags.has('squared-relu')) return fail('--squared-relu', 'contradicts --swiglu; Megatron-LM has one activation');
+  const activation = flags.has('swiglu') ? ('swiglu' as const) : flags.has('squared-relu') ? ('relu2' as const) : ('gelu' as const);
   let mamba: Mamba2Mixer | null = null;
   if (has('M')) {
     const headDim = int('mamba-head-dim', 64, 1, LIMITS.headDim)!;
@@ -551,7 +560,23 @@ export function importMegatron(text: string, opts: MegatronImportOptions = {}): 
     if (topK > nExperts) return fail('--moe-router-topk', `${topK} exceeds --num-experts ${nExperts}`);
     const width = int('moe-ffn-hidden-size', ffnWidth, 1, LIMITS.ffnWidth);
     if (width === undefined) return issues.length ? { ok: false, issues } : fail('--moe-ffn-hidden-size', 'missing (and no --ffn-hidden-size to default to)');
-    moe = { kind: 'moe', nExperts, topK, expertWidth: width, activation };
+    const shared = int('moe-shared-expert-intermediate-size', undefined, 1, LIMITS.ffnWidth);
+    const scale = num('moe-router-topk-scaling-factor');
+    moe = {
+      kind: 'moe',
+      nExperts,
+      topK,
+      expertWidth: width,
+      activation,
+      sharedExperts: shared ? 1 : 0,
+      sharedExpertWidth: shared ?? null,
+      sharedExpertGate: flags.has('moe-shared-expert-gate'),
+      router: router as MoeFfn['router'],
+      normTopK: router === 'sigmoid' ? true : !flags.has('moe-router-pre-softmax'),
+      routedScale: scale ?? 1,
+      routerBias: flags.has('moe-router-enable-expert-bias'),
+    };
+    if (moe.sharedExpertGate && !shared) return fail('--moe-shared-expert-gate', 'gates a shared expert, but --moe-shared-expert-intermediate-size is not given');
   }
   const vocab = int('vocab-size', undefined, 1, LIMITS.vocabSize);
   if (vocab === undefined) return issues.length ? { ok: false, issues } : fail('--vocab-size', 'missing; the explorer needs the vocabulary size');

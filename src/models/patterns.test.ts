@@ -77,6 +77,21 @@ describe('applyRatio', () => {
     expect(ls[3]!.ffn).toMatchObject({ expertWidth: 14336, nExperts: 4, topK: 1 });
     expect(ls[1]!.ffn).toMatchObject({ kind: 'mlp', width: 14336 });
   });
+  it('MoE with the first k layers dense (Kimi first_k_dense_replace 1): layer 0 keeps a dense MLP', () => {
+    const d = applyRatio(makeTemplate('1:7', { dModel: 256, nLayers: 12, vocabSize: 1000 }), { attn: 1, other: 3, nLayers: 12, placement: 'period', otherMixer: 'mamba2', moe: { every: 1, offset: 0, nExperts: 8, topK: 2, firstDense: 1 } });
+    const ls = layersOf(d);
+    expect(where(ls, (l) => l.ffn.kind === 'moe')).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(ls[0]!.ffn).toMatchObject({ kind: 'mlp', width: 768 });
+    expect(valid(d)).toBe('ok');
+    const three = layersOf(applyRatio(d, { attn: 1, other: 3, nLayers: 12, placement: 'period', otherMixer: 'mamba2', moe: { every: 2, offset: 0, nExperts: 8, topK: 2, firstDense: 3 } }));
+    expect(where(three, (l) => l.ffn.kind === 'moe')).toEqual([4, 6, 8, 10]);
+  });
+  it('a new MoE keeps the design’s MoE routing and shared experts', () => {
+    const d = applyRatio(makeTemplate('1:7', { dModel: 256, nLayers: 8, vocabSize: 1000 }), { attn: 1, other: 3, nLayers: 8, placement: 'period', otherMixer: 'mamba', moe: { every: 2, offset: 1, nExperts: 8, topK: 2 } });
+    const layers = layersOf(d).map((l) => (l.ffn.kind === 'moe' ? { ...l, ffn: { ...l.ffn, router: 'sigmoid' as const, sharedExperts: 1, routedScale: 2.5 } } : l));
+    const ls = layersOf(applyRatio({ ...d, layers }, { attn: 1, other: 3, nLayers: 8, placement: 'period', otherMixer: 'mamba', moe: { every: 4, offset: 3, nExperts: 16, topK: 4 } }));
+    expect(ls[3]!.ffn).toMatchObject({ kind: 'moe', nExperts: 16, topK: 4, router: 'sigmoid', sharedExperts: 1, routedScale: 2.5 });
+  });
   it('moe: null keeps the MoE placement by index and reuses existing mixer parameters', () => {
     const jamba = getPreset('jamba-v0.1')!.design;
     const old = layersOf(jamba);
@@ -89,6 +104,8 @@ describe('applyRatio', () => {
     expect(() => applyRatio(base, { attn: 1, other: 7, nLayers: 8, placement: 'period', offset: 8, otherMixer: 'mamba' })).toThrow(/offset 8/);
     expect(() => applyRatio(base, { attn: 0, other: 0, nLayers: 8, placement: 'period', otherMixer: 'mamba' })).toThrow(/attn \+ other/);
     expect(() => applyRatio(base, { attn: 1, other: 1, nLayers: 8, placement: 'period', otherMixer: 'mamba', moe: { every: 2, offset: 0, nExperts: 2, topK: 3 } })).toThrow(/topK 3 exceeds/);
+    expect(() => applyRatio(base, { attn: 1, other: 1, nLayers: 8, placement: 'period', otherMixer: 'mamba', moe: { every: 2, offset: 0, nExperts: 4, topK: 2, firstDense: -1 } })).toThrow(/moe.firstDense must be an integer >= 0/);
+    expect(() => applyRatio(base, { attn: 1, other: 1, nLayers: 8, placement: 'period', otherMixer: 'mamba', moe: { every: 2, offset: 0, nExperts: 4, topK: 2, firstDense: 9 } })).toThrow(/moe.firstDense 9 exceeds the 8 layers/);
     expect(() => applyRatio(base, { attn: 1, other: 1, nLayers: 5000, placement: 'even', otherMixer: 'mamba' })).toThrow(/nLayers 5000/);
     expect(() => applyRatio(base, { attn: 1.5, other: 1, nLayers: 8, placement: 'even', otherMixer: 'mamba' })).toThrow(/attn must be an integer/);
   });

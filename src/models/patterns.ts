@@ -98,12 +98,17 @@ export const ATTENTION_SIDE_KINDS: MixerBlockKind[] = MIXER_BLOCK_KINDS.filter((
 /** A recurrent mixer kind (one of {@link RECURRENT_KINDS}). */
 export type OtherMixerKind = MixerBlockKind;
 
-/** MoE placement: MoE where `i % every == offset`. */
+/** MoE placement: MoE where `i % every == offset`, except the first `firstDense` layers, which stay dense. */
 export interface MoePlacement {
   every: number;
   offset: number;
   nExperts: number;
   topK: number;
+  /**
+   * The first k layers keep a dense MLP where the rule would put an MoE (Kimi / DeepSeek `first_k_dense_replace`:
+   * Kimi Linear's layer 0 is a dense `mlp`, hybrids-2026.md §8); default 0.
+   */
+  firstDense?: number;
 }
 
 /** Options of {@link applyRatio}. */
@@ -192,17 +197,14 @@ function ffnAt(layers: readonly Layer[], i: number, dModel: number, moe: MoePlac
   checkCount('moe.nExperts', moe.nExperts, 1);
   checkCount('moe.topK', moe.topK, 1);
   if (moe.topK > moe.nExperts) throw new RangeError(`moe.topK ${moe.topK} exceeds moe.nExperts ${moe.nExperts}`);
+  const firstDense = moe.firstDense ?? 0;
+  checkCount('moe.firstDense', firstDense, 0);
   const denseMlp = firstFfn(layers, 'mlp') ?? defaultMlp(dModel);
-  if (i % moe.every === moe.offset) {
+  if (i % moe.every === moe.offset && i >= firstDense) {
+    // The design's MoE keeps its routing and shared experts; a new one starts from the kind's defaults.
     const existing = firstFfn(layers, 'moe');
-    const out: MoeFfn = {
-      kind: 'moe',
-      nExperts: moe.nExperts,
-      topK: moe.topK,
-      expertWidth: existing?.expertWidth ?? denseMlp.width,
-      activation: existing?.activation ?? denseMlp.activation,
-    };
-    return out;
+    const base: MoeFfn = existing ?? { ...(ffnSpecOf('moe').defaults(dModel) as MoeFfn), expertWidth: denseMlp.width, activation: denseMlp.activation };
+    return { ...base, nExperts: moe.nExperts, topK: moe.topK };
   }
   const kept = keptFfn(layers, i, dModel);
   return kept.kind === 'moe' ? denseMlp : kept;
@@ -224,6 +226,9 @@ export function applyRatio(design: Design, opts: RatioOptions): Design {
   const isAttn = attentionPositions(opts);
   checkSide('otherMixer', opts.otherMixer, RECURRENT_KINDS);
   checkSide('attnMixer', opts.attnMixer ?? 'attention', ATTENTION_SIDE_KINDS);
+  if (opts.moe?.firstDense !== undefined && opts.moe.firstDense > opts.nLayers) {
+    throw new RangeError(`moe.firstDense ${opts.moe.firstDense} exceeds the ${opts.nLayers} layers`);
+  }
   const attn = mixerFor(old, opts.attnMixer ?? 'attention', design.dModel);
   const other = mixerFor(old, opts.otherMixer, design.dModel);
   const layers: Layer[] = isAttn.map((a, i) => ({ mixer: a ? attn : other, ffn: ffnAt(old, i, design.dModel, opts.moe) }));

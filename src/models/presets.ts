@@ -60,7 +60,8 @@ function jamba(o: { name: string; source: string; nLayers: number; dModel: numbe
           },
           rules: [
             { period: 8, offset: 4, mixer: { kind: 'attention', nHeads: o.nHeads, nKvHeads: o.nKvHeads, headDim: o.dModel / o.nHeads, positional: 'none' } },
-            { period: 2, offset: 1, ffn: { kind: 'moe', nExperts: 16, topK: 2, expertWidth: o.ffn, activation: 'swiglu' } },
+            // JambaSparseMoeBlock: softmax top-2 without renormalising (HF `modeling_jamba.py`).
+            { period: 2, offset: 1, ffn: { kind: 'moe', nExperts: 16, topK: 2, expertWidth: o.ffn, activation: 'swiglu', normTopK: false } },
           ],
         },
       },

@@ -129,8 +129,19 @@ export function isPattern(item: LayerItem): item is PatternItem {
   return 'pattern' in item;
 }
 
-/** Expands the compact layer list (repeats and period/offset patterns) into the explicit list, in order. */
+/** The number of explicit layers the compact list expands to, counted without expanding anything. */
+export function countLayers(items: readonly LayerItem[]): number {
+  return items.reduce((n, it) => n + (isRepeat(it) ? it.repeat * it.layers.length : isPattern(it) ? it.pattern.count : 1), 0);
+}
+
+/**
+ * Expands the compact layer list (repeats and period/offset patterns) into the explicit list, in order. The count is
+ * checked first: a list that would expand past `LIMITS.layers` throws a RangeError before anything is allocated
+ * (validated designs never do; this guards callers that hand it unvalidated items).
+ */
 export function expandLayers(items: readonly LayerItem[]): Layer[] {
+  const total = countLayers(items);
+  if (!(total <= LIMITS.layers)) throw new RangeError(`the layers expand to ${total} layers; at most ${LIMITS.layers} are allowed`);
   const out: Layer[] = [];
   for (const item of items) {
     if (isRepeat(item)) {
@@ -160,8 +171,8 @@ function checkDesign(d: Design, ctx: z.RefinementCtx): void {
     if (ids.has(b.id)) ctx.addIssue({ code: 'custom', path: ['sharedBlocks', i, 'id'], message: `duplicate shared block id "${b.id}"` });
     ids.add(b.id);
   });
-  const total = d.layers.reduce((n, it) => n + (isRepeat(it) ? it.repeat * it.layers.length : isPattern(it) ? it.pattern.count : 1), 0);
-  if (total > LIMITS.layers) {
+  const total = countLayers(d.layers);
+  if (!(total <= LIMITS.layers)) {
     ctx.addIssue({ code: 'custom', path: ['layers'], message: `expands to ${total} layers; at most ${LIMITS.layers} are allowed` });
     return;
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getPreset } from './presets';
 import { LIMITS } from './schema';
+import { MIXER_BLOCK_KINDS } from '../kinds/specs';
 import { describeValue, formatIssues, parseDesignText, validateDesign } from './validate';
 
 /** A small valid design; each corpus case breaks one thing in a fresh copy. */
@@ -33,8 +34,10 @@ const CORPUS: [string, ((d: Doc) => unknown) | string, string, string][] = [
   ['missing format', (d) => { delete d.format; return d; }, 'format', 'missing; a design says "format": "hybrid-arch/1"'],
   ['unknown format version', (d) => ({ ...d, format: 'hybrid-arch/2' }), 'format', 'unsupported format version "hybrid-arch/2"'],
   ['foreign format', (d) => ({ ...d, format: 'onnx' }), 'format', 'expected "hybrid-arch/1", got "onnx"'],
-  ['unknown mixer kind', (d) => { d.layers[2]!.mixer = { kind: 'lstm' }; return d; }, 'layers[2].mixer.kind', 'unknown kind "lstm"; expected one of attention, mamba, mamba2, hyena, shared, none'],
+  ['unknown mixer kind', (d) => { d.layers[2]!.mixer = { kind: 'lstm' }; return d; }, 'layers[2].mixer.kind', `unknown kind "lstm"; expected one of ${[...MIXER_BLOCK_KINDS, 'none'].join(', ')}`],
   ['unknown ffn kind', (d) => { d.layers[0]!.ffn = { kind: 'kan' }; return d; }, 'layers[0].ffn.kind', 'unknown kind "kan"; expected one of mlp, moe, none'],
+  ['an FFN kind as a mixer', (d) => { d.layers[2]!.mixer = { kind: 'moe' }; return d; }, 'layers[2].mixer.kind', 'kind "moe" is not allowed here; expected one of attention, mamba'],
+  ['a misspelt field of a kind', (d) => { d.layers[1]!.mixer!.dstate = 16; return d; }, 'layers[1].mixer.dstate', 'unknown field "dstate" (did you mean "dState"?)'],
   ['missing mixer kind', (d) => { d.layers[1]!.mixer = { dState: 16 }; return d; }, 'layers[1].mixer.kind', 'missing; expected one of attention'],
   ['missing ffn', (d) => { delete d.layers[1]!.ffn; return d; }, 'layers[1].ffn', 'missing; every layer has an FFN'],
   ['string where integer', (d) => ({ ...d, dModel: '64' }), 'dModel', 'expected an integer, got "64"'],

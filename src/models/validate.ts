@@ -1,17 +1,13 @@
 /**
  * Validation with messages that name the path and the rule, e.g.
- * `layers[2].mixer.kind: unknown kind "lstm"; expected one of attention, mamba, mamba2, hyena, shared, none` or
+ * `layers[2].mixer.kind: unknown kind "lstm"; expected one of attention, mamba, ..., none` or
  * `dModel: expected an integer, got "4096"`. Never throws; never modifies the input.
  */
 import type { z } from 'zod';
+import { formatPath, inspectJson, parseJsonSafe } from './safeJson';
+import { quoteUser, safeLine } from './safeText';
 import { DesignSchema, FORMAT, INTEGER_EXPECTED, LayerSchema, PatternRuleSchema, PatternSchema, RepeatSchema, SharedBlockSchema, type Design } from './schema';
-import { AttentionSchema } from '../kinds/attention/spec';
-import { HyenaSchema } from '../kinds/hyena/spec';
-import { Mamba2Schema } from '../kinds/mamba2/spec';
-import { MambaSchema } from '../kinds/mamba/spec';
-import { MlpSchema } from '../kinds/mlp/spec';
-import { MoeSchema } from '../kinds/moe/spec';
-import { SharedRefSchema } from '../kinds/shared/spec';
+import { FFN_SPECS, MIXER_SPECS, isFfnKind, isMixerKind } from '../kinds/specs';
 
 /** One problem found in a document: where (a dotted path such as `layers[3].mixer.nHeads`) and which rule. */
 export interface ValidationIssue {
@@ -21,50 +17,36 @@ export interface ValidationIssue {
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };
 
-/** Formats a path as `layers[3].mixer.nHeads`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let s = '';
-  for (const p of path) {
-    if (typeof p === 'number') s += `[${p}]`;
-    else s += s ? `.${String(p)}` : String(p);
-  }
-  return s || '(document)';
-}
+export { formatPath } from './safeJson';
 
 /** The issues as one line each: `layers[3].mixer.nHeads: nKvHeads 3 does not divide nHeads 32`. */
 export function formatIssues(issues: readonly ValidationIssue[]): string {
   return issues.map((i) => `${i.path}: ${i.message}`).join('\n');
 }
 
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-/** Finds `__proto__` / `constructor` / `prototype` keys anywhere in a parsed JSON value. */
-export function findForbiddenKeys(value: unknown, path: PropertyKey[] = []): ValidationIssue[] {
-  const out: ValidationIssue[] = [];
-  if (Array.isArray(value)) value.forEach((v, i) => out.push(...findForbiddenKeys(v, [...path, i])));
-  else if (value !== null && typeof value === 'object') {
-    for (const k of Object.keys(value)) {
-      if (FORBIDDEN_KEYS.has(k)) out.push({ path: formatPath([...path, k]), message: `the key "${k}" is not allowed` });
-      else out.push(...findForbiddenKeys((value as Record<string, unknown>)[k], [...path, k]));
-    }
-  }
-  return out;
+/**
+ * Finds `__proto__` / `constructor` / `prototype` keys anywhere in a parsed JSON value, and nesting deeper than
+ * `MAX_JSON_DEPTH` (safeJson.ts; reported alone). Iterative: safe at any depth.
+ */
+export function findForbiddenKeys(value: unknown): ValidationIssue[] {
+  return inspectJson(value).issues;
 }
 
-/** Parses JSON text, reporting a syntax error as an issue instead of throwing. */
+/** Parses JSON text, reporting a syntax error or hostile nesting as one issue (one line) instead of throwing. */
 export function parseJsonText(text: string): ParseResult<unknown> {
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch (e) {
-    return { ok: false, issues: [{ path: '(document)', message: `malformed JSON: ${(e as Error).message}` }] };
-  }
+  return parseJsonSafe(text);
+}
+
+/** Issues made safe to print: paths and messages on one line each, controls escaped, lengths capped. */
+export function safeIssues(issues: readonly ValidationIssue[]): ValidationIssue[] {
+  return issues.map((i) => ({ path: safeLine(i.path, 200), message: safeLine(i.message, 500) }));
 }
 
 /** A short description of a JSON value for messages: `"4096"`, `64.5`, `null`, `an array`, `an object`. */
 export function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (typeof v === 'string') return quoteUser(v, 40);
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
   return String(v);
@@ -79,12 +61,26 @@ const TYPE_NAMES: Record<string, string> = {
   array: 'an array',
 };
 
-/** Every field name of the format, for "did you mean" hints on misspelt keys. */
+/** The field names of an object schema (a kind's schema is one; anything else has none). */
+const shapeKeys = (s: unknown): string[] => {
+  const shape = (s as { shape?: unknown }).shape;
+  return shape !== null && typeof shape === 'object' ? Object.keys(shape) : [];
+};
+
+/** Every field name of the format (every registered kind's and the document's own), for "did you mean" hints. */
 const KNOWN_FIELDS: readonly string[] = [
   ...new Set(
-    [AttentionSchema, MambaSchema, Mamba2Schema, HyenaSchema, SharedRefSchema, MlpSchema, MoeSchema, LayerSchema, RepeatSchema, PatternSchema, PatternRuleSchema, SharedBlockSchema, DesignSchema, PatternSchema.shape.pattern].flatMap(
-      (s) => Object.keys(s.shape),
-    ),
+    [
+      ...Object.values(MIXER_SPECS).map((k) => k.schema),
+      ...Object.values(FFN_SPECS).map((k) => k.schema),
+      LayerSchema,
+      RepeatSchema,
+      PatternSchema,
+      PatternRuleSchema,
+      SharedBlockSchema,
+      DesignSchema,
+      PatternSchema.shape.pattern,
+    ].flatMap(shapeKeys),
   ),
 ];
 
@@ -99,9 +95,24 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 
 type ZIssue = z.core.$ZodIssue;
 
-/** Turns zod issues into path + message pairs; `root` is the value parsed, `prefix` the path of `root`. */
+/** A schema's own reason for a size rule (its custom message, not zod's "Too small: ..."), as ` (reason)`. */
+function why(iss: ZIssue): string {
+  return /^Too (small|big)/.test(iss.message) ? '' : ` (${iss.message})`;
+}
+
+/**
+ * Turns zod issues into path + message pairs; `root` is the value parsed, `prefix` the path of `root`. zod's `int()`
+ * also checks the safe-integer range, so 1e308 gets "at most 9007199254740991" beside the field's own "at most
+ * 65536": the safe-integer bound is dropped wherever the field's own bound is reported at the same path.
+ */
 function convert(issues: readonly ZIssue[], root: unknown, prefix: readonly PropertyKey[]): ValidationIssue[] {
-  return issues.flatMap((iss) => convertOne(iss, root, prefix));
+  const key = (i: ZIssue) => JSON.stringify(i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)));
+  const bounded = new Set(issues.filter((i) => (i.code === 'too_big' || i.code === 'too_small') && !isSafeIntBound(i)).map((i) => `${i.code}:${key(i)}`));
+  return issues.filter((i) => !(isSafeIntBound(i) && bounded.has(`${i.code}:${key(i)}`))).flatMap((iss) => convertOne(iss, root, prefix));
+}
+
+function isSafeIntBound(i: ZIssue): boolean {
+  return (i.code === 'too_big' && Number(i.maximum) === Number.MAX_SAFE_INTEGER) || (i.code === 'too_small' && Number(i.minimum) === Number.MIN_SAFE_INTEGER);
 }
 
 function convertOne(iss: ZIssue, root: unknown, prefix: readonly PropertyKey[]): ValidationIssue[] {
@@ -122,13 +133,13 @@ function convertOne(iss: ZIssue, root: unknown, prefix: readonly PropertyKey[]):
     case 'too_small': {
       const min = Number(iss.minimum);
       if (iss.origin === 'string') return one(min <= 1 ? 'must not be empty' : `must have at least ${min} characters`);
-      if (iss.origin === 'array') return one(`must have at least ${min} item${min === 1 ? '' : 's'}`);
+      if (iss.origin === 'array') return one(`must have at least ${min} item${min === 1 ? '' : 's'}${why(iss)}, got ${Array.isArray(input) ? input.length : '?'}`);
       return one(`must be ${iss.inclusive ? 'at least' : 'greater than'} ${min}, got ${describeValue(input)}`);
     }
     case 'too_big': {
       const max = Number(iss.maximum);
       if (iss.origin === 'string') return one(`must be at most ${max} characters long, got ${typeof input === 'string' ? input.length : '?'}`);
-      if (iss.origin === 'array') return one(`must have at most ${max} items, got ${Array.isArray(input) ? input.length : '?'}`);
+      if (iss.origin === 'array') return one(`must have at most ${max} items${why(iss)}, got ${Array.isArray(input) ? input.length : '?'}`);
       return one(`must be at most ${max}, got ${describeValue(input)}`);
     }
     case 'invalid_value': {
@@ -155,6 +166,9 @@ function convertUnion(iss: z.core.$ZodIssueInvalidUnion, root: unknown, prefix: 
   if (discriminator) {
     const list = (options ?? []).map(String).join(', ');
     if (input === undefined) return [{ path: at, message: `missing; expected one of ${list}` }];
+    // A kind that exists but may not stand here (an FFN kind as a mixer, a composite nested in a composite).
+    const known = typeof input === 'string' && (isMixerKind(input) || isFfnKind(input) || input === 'none');
+    if (known) return [{ path: at, message: `${discriminator} ${describeValue(input)} is not allowed here; expected one of ${list}` }];
     return [{ path: at, message: `unknown ${discriminator} ${describeValue(input)}; expected one of ${list}` }];
   }
   // A top-level layer item: a layer, a repeat block or a pattern. Judge which one was meant by its keys, then
@@ -179,6 +193,12 @@ function convertUnion(iss: z.core.$ZodIssueInvalidUnion, root: unknown, prefix: 
 
 /** Validates a parsed value as a design. Never throws; the value is not modified. */
 export function validateDesign(value: unknown): ParseResult<Design> {
+  const r = validateDesignUnsafe(value);
+  return r.ok ? r : { ok: false, issues: safeIssues(r.issues) };
+}
+
+function validateDesignUnsafe(value: unknown): ParseResult<Design> {
+  // Depth and forbidden keys first, iteratively: nothing recursive (zod) sees a hostile document.
   const forbidden = findForbiddenKeys(value);
   if (forbidden.length) return { ok: false, issues: forbidden };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {

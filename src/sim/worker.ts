@@ -6,6 +6,7 @@
 /// <reference lib="webworker" />
 import type { FromWorker, ToWorker } from './protocol';
 import { runBench } from './runtime/bench';
+import { isRunRefused } from './runtime/runRefused';
 import { probeDevice } from './runtime/probeDevice';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -27,7 +28,9 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>, ac: AbortControlle
     });
     post({ type: 'done', id, result });
   } catch (e) {
-    post({ type: 'error', id, message: e instanceof Error ? e.message : String(e) });
+    // A refused run (bad request, memory the backend cannot hold) says why; anything else is an internal failure.
+    const message = e instanceof Error ? e.message : String(e);
+    post({ type: 'error', id, message: isRunRefused(e) ? message : `internal error (not a problem with your design or settings): ${message}` });
   } finally {
     controllers.delete(id);
   }

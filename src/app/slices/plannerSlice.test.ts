@@ -53,9 +53,14 @@ describe('planner settings', () => {
     const merged = persistOptions.merge!(JSON.parse(JSON.stringify(p)), current);
     expect(merged.plannerSettings.batch).toBe(16);
     expect(merged.deviceProbe).toEqual(probe);
+    expect(takeHydrationNotices()).toEqual([]);
     const bad = persistOptions.merge!({ plannerSettings: { batch: 0 }, deviceProbe: { ...probe, memBandwidth: -1 } }, current);
     expect(bad.plannerSettings.batch).toBe(1);
     expect(bad.deviceProbe).toBeNull();
-    expect(takeHydrationNotices()).toEqual([]);
+    // What was dropped is named (issue 13: the autosave says what it could not use).
+    const notes = takeHydrationNotices();
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain('plannerSettings (batch not valid; the defaults are used)');
+    expect(notes[0]).toContain('deviceProbe (damaged; measure this device again in the planner)');
   });
 });

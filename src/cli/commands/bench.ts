@@ -3,8 +3,11 @@
  * [--steps 32] [--repeats 5] [--batch 1] [--seed 1] [--budget 4GiB] [--kv-capacity exact|pow2] [--json]`: runs the runtime's benchmark sweep in
  * Node on a scaled copy of the design and prints one JSON object (or a table).
  */
+import { totalmem } from 'node:os';
 import type { BenchRequest } from '../../sim/protocol';
+import { isRunRefused } from '../../sim/runtime/runRefused';
 import { CliError, flagInt, flagIntList, flagString, parseArgs, type Command } from '../common';
+import { writeLines } from '../sanitize';
 import { parseByteSize } from './cost';
 import { readDesignArg } from './designIo';
 import { backendFlag, kvCapacityFlag, profileFlag, scanFlag, seedFlag } from './runtimeArgs';
@@ -18,13 +21,19 @@ const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) :
 
 export const benchCommand: Command = {
   summary: 'measure prefill tokens/s, decode ms/token and cache bytes of a scaled design (tfjs, Node)',
+  usage: USAGE,
   async run(args) {
     const p = parseArgs(args, ['seq', 'backend', 'scan', 'profile', 'steps', 'repeats', 'batch', 'seed', 'budget', 'kv-capacity', 'json'], ['json']);
     if (p.positional.length > 1) throw new CliError(`expected one design, got ${p.positional.length}: ${p.positional.join(' ')}; usage: ${USAGE}`);
     const design = readDesignArg(p.positional[0], USAGE);
+    // A budget above this machine's memory is capped at it: the backend's own limits (the wasm heap, the largest
+    // allocation) are checked by the runtime, the machine's memory here.
+    const budgetText = flagString(p, 'budget') ?? '4GiB';
+    const budget = parseByteSize(budgetText, 'budget');
+    const machine = totalmem();
     const request: BenchRequest = {
       design,
-      seqLens: flagIntList(p, 'seq', DEFAULT_SEQ_LENS, 1 << 20),
+      seqLens: flagIntList(p, 'seq', DEFAULT_SEQ_LENS, 1 << 20, 64),
       backend: backendFlag(p),
       scan: scanFlag(p),
       profile: profileFlag(p, 'tiny'),
@@ -32,7 +41,7 @@ export const benchCommand: Command = {
       batch: flagInt(p, 'batch', 1, 1, 64),
       decodeSteps: flagInt(p, 'steps', 32, 1, 4096),
       repeats: flagInt(p, 'repeats', 5, 1, 1000),
-      memoryBudgetBytes: parseByteSize(flagString(p, 'budget') ?? '4GiB', 'budget'),
+      memoryBudgetBytes: Math.min(budget, machine),
       kvCapacity: kvCapacityFlag(p),
     };
     const json = p.flags.has('json');
@@ -45,8 +54,10 @@ export const benchCommand: Command = {
         onPoint: (pt) => showProgress && process.stderr.write(`L=${pt.seqLen}: ${fmt(pt.prefillTokensPerSec, 0)} tok/s prefill, ${fmt(pt.decodeMsPerToken, 2)} ms/token decode\n`),
       });
     } catch (e) {
-      // Refused runs and bad profiles are the user's to fix: one line, exit 2.
-      throw new CliError((e as Error).message);
+      // A refused run (bad request or profile, a backend that is not there, memory the run cannot have) is the user's
+      // to fix: one line, exit 2. Anything else failed while running: an internal error (runCli: exit 1).
+      if (isRunRefused(e)) throw new CliError(e.message + (budget > machine ? ` (--budget ${budgetText} is more than this machine's ${(machine / 2 ** 30).toFixed(1)} GiB of memory, which was used instead)` : ''));
+      throw e;
     }
     if (json) {
       process.stdout.write(JSON.stringify(result) + '\n');
@@ -62,7 +73,7 @@ export const benchCommand: Command = {
           .join(''),
       ),
     ];
-    process.stdout.write(lines.join('\n') + '\n');
+    writeLines(process.stdout, lines);
     return 0;
   },
 };

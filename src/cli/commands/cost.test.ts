@@ -1,24 +1,20 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cli as runCliInProcess } from '../cliTestHarness';
 import { FORMAT } from '../../models/schema';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
-function cli(...args: string[]) {
-  const r = spawnSync(TSX, ['src/cli/main.ts', 'cost', ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+
+const cli = (...args: string[]) => runCliInProcess('cost', ...args);
 
 const dir = mkdtempSync(join(tmpdir(), 'cost-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('cli cost', () => {
-  it('--json prints exactly one JSON object with the documented shape (Llama-2-7B preset)', () => {
-    const r = cli('llama-2-7b', '--json', '--seq', '4096,8K', '--dtype', 'bf16', '--budget', '80GiB');
+  it('--json prints exactly one JSON object with the documented shape (Llama-2-7B preset)', async () => {
+    const r = await cli('llama-2-7b', '--json', '--seq', '4096,8K', '--dtype', 'bf16', '--budget', '80GiB');
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
@@ -40,7 +36,7 @@ describe('cli cost', () => {
     expect(j.budget).toEqual({ bytes: 80 * 2 ** 30, maxContext: 138_134, unbounded: false });
   });
 
-  it('reads a design.json and prints a table in binary units', () => {
+  it('reads a design.json and prints a table in binary units', async () => {
     const path = join(dir, 'design.json');
     const design = {
       format: FORMAT,
@@ -54,7 +50,7 @@ describe('cli cost', () => {
       ],
     };
     writeFileSync(path, JSON.stringify(design));
-    const r = cli(path, '--seq', '1024');
+    const r = await cli(path, '--seq', '1024');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Tiny hybrid');
     expect(r.stdout).toContain('binary units');
@@ -62,10 +58,10 @@ describe('cli cost', () => {
     expect(r.stdout).toMatch(/^1,024\s+256 KiB/m);
   });
 
-  it('reads a Hugging Face config.json by its model_type', () => {
+  it('reads a Hugging Face config.json by its model_type', async () => {
     const path = join(dir, 'config.json');
     writeFileSync(path, JSON.stringify({ model_type: 'mixtral', vocab_size: 32000, hidden_size: 4096, intermediate_size: 14336, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 8, num_local_experts: 8, num_experts_per_tok: 2, max_position_embeddings: 32768, tie_word_embeddings: false }));
-    const r = cli(path, '--json');
+    const r = await cli(path, '--json');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout) as Record<string, any>;
@@ -79,18 +75,18 @@ describe('cli cost', () => {
     { args: ['llama-2-7b', '--budget', 'lots'], message: /^error: --budget must be a size/ },
     { args: ['llama-2-7b', '--seq', '0'], message: /^error: --seq values must be between 1/ },
     { args: [], message: /^error: expected one design/ },
-  ])('exits 2 with one line on stderr: $args', ({ args, message }) => {
-    const r = cli(...args);
+  ])('exits 2 with one line on stderr: $args', async ({ args, message }) => {
+    const r = await cli(...args);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(r.stderr.trimEnd()).toMatch(message);
   });
 
-  it('names the field and rule of a bad design file', () => {
+  it('names the field and rule of a bad design file', async () => {
     const path = join(dir, 'bad.json');
     writeFileSync(path, JSON.stringify({ format: FORMAT, name: 'bad', vocabSize: 10, dModel: 64, maxContext: 10, layers: [{ mixer: { kind: 'attention', nHeads: 8, nKvHeads: 3, headDim: 8 }, ffn: { kind: 'none' } }] }));
-    const r = cli(path);
+    const r = await cli(path);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bad\.json: layers\[0\]\.mixer\.nKvHeads: nKvHeads 3 does not divide nHeads 8/);
   });

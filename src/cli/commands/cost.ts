@@ -9,8 +9,12 @@ import { formatBytes, formatCount, formatInt } from '../../sim/cost/format';
 import { maxContextForCost } from '../../sim/cost/maxContextInBudget';
 import type { CostPoint, DesignCost, LayerCost } from '../../sim/cost/types';
 import { CliError, type Command, flagInt, flagIntList, flagString, parseArgs, readTextFile } from '../common';
+import { writeLines } from '../sanitize';
 
 const USAGE = 'cost <preset-id | design.json | hf-config.json> [--seq 4096,262144] [--dtype bf16] [--cache-dtype bf16] [--batch 1] [--budget 80GiB] [--json]';
+
+/** Most `--seq` points in one report (a table of a million rows helps nobody and used to crash). */
+export const MAX_COST_POINTS = 1000;
 
 const BYTE_SUFFIXES: Record<string, number> = {
   b: 1,
@@ -118,13 +122,14 @@ function textReport(design: Design, cost: DesignCost, points: CostPoint[], cross
 /** `cost`: the analytic costs of a preset, a design file or a Hugging Face config, as a table or one JSON object. */
 export const costCommand: Command = {
   summary: 'analytic costs (params, bytes, FLOPs) of a preset, design.json or HF config.json',
+  usage: USAGE,
   async run(args) {
     const p = parseArgs(args, ['seq', 'dtype', 'cache-dtype', 'batch', 'budget', 'json'], ['json']);
     if (p.positional.length !== 1) throw new CliError(`expected one design (preset id or file), got ${p.positional.length}; usage: ${USAGE}`);
     const dtype = dtypeFlag(flagString(p, 'dtype'), 'dtype');
     const cacheDtype = dtypeFlag(flagString(p, 'cache-dtype'), 'cache-dtype');
     const batch = flagInt(p, 'batch', 1, 1, 1_000_000);
-    const seqLens = flagIntList(p, 'seq', [4096, 262144]);
+    const seqLens = flagIntList(p, 'seq', [4096, 262144], 1 << 30, MAX_COST_POINTS);
     const budgetText = flagString(p, 'budget');
     const budgetBytes = budgetText === undefined ? null : parseByteSize(budgetText, 'budget');
     const design = loadDesignArg(p.positional[0]!);
@@ -161,7 +166,7 @@ export const costCommand: Command = {
       };
       process.stdout.write(JSON.stringify(json) + '\n');
     } else {
-      process.stdout.write(textReport(design, cost, points, crossover, budget));
+      writeLines(process.stdout, textReport(design, cost, points, crossover, budget).trimEnd().split('\n'));
     }
     return 0;
   },

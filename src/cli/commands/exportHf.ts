@@ -1,5 +1,6 @@
 import { HF_EXPORT_FAMILIES, exportHfConfig } from '../../models/hf';
 import { CliError, type Command, flagString, parseArgs } from '../common';
+import { writeLines } from '../sanitize';
 import { firstIssueLine, readDesignArg, writeJson } from './designIo';
 
 const USAGE = 'export-hf <design.json | preset-id> [--family NAME] [-o config.json]';
@@ -29,7 +30,7 @@ export const exportHfCommand: Command = {
     if (!r.ok) throw new CliError(`cannot export "${design.name}" as ${family ? `a ${family}` : 'a Hugging Face'} config: ${firstIssueLine(r.issues)}`);
     const out = flagString(p, 'o');
     writeJson(r.value, out);
-    if (out) process.stdout.write(`wrote ${out} (${String(r.value.model_type)})\n`);
+    if (out) writeLines(process.stdout, [`wrote ${out} (${String(r.value.model_type)})`]);
     return 0;
   },
 };

@@ -1,26 +1,26 @@
-import { importHfConfig } from '../../models/hf';
+import { loadConfigSource } from '../../models/load';
 import { expandLayers } from '../../models/schema';
-import { parseJsonText } from '../../models/validate';
 import { CliError, type Command, flagString, parseArgs, readTextFile } from '../common';
+import { writeLines } from '../sanitize';
 import { firstIssueLine, writeJson } from './designIo';
 
 const USAGE = 'import-hf <config.json> [-o design.json]';
 
 /** `import-hf`: a Hugging Face config.json to our design JSON (compact form), on stdout or into a file. */
 export const importHfCommand: Command = {
-  summary: 'convert a Hugging Face config.json to a design (-o design.json, else stdout)',
+  summary: 'convert a Hugging Face or state-spaces config.json to a design (-o design.json, else stdout)',
+  usage: USAGE,
   async run(args) {
     const p = parseArgs(args, ['o']);
     const [file, extra] = p.positional;
     if (!file) throw new CliError(`missing config file; usage: ${USAGE}`);
     if (extra) throw new CliError(`unexpected argument "${extra}"; usage: ${USAGE}`);
-    const json = parseJsonText(readTextFile(file));
-    if (!json.ok) throw new CliError(`${file}: ${firstIssueLine(json.issues)}`);
-    const r = importHfConfig(json.value);
+    // The same detection as validate and cost: an HF config.json (model_type) or a state-spaces one (d_model, n_layer).
+    const r = loadConfigSource(readTextFile(file));
     if (!r.ok) throw new CliError(`${file}: ${firstIssueLine(r.issues)}`);
     const out = flagString(p, 'o');
     writeJson(r.value, out);
-    if (out) process.stdout.write(`wrote ${out}: ${r.value.name}, ${expandLayers(r.value.layers).length} layers\n`);
+    if (out) writeLines(process.stdout, [`wrote ${out}: ${r.value.name}, ${expandLayers(r.value.layers).length} layers`]);
     return 0;
   },
 };

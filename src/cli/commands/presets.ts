@@ -10,6 +10,7 @@ function row(p: Preset) {
 /** `presets`: the preset ids, names and sources (`--json`: one JSON array). */
 export const presetsCommand: Command = {
   summary: 'list the presets by family and year: ids, names, sources (--json for one JSON array)',
+  usage: 'presets [--json]',
   async run(args) {
     const p = parseArgs(args, ['json'], ['json']);
     if (p.positional.length) throw new CliError(`unexpected argument "${p.positional[0]}"; usage: presets [--json]`);

@@ -9,6 +9,7 @@ import { formatBytes, formatInt } from '../../sim/cost/format';
 import { DEFAULT_EFFICIENCY, EFFICIENCY_SOURCES, resolveDeployment, type Efficiency, type Precision } from '../../sim/planner/deployment';
 import { checkHardware, getHardware, HARDWARE, HARDWARE_IDS, type HardwareSpec } from '../../sim/planner/hardware';
 import { planDeployment, type DeploymentPoint } from '../../sim/planner/planDeployment';
+import { writeLines } from '../sanitize';
 import { CliError, type Command, flagInt, flagIntList, flagString, parseArgs, readTextFile } from '../common';
 import { loadDesignArg } from './cost';
 
@@ -230,7 +231,8 @@ export const rooflineCommand: Command = {
         ]);
       out.push(table(['seq len', 'batch', 'TTFT', 'decode/token', 'tok/s/seq', 'tok/s total', 'bound', 'memory/GPU', 'fits', 'max conc.'], rows));
     }
-    process.stdout.write(out.join('\n') + '\n');
+    // The design name is the user's: printed with its controls escaped (../sanitize.ts).
+    writeLines(process.stdout, out.join('\n').split('\n'));
     return 0;
   },
 };

@@ -12,6 +12,7 @@ import { encodeSafetensors } from '../../sim/runtime/safetensors';
 import { chooseScan } from '../../sim/runtime/scan/chooseScan';
 import { simdScanAvailable } from '../../sim/runtime/scan/scanSimd';
 import { CliError, flagString, parseArgs, type Command } from '../common';
+import { writeLines } from '../sanitize';
 import { readDesignArg } from './designIo';
 import { backendFlag, profileFlag, scanFlag, seedFlag } from './runtimeArgs';
 
@@ -30,11 +31,8 @@ function tokensFlag(text: string | undefined, vocab: number): number[] {
 
 export const runCommand: Command = {
   summary: 'run a scaled model from a seed on given tokens; print last-position logits; --export HF weights (jamba, nemotron_h, qwen3_next)',
+  usage: USAGE,
   async run(args) {
-    if (args.includes('--help') || args.includes('-h')) {
-      process.stdout.write(`usage: ${USAGE}\n  --export <dir> writes model.safetensors + config.json in the tensor names of the first family that expresses the design (${FAMILIES.join(', ')}), or of --family.\n`);
-      return 0;
-    }
     const p = parseArgs(args, ['seed', 'tokens', 'profile', 'backend', 'scan', 'json', 'export', 'family'], ['json']);
     const family = flagString(p, 'family');
     if (family !== undefined && !(FAMILIES as readonly string[]).includes(family)) throw new CliError(`--family must be one of ${FAMILIES.join(', ')}, got "${family}"`);
@@ -106,11 +104,11 @@ export const runCommand: Command = {
       return 0;
     }
     const top = logits.map((v, i) => [i, v] as const).sort((a, b) => b[1] - a[1]).slice(0, 5);
-    process.stdout.write(
-      `${result.design} (seed ${seed}, ${info.backend}, scan ${scan}): logits of position ${tokens.length - 1} over ${logits.length} tokens\n` +
-        `top 5: ${top.map(([i, v]) => `${i} (${v.toFixed(4)})`).join(', ')}\n` +
-        (result.exported ? `wrote ${result.exported.join(', ')}\n` : ''),
-    );
+    writeLines(process.stdout, [
+      `${result.design} (seed ${seed}, ${info.backend}, scan ${scan}): logits of position ${tokens.length - 1} over ${logits.length} tokens`,
+      `top 5: ${top.map(([i, v]) => `${i} (${v.toFixed(4)})`).join(', ')}`,
+      ...(result.exported ? [`wrote ${result.exported.join(', ')}`] : []),
+    ]);
     return 0;
   },
 };

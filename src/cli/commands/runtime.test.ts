@@ -1,39 +1,33 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from '../cliTestHarness';
 import { decodeSafetensors } from '../../sim/runtime/safetensors';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
-function cli(...args: string[]) {
-  const r = spawnSync(TSX, ['src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'runtime-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('cli bench', () => {
-  it('--kv-capacity pow2 sizes the KV caches to the power-of-two bucket; exact to L + steps', () => {
-    const run = (policy: string) => {
-      const r = cli('bench', 'llama-2-7b', '--seq', '20', '--steps', '2', '--repeats', '1', '--backend', 'cpu', '--kv-capacity', policy, '--json');
+  it('--kv-capacity pow2 sizes the KV caches to the power-of-two bucket; exact to L + steps', async () => {
+    const run = async (policy: string) => {
+      const r = await cli('bench', 'llama-2-7b', '--seq', '20', '--steps', '2', '--repeats', '1', '--backend', 'cpu', '--kv-capacity', policy, '--json');
       expect(r.code, r.stderr).toBe(0);
       return (JSON.parse(r.stdout) as { points: { kvCacheBytes: number; predictedKvCacheBytes: number; kvCacheCapacity: number }[] }).points[0]!;
     };
-    const exact = run('exact');
-    const pow2 = run('pow2');
+    const exact = await run('exact');
+    const pow2 = await run('pow2');
     expect(exact.kvCacheCapacity).toBe(22);
     expect(exact.kvCacheBytes).toBe(exact.predictedKvCacheBytes);
     expect(pow2.kvCacheCapacity).toBe(32);
     expect(pow2.kvCacheBytes * 22).toBe(exact.kvCacheBytes * 32); // same bytes per slot, 32 slots instead of 22
   });
 
-  it('--scan js and --scan simd are honoured and reported', () => {
+  it('--scan js and --scan simd are honoured and reported', async () => {
     for (const scan of ['js', 'simd']) {
-      const r = cli('bench', 'mamba-2.8b', '--seq', '16', '--steps', '2', '--repeats', '1', '--backend', 'cpu', '--scan', scan, '--json');
+      const r = await cli('bench', 'mamba-2.8b', '--seq', '16', '--steps', '2', '--repeats', '1', '--backend', 'cpu', '--scan', scan, '--json');
       expect(r.code, r.stderr).toBe(0);
       const j = JSON.parse(r.stdout) as { scan: string; backend: string; points: unknown[] };
       expect([j.backend, j.scan, j.points.length]).toEqual(['cpu', scan, 1]);
@@ -41,8 +35,8 @@ describe('cli bench', () => {
   });
 
 
-  it('--json prints one JSON object with backend, scan, profile and points (measured = predicted bytes)', () => {
-    const r = cli('bench', 'stripedhyena-7b', '--seq', '16,32', '--steps', '2', '--repeats', '1', '--backend', 'wasm', '--json');
+  it('--json prints one JSON object with backend, scan, profile and points (measured = predicted bytes)', async () => {
+    const r = await cli('bench', 'stripedhyena-7b', '--seq', '16,32', '--steps', '2', '--repeats', '1', '--backend', 'wasm', '--json');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
@@ -72,8 +66,8 @@ describe('cli bench', () => {
     [['run', 'jamba-v0.1', '--tokens', '1,999'], /below the profile's vocab size 256, got 999/],
     [['run', 'jamba-v0.1', '--seed', '1.5'], /--seed must be an integer/],
     [['run', 'zamba-7b', '--export', join(dir, 'z')], /cannot export the weights as jamba, nemotron_h, qwen3_next: jamba: layers\[0\]\.ffn\.kind/],
-  ])('%j exits 2 with one line naming the flag and rule', (args, msg) => {
-    const r = cli(...args);
+  ])('%j exits 2 with one line naming the flag and rule', async (args, msg) => {
+    const r = await cli(...args);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -82,10 +76,10 @@ describe('cli bench', () => {
 });
 
 describe('cli run', () => {
-  it('--json prints the last-position logits; the same seed gives the same logits, another seed does not', () => {
-    const a = JSON.parse(cli('run', 'jamba-v0.1', '--seed', '1', '--tokens', '1,2,3', '--backend', 'cpu', '--json').stdout);
-    const b = JSON.parse(cli('run', 'jamba-v0.1', '--seed', '1', '--tokens', '1,2,3', '--backend', 'wasm', '--json').stdout);
-    const c = JSON.parse(cli('run', 'jamba-v0.1', '--seed', '2', '--tokens', '1,2,3', '--json').stdout);
+  it('--json prints the last-position logits; the same seed gives the same logits, another seed does not', async () => {
+    const a = JSON.parse((await cli('run', 'jamba-v0.1', '--seed', '1', '--tokens', '1,2,3', '--backend', 'cpu', '--json')).stdout);
+    const b = JSON.parse((await cli('run', 'jamba-v0.1', '--seed', '1', '--tokens', '1,2,3', '--backend', 'wasm', '--json')).stdout);
+    const c = JSON.parse((await cli('run', 'jamba-v0.1', '--seed', '2', '--tokens', '1,2,3', '--json')).stdout);
     expect(a.logits).toHaveLength(256);
     expect(a.tokens).toEqual([1, 2, 3]);
     const maxDiff = (x: number[], y: number[]) => Math.max(...x.map((v, i) => Math.abs(v - y[i]!)));
@@ -93,9 +87,9 @@ describe('cli run', () => {
     expect(maxDiff(a.logits, c.logits)).toBeGreaterThan(1e-2);
   });
 
-  it('--export writes model.safetensors and config.json with HF Jamba names', () => {
+  it('--export writes model.safetensors and config.json with HF Jamba names', async () => {
     const out = join(dir, 'jamba');
-    const r = cli('run', 'jamba-v0.1', '--export', out, '--json');
+    const r = await cli('run', 'jamba-v0.1', '--export', out, '--json');
     expect(r.code).toBe(0);
     const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
     expect(cfg.model_type).toBe('jamba');

@@ -5,6 +5,7 @@ import { type Command, flagString, parseArgs } from '../common';
 /** Writes the JSON Schema of the design format (for editors), generated from the zod schema. */
 export const schemaCommand: Command = {
   summary: 'print (or -o write) the JSON Schema of the design format',
+  usage: 'schema [-o hybrid-arch.schema.json]',
   async run(args) {
     const p = parseArgs(args, ['o']);
     const text = designJsonSchemaText();

@@ -1,7 +1,7 @@
 import { loadDesignSource } from '../../models/load';
 import { expandLayers } from '../../models/schema';
-import { formatIssues } from '../../models/validate';
 import { CliError, type Command, parseArgs, readTextFile } from '../common';
+import { writeLines } from '../sanitize';
 
 const USAGE = 'validate <design.json | config.json>';
 
@@ -11,18 +11,20 @@ const USAGE = 'validate <design.json | config.json>';
  */
 export const validateCommand: Command = {
   summary: 'check a design.json (or HF config.json): "ok: <name>, N layers" or its issues (exit 2)',
+  usage: USAGE,
   async run(args) {
     const p = parseArgs(args, []);
     const [file, extra] = p.positional;
     if (!file) throw new CliError(`missing design file; usage: ${USAGE}`);
     if (extra) throw new CliError(`unexpected argument "${extra}"; usage: ${USAGE}`);
     const r = loadDesignSource(readTextFile(file));
+    // Names, paths and file names are printed with their controls escaped: a name cannot forge an `ok:` line.
     if (r.ok) {
-      process.stdout.write(`ok: ${r.value.name}, ${expandLayers(r.value.layers).length} layers\n`);
+      writeLines(process.stdout, [`ok: ${r.value.name}, ${expandLayers(r.value.layers).length} layers`]);
       return 0;
     }
-    process.stdout.write(formatIssues(r.issues) + '\n');
-    process.stderr.write(`error: ${file} is invalid (${r.issues.length} issue${r.issues.length === 1 ? '' : 's'})\n`);
+    writeLines(process.stdout, r.issues.map((i) => `${i.path}: ${i.message}`));
+    writeLines(process.stderr, [`error: ${file} is invalid (${r.issues.length} issue${r.issues.length === 1 ? '' : 's'})`]);
     return 2;
   },
 };

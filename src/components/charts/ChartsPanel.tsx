@@ -13,7 +13,6 @@ import { loadDesignSource } from '../../models/load';
 import { formatIssues } from '../../models/validate';
 import { formatTokens } from '../formatTokens';
 import { formatInt } from '../../sim/cost/format';
-import { comparisonFromHash } from './compareShare';
 import { CompareTable } from './CompareTable';
 import { MemoryChart } from './MemoryChart';
 import { StateKvChart } from './StateKvChart';
@@ -35,34 +34,9 @@ const TABS: { id: ChartSettings['view']; label: string }[] = [
   { id: 'hardware', label: 'Hardware' },
 ];
 
-/**
- * The hash the page was opened with, read when this module loads: the editor's link loader clears the hash before
- * the first render, and the comparison part must still be read.
- */
-const OPENED_HASH = globalThis.location?.hash ?? '';
-
-/** Applies a comparison carried by the page's share link (`c=` in the hash) once, at start. */
-function useComparisonFromLink(): void {
-  const done = useRef(false);
-  useEffect(() => {
-    if (done.current) return;
-    done.current = true;
-    const r = comparisonFromHash(OPENED_HASH);
-    if (!r) return;
-    const s = useAppStore.getState();
-    if (!r.ok) {
-      s.pushNotice('error', `The comparison in this link was not loaded: ${formatIssues(r.issues)}`);
-      return;
-    }
-    s.setComparison(r.value.pinned, r.value.settings);
-    if (r.value.budgetBytes !== undefined) s.setBudgetBytes(r.value.budgetBytes);
-  }, []);
-}
-
 /** The charts area: chart tabs and settings, comparison actions, the active chart, the run panel and the table. */
 export function ChartsPanel() {
   const run = useRun();
-  useComparisonFromLink();
   useEffect(registerChartsTestApi, []);
   useEffect(registerPlannerTestApi, []);
   const series = useChartSeries();

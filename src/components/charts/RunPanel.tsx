@@ -148,8 +148,11 @@ export function RunPanel({ model }: { model: RunPanelModel }) {
               {shown.backendReason ? ` — ${shown.backendReason}` : ''}
               {shown.scan ? ` · scan ${shown.scan}` : ''}
             </>
-          ) : (
+          ) : running ? (
             'Choosing a backend…'
+          ) : (
+            // A run that ended before a backend was chosen (refused, or failed at once): no backend to show.
+            'No backend was started'
           )}
           {!running && shown.status === 'done' && ` · done, ${shown.points.length} lengths measured`}
           {!running && shown.status === 'cancelled' && ` · cancelled, ${shown.points.length} of ${shown.seqLens.length} lengths kept`}

@@ -27,3 +27,18 @@ export function parseSeqLens(text: string): SeqLensResult {
   if (out.size > MAX_RUN_LENGTHS) return { ok: false, error: `sequence lengths: at most ${MAX_RUN_LENGTHS} lengths per run (got ${out.size})` };
   return { ok: true, value: [...out].sort((a, b) => a - b) };
 }
+
+/**
+ * Checks a list of lengths (from storage or handed to a run) against the same rules as {@link parseSeqLens}: 1 to
+ * MAX_RUN_LENGTHS integers, each from 2 to MAX_RUN_SEQ_LEN. Returns the problem as one line, or null.
+ */
+export function checkRunSeqLens(lens: unknown): string | null {
+  if (!Array.isArray(lens) || lens.length === 0) return 'sequence lengths: enter at least one length, e.g. 128, 256, 512';
+  if (lens.length > MAX_RUN_LENGTHS) return `sequence lengths: at most ${MAX_RUN_LENGTHS} lengths per run (got ${lens.length})`;
+  for (const n of lens) {
+    if (typeof n !== 'number' || !Number.isInteger(n)) return `sequence lengths: ${typeof n === 'number' ? n : 'a non-number'} is not a whole number of tokens`;
+    if (n < 2) return `sequence lengths: ${n} is too short (at least 2 tokens)`;
+    if (n > MAX_RUN_SEQ_LEN) return `sequence lengths: ${n} is longer than the ${MAX_RUN_SEQ_LEN.toLocaleString('en-US')} tokens a browser run allows`;
+  }
+  return null;
+}

@@ -21,9 +21,38 @@ export function attentionEntries(a: AttentionWeights): WeightEntry[] {
   ];
 }
 
-/** Width H·hd, and the (b, H, Q, L) score blocks ×3 (scores, masked, softmax) of the blocked prefill. */
+/**
+ * Per-token tensors of width H·hd an attention prefill holds beside its score blocks (q, k, v, their head splits and
+ * rotary products, the per-head slices of the wasm / cpu path, the block outputs and their concatenation): fitted to
+ * measured peaks (`npm run bench -- memory`, docs/benchmarks.md "Run memory").
+ */
+export const ATTENTION_TOKEN_TENSORS = 40;
+
+/**
+ * Bytes of one attention layer's prefill score blocks (layer.ts `attendPrefill`): the queries go in blocks of
+ * PREFILL_QUERY_BLOCK rows; each block's scores, masked scores and softmax, (b, H, nq, nk) each, and its mask (nq, nk)
+ * are made inside the layer's one tf.tidy, so every block of the layer is alive until the layer ends:
+ * 4 (3 b H + 1) x the sum over blocks of nq nk, which grows as L^2 / 2 (as L W with a window W).
+ */
+export function attentionScoreBytes(batch: number, nHeads: number, seqLen: number, window: number | null): number {
+  let cells = 0;
+  for (let s = 0; s < seqLen; s += PREFILL_QUERY_BLOCK) {
+    const e = Math.min(seqLen, s + PREFILL_QUERY_BLOCK);
+    const k0 = window === null ? 0 : Math.max(0, s - window + 1);
+    cells += (e - s) * (e - k0);
+  }
+  return 4 * (3 * batch * nHeads + 1) * cells;
+}
+
+/** Width H·hd; every score block of the prefill (`attentionScoreBytes`) and the per-head copies beside them. */
 export function attentionFootprint(m: AttentionMixer, seqLen: number, batch: number): Footprint {
-  return { width: m.nHeads * m.headDim, scoreBytes: 3 * batch * m.nHeads * Math.min(seqLen, PREFILL_QUERY_BLOCK) * seqLen * 4 };
+  const width = m.nHeads * m.headDim;
+  return {
+    width,
+    scoreBytes: attentionScoreBytes(batch, m.nHeads, seqLen, m.slidingWindow),
+    extraBytes: ATTENTION_TOKEN_TENSORS * batch * seqLen * width * 4,
+    largestBytes: 4 * batch * m.nHeads * Math.min(seqLen, PREFILL_QUERY_BLOCK) * seqLen,
+  };
 }
 
 export const attentionRuntime: MixerRuntime<AttentionMixer, AttentionWeights> = {

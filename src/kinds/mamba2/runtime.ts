@@ -19,9 +19,11 @@ export const mamba2Runtime: MixerRuntime<Mamba2Mixer, Mamba2RuntimeWeights> = {
   entries: (w) => mamba2WeightEntries(w.weights),
   scans: ALL_SCANS,
   /** The in_proj output (about 2·di), and the scan's (L, di, min(N, 64)) terms. */
-  footprint: (m, { design }) => {
+  footprint: (m, { design, scan }) => {
     const di = mamba2Inner(m, design.dModel);
-    return { width: Math.max(2 * di, di * Math.min(m.dState, 64)), scoreBytes: 0 };
+    // The simd and js scans read their inputs back and never make the (L, di, N) terms.
+    const readback = scan === 'simd' || scan === 'js';
+    return { width: readback ? 2 * di : Math.max(2 * di, di * Math.min(m.dState, 64)), scoreBytes: 0 };
   },
   statePerChannel: (m) => m.dState,
 };

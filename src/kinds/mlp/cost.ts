@@ -1,10 +1,11 @@
 /**
- * MLP: what it costs (HF `modeling_llama.py` LlamaMLP): SwiGLU gate, up [f, d] and down [d, f] = 3·d·f; plain GELU
- * up and down = 2·d·f (Megatron-LM's default MLP); biases f (+f) + d when `bias`.
+ * MLP: what it costs (HF `modeling_llama.py` LlamaMLP): gated (SwiGLU, GeGLU) gate, up [f, d] and down [d, f] =
+ * 3·d·f; non-gated (GELU: Megatron-LM's default MLP; squared ReLU: Nemotron-H `mixer.up_proj`, `mixer.down_proj`)
+ * up and down = 2·d·f; biases f (+f) + d when `bias`.
  */
 import { dense, tensor, type BlockCost } from '../../sim/cost/tensors';
 import type { TensorSpec } from '../../sim/cost/types';
-import type { MlpFfn } from './spec';
+import { isGatedActivation, type MlpFfn } from './spec';
 
 /** The tensors of an MLP of width f (stacked [E, ...] when `experts` is given, as MoE stores them here). */
 export function mlpTensors(f: Pick<MlpFfn, 'width' | 'activation'>, dModel: number, bias: boolean, experts?: number): TensorSpec[] {
@@ -12,7 +13,7 @@ export function mlpTensors(f: Pick<MlpFfn, 'width' | 'activation'>, dModel: numb
   const up = [...lead, f.width, dModel];
   const down = [...lead, dModel, f.width];
   const tensors: TensorSpec[] = [];
-  if (f.activation === 'swiglu') {
+  if (isGatedActivation(f.activation)) {
     tensors.push(tensor('gate_proj.weight', up, true));
     if (bias) tensors.push(tensor('gate_proj.bias', [...lead, f.width]));
   }

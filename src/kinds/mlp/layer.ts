@@ -1,20 +1,27 @@
 /**
  * Position-wise feed-forward blocks.
  * SwiGLU: down(silu(x Wgate) * (x Wup)) (HF `JambaMLP` / `LlamaMLP`, no bias).
- * GELU: down(gelu(x Wup + bup)) + bdown (exact erf GELU, torch `nn.GELU()`; Megatron's non-gated MLP).
+ * GeGLU:  down(gelu(x Wgate) * (x Wup)) (the gated-GeLU MLP of Zamba2 / RecurrentGemma; exact erf GELU here).
+ * GELU:   down(gelu(x Wup + bup)) + bdown (exact erf GELU, torch `nn.GELU()`; Megatron's non-gated MLP).
+ * ReLU²:  down(relu(x Wup)²) (Nemotron-H, Megatron `--squared-relu`, mlx `nemotron_h.py`).
  * Glossary: d = dModel, f = width.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { MlpFfn } from './spec';
+import { isGatedActivation, type FfnActivation, type MlpFfn } from './spec';
 import type { RuntimeFfn } from '../../sim/runtime/types';
 import { constParam, linear, linearParam, paramTensor, type Param } from '../../sim/runtime/params';
 import type { Rng } from '../../sim/runtime/rng';
 
-export type Activation = 'swiglu' | 'gelu';
+export type Activation = FfnActivation;
+
+/** Exact GELU, x/2 (1 + erf(x/√2)) (torch `nn.GELU()`). */
+function gelu(x: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
+}
 
 export interface MlpWeights {
   activation: Activation;
-  /** (d, f); swiglu only. */
+  /** (d, f); gated activations (swiglu, geglu) only. */
   gate: Param | null;
   /** (d, f). */
   up: Param;
@@ -29,12 +36,13 @@ export interface MlpWeights {
 /** Seeded MLP weights. */
 export function initMlpWeights(activation: Activation, d: number, f: number, bias: boolean, rng: Rng): MlpWeights {
   const r = [rng.fork(1), rng.fork(2), rng.fork(3)] as const;
+  const gated = isGatedActivation(activation);
   return {
     activation,
-    gate: activation === 'swiglu' ? linearParam(r[0], d, f) : null,
+    gate: gated ? linearParam(r[0], d, f) : null,
     up: linearParam(r[1], d, f),
     down: linearParam(r[2], f, d),
-    gateBias: bias && activation === 'swiglu' ? constParam([f], 0.01) : null,
+    gateBias: bias && gated ? constParam([f], 0.01) : null,
     upBias: bias ? constParam([f], 0.02) : null,
     downBias: bias ? constParam([d], -0.01) : null,
   };
@@ -67,12 +75,13 @@ export class MlpTensors {
   forward(x: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => {
       const u = linear(x, this.up, this.upBias ?? undefined); // (n, f)
+      const act = this.weights.activation;
       let h: tf.Tensor2D;
-      if (this.weights.activation === 'swiglu') {
-        const g = linear(x, this.gate!, this.gateBias ?? undefined);
-        h = tf.mul(tf.mul(g, tf.sigmoid(g)), u);
+      if (this.gate) {
+        const g = linear(x, this.gate, this.gateBias ?? undefined); // (n, f)
+        h = tf.mul(act === 'geglu' ? gelu(g) : tf.mul(g, tf.sigmoid(g)), u);
       } else {
-        h = tf.mul(tf.mul(u, 0.5), tf.add(tf.erf(tf.mul(u, Math.SQRT1_2)), 1));
+        h = act === 'relu2' ? tf.square(tf.relu(u)) : (gelu(u) as tf.Tensor2D);
       }
       return linear(h, this.down, this.downBias ?? undefined);
     });

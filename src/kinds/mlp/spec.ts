@@ -1,12 +1,23 @@
 /**
- * Dense MLP: what the kind is. SwiGLU (HF `modeling_llama.py` LlamaMLP: gate, up, down) or a plain GELU MLP (up,
- * down: Megatron-LM's default without --swiglu). Glossary: f = width.
+ * Dense MLP: what the kind is. Gated: SwiGLU (HF `modeling_llama.py` LlamaMLP: down(silu(gate x) · up x)) or GeGLU
+ * (the same with GELU: RecurrentGemma, Zamba2's gated-GeLU MLP); non-gated: GELU (up, down: Megatron-LM's default
+ * without --swiglu) or squared ReLU (Nemotron-H: down(relu(up x)²), Megatron `--squared-relu`, mlx `nemotron_h.py`).
+ * The same activations serve MoE experts. Glossary: f = width.
  */
 import { z } from 'zod';
 import { LIMITS, int } from '../../models/schemaKit';
 import { ffnSpec } from '../kindSpec';
 
-export const FFN_ACTIVATIONS = ['swiglu', 'gelu'] as const;
+export const FFN_ACTIVATIONS = ['swiglu', 'geglu', 'gelu', 'relu2'] as const;
+export type FfnActivation = (typeof FFN_ACTIVATIONS)[number];
+
+/** Gated activations have a gate projection besides up and down (gate, up, down); the others only up and down. */
+export function isGatedActivation(a: FfnActivation): boolean {
+  return a === 'swiglu' || a === 'geglu';
+}
+
+/** How summaries and the palette name an activation. */
+export const ACTIVATION_LABELS: Record<FfnActivation, string> = { swiglu: 'SwiGLU', geglu: 'GeGLU', gelu: 'GELU', relu2: 'ReLU²' };
 
 export const MlpSchema = z.strictObject({
   kind: z.literal('mlp'),
@@ -41,6 +52,6 @@ export const mlpSpec = ffnSpec({
   schema: MlpSchema,
   /** SwiGLU as wide as the design's dense FFN, else Llama's width for d. */
   defaults: (dModel, hints): MlpFfn => ({ kind: 'mlp', width: hints?.ffnWidth ?? defaultFfnWidth(dModel), activation: 'swiglu', bias: false }),
-  summary: (f) => `MLP ${f.width}`,
+  summary: (f) => `MLP ${f.width}${f.activation === 'swiglu' ? '' : ` ${ACTIVATION_LABELS[f.activation]}`}`,
   scale: (f, { profile }) => ({ ...f, width: scaledFfnWidth(profile) }),
 });

@@ -40,7 +40,7 @@ export const sharedRuntime: MixerRuntime<SharedRef, SharedCallWeights> = {
     if (!block) return { width: 2 * ctx.design.dModel, scoreBytes: 0 };
     const a = attentionFootprint(block.attention, ctx.seqLen, ctx.batch);
     const ffnWidth = block.ffn.kind === 'mlp' ? block.ffn.width : block.ffn.expertWidth;
-    return { width: Math.max(2 * ctx.design.dModel, ffnWidth, a.width), scoreBytes: a.scoreBytes };
+    return { ...a, width: Math.max(2 * ctx.design.dModel, ffnWidth, a.width) };
   },
   statePerChannel: () => 0,
 };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FORMAT, type Design, type DesignInput, type Ffn, type Mixer, type SharedBlock } from '../../models/schema';
 import { formatIssues, validateDesign } from '../../models/validate';
 import { analyzeDesign } from './analyzeDesign';
+import { MOE_DEFAULT_OPTIONS } from '../../kinds/moe/spec';
 import { BYTES_PER_ELEMENT } from './bytesPerElement';
 
 /** A validated one-layer design around `mixer` and `ffn` (d = 64 unless given), no embedding to speak of. */
@@ -256,7 +257,7 @@ describe('planner fields: TP sizes, routed experts, KV heads, scan traffic, resi
     const block: SharedBlock = {
       id: 'b',
       attention: { kind: 'attention', nHeads: 4, nKvHeads: 2, headDim: 32, positional: 'rope', slidingWindow: null, bias: false },
-      ffn: { kind: 'moe', nExperts: 4, topK: 1, expertWidth: 16, activation: 'swiglu' },
+      ffn: { kind: 'moe', nExperts: 4, topK: 1, expertWidth: 16, activation: 'swiglu', ...MOE_DEFAULT_OPTIONS },
       concatEmbedding: false,
       perCallLinear: true,
     };

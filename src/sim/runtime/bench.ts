@@ -21,12 +21,14 @@ import { initBackend } from './backend';
 import { RuntimeModel, initModelWeights, type ModelCaches } from './builder';
 import { kvBucket } from '../../kinds/attention/layer';
 import { ffnRuntime, mixerRuntime } from '../../kinds/runtimes';
+import type { FootprintContext } from '../../kinds/runtimeKind';
 import { isSparseFfn } from '../../kinds/specs';
 import { scaleDesign } from './profile';
 import { Rng } from './rng';
 import { chooseScan } from './scan/chooseScan';
 import { simdScanAvailable } from './scan/scanSimd';
 import { releaseSimdScanMemory } from './kernels/wasm/simdScanKernels';
+import { RunRefusedError, refuseOnError } from './runRefused';
 
 /** Thrown inside the sweep when the signal aborts; turned into a result with `cancelled: true`. */
 class Cancelled extends Error {}
@@ -73,47 +75,111 @@ export interface MemoryEstimate {
   weightBytes: number;
   kvCacheBytes: number;
   stateBytes: number;
-  /** Peak temporaries of a prefill: the residual stream and a layer's widest intermediates, attention score blocks. */
+  /**
+   * Peak temporaries of a prefill: the per-token intermediates of the widest layer (`ACTIVATION_TENSORS` tensors of
+   * its widest per-token width) plus the largest attention layer's own (its score blocks, `attentionScoreBytes`, and
+   * `ATTENTION_TOKEN_TENSORS` tensors of width H·hd).
+   */
   activationBytes: number;
+  /** Of `activationBytes`: the score blocks of the largest attention layer, all alive until that layer ends. */
+  attentionScoreBytes: number;
+  /** The largest single tensor of the run (a weight matrix, a per-token intermediate or a KV cache). */
+  largestTensorBytes: number;
   totalBytes: number;
 }
 
 /**
- * Estimates the memory of a run with the cost model (weights, KV cache, state at float32) plus the prefill's
- * temporaries: about 8 live (b, L, w) float32 tensors of the widest per-token width w (d, 2·dInner, FFN/expert width,
- * SSM dInner·N), and the attention score blocks (b, H, Q, L) ×3 (scores, masked, softmax). Under the `pow2` KV policy
- * the KV cache is the cost model's at the bucket that holds seqLen + decodeSteps (the window still caps it).
+ * Per-token intermediates alive at once in the widest layer, in tensors of its widest per-token width: fitted to the
+ * peaks measured by `npm run bench -- memory` (bench/memoryProbe.ts counts tfjs's live tensor bytes at every
+ * allocation) so that the estimate is never below a measured peak; docs/benchmarks.md has the table.
  */
-export function estimateRunMemory(design: Design, seqLen: number, decodeSteps: number, batch: number, kvPolicy: KvCapacityPolicy = 'exact'): MemoryEstimate {
+export const ACTIVATION_TENSORS = 12;
+
+/**
+ * Estimates the memory of a run with the cost model (weights, KV cache, state at float32) plus the prefill's
+ * temporaries: `ACTIVATION_TENSORS` live (b, L, w) float32 tensors of the widest per-token width w over the blocks
+ * (each kind's `footprint` / `width`, src/kinds/<kind>/runtime.ts: FFN width, the MoE experts' rows (top-k on cpu /
+ * wasm, where experts gather their tokens; all E on webgl / webgpu), attention H·hd, a Mamba mixer's in-projection
+ * 2·dInner (or its (L, dInner, N) terms when the scan is a tf-op one), Hyena's modal width), plus the largest
+ * attention layer's own bytes (its score blocks, all alive until the layer ends, and its per-head copies:
+ * kinds/attention/runtime.ts `attentionFootprint`). Fitted so that no measured peak exceeds it (docs/benchmarks.md,
+ * "Run memory"). Under the `pow2` KV policy the KV cache is the cost model's at the bucket that holds seqLen +
+ * decodeSteps (the window still caps it). `scan` and `backend` (known once the backend is up) sharpen the widths;
+ * without them the estimate takes the larger choices.
+ */
+export function estimateRunMemory(design: Design, seqLen: number, decodeSteps: number, batch: number, kvPolicy: KvCapacityPolicy = 'exact', run: { scan?: ScanImpl; backend?: BackendName } = {}): MemoryEstimate {
   const positions = seqLen + decodeSteps;
   const c = costAt(design, kvPolicy === 'pow2' ? kvBucket(positions) : positions, { dtype: 'fp32', cacheDtype: 'fp32', batch });
-  let width = design.dModel;
+  const d = design.dModel;
+  const ctx: FootprintContext = { design, seqLen, batch, ...(run.scan ? { scan: run.scan } : {}), ...(run.backend ? { backend: run.backend } : {}) };
+  let width = d;
   let scores = 0;
-  const ctx = { design, seqLen, batch };
+  let attention = 0;
+  let largest = 4 * design.vocabSize * d;
   for (const l of expandLayers(design.layers)) {
-    if (l.ffn.kind !== 'none') width = Math.max(width, ffnRuntime(l.ffn.kind).width(l.ffn));
+    if (l.ffn.kind !== 'none') {
+      const w = ffnRuntime(l.ffn.kind).width(l.ffn, ctx);
+      width = Math.max(width, w);
+      largest = Math.max(largest, 4 * d * w);
+    }
     if (l.mixer.kind !== 'none') {
       const f = mixerRuntime(l.mixer.kind).footprint(l.mixer, ctx);
       width = Math.max(width, f.width);
       scores = Math.max(scores, f.scoreBytes);
+      attention = Math.max(attention, f.scoreBytes + (f.extraBytes ?? 0));
+      largest = Math.max(largest, f.largestBytes ?? 0);
     }
   }
-  const activationBytes = 8 * batch * seqLen * width * 4 + scores;
+  const perToken = batch * seqLen * width * 4;
+  const activationBytes = ACTIVATION_TENSORS * perToken + attention;
+  // The largest single tensor: an embedding or FFN weight matrix, a per-token intermediate, an attention score block.
+  const largestTensorBytes = Math.max(largest, perToken);
   return {
     weightBytes: c.weightBytes,
     kvCacheBytes: c.kvCacheBytes,
     stateBytes: c.stateBytes,
     activationBytes,
+    attentionScoreBytes: scores,
+    largestTensorBytes,
     totalBytes: c.weightBytes + c.kvCacheBytes + c.stateBytes + activationBytes,
   };
 }
 
-const MiB = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+/**
+ * What a backend can hold, whatever the budget says. `wasm`: tfjs-backend-wasm 4.22 is built with a heap of at most
+ * 4,294,901,760 bytes (emscripten `getHeapMax`, wasm-out/tfjs-backend-wasm*.js); a run needs `wasmHeapBytes` of it
+ * (measured, docs/benchmarks.md); one allocation is kept below 2 GiB (sizes are 32-bit signed in parts of the C++
+ * kernels and of the JS views on the heap). `cpu`: tensors are JS typed arrays, at most 2^32 - 1 elements (V8); the
+ * machine's memory is the budget's to say. GPU backends: their device limits decide and are not known here.
+ */
+export const BACKEND_LIMITS: Readonly<Record<BackendName, { heapBytes: number | null; maxTensorBytes: number | null }>> = {
+  wasm: { heapBytes: 4_294_901_760, maxTensorBytes: 2 ** 31 - 1 },
+  cpu: { heapBytes: null, maxTensorBytes: 4 * (2 ** 32 - 1) },
+  webgl: { heapBytes: null, maxTensorBytes: null },
+  webgpu: { heapBytes: null, maxTensorBytes: null },
+};
 
-/** Checks the request's fields; throws naming the field and the rule. */
+/**
+ * The wasm heap a run needs (bytes), from its estimate: `WASM_HEAP.weights` x the weights (they are uploaded through
+ * temporary copies that leave holes the run cannot always reuse) + `WASM_HEAP.run` x everything else (allocator
+ * overhead, heap growth steps) + `WASM_HEAP.base` (the heap before any tensor). Fitted to the heap sizes measured
+ * after real runs (the heap never shrinks, so its size after a run bounds the run's peak): no measured heap exceeds
+ * it (docs/benchmarks.md, "Run memory").
+ */
+export const WASM_HEAP = { weights: 2.1, run: 1.25, base: 16 * 2 ** 20 } as const;
+
+/** The wasm heap a run with estimate `e` is expected to need; see {@link WASM_HEAP}. */
+export function wasmHeapBytes(e: MemoryEstimate): number {
+  return WASM_HEAP.weights * e.weightBytes + WASM_HEAP.run * (e.totalBytes - e.weightBytes) + WASM_HEAP.base;
+}
+
+const MiB = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+const GiB = (n: number) => `${(n / 2 ** 30).toFixed(2)} GiB`;
+
+/** Checks the request's fields; throws a RunRefusedError naming the field and the rule. */
 export function checkBenchRequest(r: BenchRequest): void {
   const rule = (field: string, ok: boolean, msg: string) => {
-    if (!ok) throw new Error(`${field} ${msg}`);
+    if (!ok) throw new RunRefusedError(`${field} ${msg}`);
   };
   const posInt = (v: number, max: number) => Number.isInteger(v) && v >= 1 && v <= max;
   rule('seqLens', Array.isArray(r.seqLens) && r.seqLens.length >= 1 && r.seqLens.length <= 64, 'must list 1 to 64 sequence lengths');
@@ -126,15 +192,27 @@ export function checkBenchRequest(r: BenchRequest): void {
   rule('kvCapacity', r.kvCapacity === undefined || r.kvCapacity === 'exact' || r.kvCapacity === 'pow2', `must be 'exact' or 'pow2', got ${String(r.kvCapacity)}`);
 }
 
-/** Refuses (throws) when any L of the sweep is expected to exceed the budget; nothing is allocated before this. */
-export function checkMemoryBudget(design: Design, r: BenchRequest): void {
+/**
+ * Refuses (throws a RunRefusedError) when any L of the sweep is expected to exceed the budget or, once the backend is
+ * known, what that backend can hold (its heap, its largest allocation): a budget of 1 TiB does not let a run start
+ * that the wasm heap cannot hold. Nothing is allocated before this.
+ */
+export function checkMemoryBudget(design: Design, r: BenchRequest, run: { scan?: ScanImpl; backend?: BackendName } = {}): void {
+  const limits = run.backend ? BACKEND_LIMITS[run.backend] : null;
   for (const L of r.seqLens) {
-    const e = estimateRunMemory(design, L, r.decodeSteps, r.batch, r.kvCapacity);
+    const e = estimateRunMemory(design, L, r.decodeSteps, r.batch, r.kvCapacity, run);
+    const parts = `weights ${MiB(e.weightBytes)}, KV cache ${MiB(e.kvCacheBytes)}, state ${MiB(e.stateBytes)}, prefill temporaries ${MiB(e.activationBytes)} of which attention scores ${MiB(e.attentionScoreBytes)}`;
     if (e.totalBytes > r.memoryBudgetBytes) {
-      throw new Error(
-        `run refused: seqLen ${L} needs an estimated ${MiB(e.totalBytes)} (weights ${MiB(e.weightBytes)}, KV cache ${MiB(e.kvCacheBytes)}, ` +
-          `state ${MiB(e.stateBytes)}, prefill temporaries ${MiB(e.activationBytes)}), above the memory budget of ${MiB(r.memoryBudgetBytes)}`,
+      throw new RunRefusedError(`run refused: seqLen ${L} needs an estimated ${MiB(e.totalBytes)} (${parts}), above the memory budget of ${MiB(r.memoryBudgetBytes)}`);
+    }
+    if (limits?.heapBytes != null && run.backend === 'wasm' && wasmHeapBytes(e) > limits.heapBytes) {
+      throw new RunRefusedError(
+        `run refused: seqLen ${L} needs an estimated ${GiB(wasmHeapBytes(e))} of wasm heap (for ${MiB(e.totalBytes)}: ${parts}), ` +
+          `more than the ${GiB(limits.heapBytes)} the wasm backend can address; use shorter lengths or a smaller profile`,
       );
+    }
+    if (limits?.maxTensorBytes != null && e.largestTensorBytes > limits.maxTensorBytes) {
+      throw new RunRefusedError(`run refused: seqLen ${L} needs a single tensor of ${MiB(e.largestTensorBytes)}, more than the ${MiB(limits.maxTensorBytes)} the ${run.backend} backend allows in one allocation; use shorter lengths or a smaller profile`);
     }
   }
 }
@@ -169,13 +247,14 @@ const now = () => (typeof performance !== 'undefined' ? performance.now() : Date
 
 /**
  * Runs the sweep. Resolves with the result (with `cancelled: true` and the points so far when the signal aborts);
- * rejects on a bad request, a refused (oversize) run or a runtime error. Every tensor it made is freed either way.
+ * rejects with a RunRefusedError on a bad request or a run the budget or the backend cannot hold (nothing allocated
+ * yet), and with any other error when the run fails while running (an internal failure). Every tensor it made is
+ * freed either way.
  */
 export async function runBench(request: BenchRequest, hooks: BenchHooks = {}): Promise<BenchResult> {
   checkBenchRequest(request);
   const startedAt = new Date().toISOString();
-  const { design: scaled, notes } = scaleDesign(request.design, request.profile);
-  checkMemoryBudget(scaled, request);
+  const { design: scaled, notes } = refuseOnError(() => scaleDesign(request.design, request.profile));
   const signal = hooks.signal;
   // Yield to the event loop first: on cpu/wasm `await data()` resolves as a microtask, so without this a worker
   // would never get to handle the cancel message until the sweep ended.
@@ -184,8 +263,16 @@ export async function runBench(request: BenchRequest, hooks: BenchHooks = {}): P
     if (signal?.aborted) throw new Cancelled('cancelled');
   };
 
-  const info = await initBackend(request.backend);
-  const scan = chooseScan(info.backend, request.scan, largestStatePerChannel(scaled), simdScanAvailable());
+  let info: Awaited<ReturnType<typeof initBackend>>;
+  try {
+    info = await initBackend(request.backend);
+  } catch (e) {
+    throw new RunRefusedError(e instanceof Error ? e.message : String(e));
+  }
+  const scan = refuseOnError(() => chooseScan(info.backend, request.scan, largestStatePerChannel(scaled), simdScanAvailable()));
+  // The budget and what this backend can hold, with the widths of the backend and scan that will run; nothing is
+  // allocated before (initialising a backend makes no tensors).
+  checkMemoryBudget(scaled, request, { backend: info.backend, scan });
   hooks.onStarted?.({ backend: info.backend, backendReason: info.reason, scan, profile: request.profile, scaledDesign: scaled, profileNotes: notes });
 
   const points: BenchPoint[] = [];

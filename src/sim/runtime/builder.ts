@@ -18,7 +18,7 @@ import { KvCache } from '../../kinds/attention/layer';
 import { moeCombineFor, type MoeCombine } from '../../kinds/moe/layer';
 import { SharedBlockTensors, initSharedBlockWeights, type SharedBlockWeights } from '../../kinds/shared/layer';
 import type { BackendName, KvCapacityPolicy, ScanImpl } from '../protocol';
-import type { ForwardContext, LayerCache, RuntimeFfn, RuntimeMixer } from './types';
+import { leafCaches, type ForwardContext, type LayerCache, type RuntimeFfn, type RuntimeMixer } from './types';
 import { Rng } from './rng';
 import { EmbeddingLayer, initEmbeddingWeights, type EmbeddingWeights } from './layers/embedding';
 import { NormLayer, initNormWeights, type NormWeights } from './layers/norm';
@@ -88,21 +88,25 @@ export class ModelCaches {
     readonly policy: KvCapacityPolicy = 'exact',
   ) {}
 
+  /** Every 'kv' and 'state' cache of the run, composite caches (a parallel layer's) opened into their parts. */
+  private leaves(): LayerCache[] {
+    return this.layers.flatMap(leafCaches);
+  }
+
   /** Positions the largest KV cache holds now (its slots); 0 when no layer keeps a KV cache. */
   kvCapacity(): number {
-    return this.layers.reduce((m, c) => (c instanceof KvCache ? Math.max(m, c.slots) : m), 0);
+    return this.leaves().reduce((m, c) => (c instanceof KvCache ? Math.max(m, c.slots) : m), 0);
   }
 
   /**
    * Bytes of the tensors actually held, split by role (float32: 4 bytes per element), and the bytes of the KV slots
-   * filled so far (<= kvCacheBytes).
+   * filled so far (<= kvCacheBytes). A composite cache counts each of its parts under the part's own role.
    */
   bytes(): { kvCacheBytes: number; kvFilledBytes: number; stateBytes: number } {
     let kv = 0;
     let filled = 0;
     let state = 0;
-    for (const c of this.layers) {
-      if (!c) continue;
+    for (const c of this.leaves()) {
       const n = c.tensors().reduce((a, t) => a + t.size * 4, 0);
       if (c.role === 'kv') kv += n;
       else state += n;

@@ -11,10 +11,22 @@ import type { BackendName, KvCapacityPolicy, ScanImpl } from '../protocol';
 
 /** A cache held between decode steps. `tensors()` lists every tensor held (byte accounting and disposal). */
 export interface LayerCache {
-  /** 'kv' for attention KV caches, 'state' for recurrent state (conv + ssm, Hyena FIR + IIR). */
-  role: 'kv' | 'state';
+  /**
+   * 'kv' for attention KV caches, 'state' for recurrent state (conv + ssm, Hyena FIR + IIR), 'composite' for a cache
+   * made of other caches (a parallel layer's branches), which it lists in `parts()`, each with its own role.
+   */
+  role: 'kv' | 'state' | 'composite';
   tensors(): tf.Tensor[];
+  /** The sub-caches of a 'composite' cache (null where a part keeps none); absent on the others. */
+  parts?(): readonly (LayerCache | null)[];
   dispose(): void;
+}
+
+/** The 'kv' and 'state' caches inside a cache, composites opened recursively (byte accounting reads these). */
+export function leafCaches(c: LayerCache | null): LayerCache[] {
+  if (!c) return [];
+  if (c.role !== 'composite') return [c];
+  return (c.parts?.() ?? []).flatMap(leafCaches);
 }
 
 export interface ForwardContext {
