@@ -83,7 +83,7 @@ const KEY_LIMITS: Readonly<Record<string, number>> = {
 /** attn_cfg of a state-spaces config: its num_heads is the attention's head count. */
 const ATTN_CFG_LIMITS: Readonly<Record<string, number>> = { ...KEY_LIMITS, num_heads: LIMITS.heads, num_heads_kv: LIMITS.heads };
 /** Number keys and their ranges (schema.ts: ropeTheta is positive and at most 1e9). */
-const NUM_LIMITS: Readonly<Record<string, { min: number; max: number }>> = { rope_theta: { min: Number.MIN_VALUE, max: 1e9 } };
+const NUM_LIMITS: Readonly<Record<string, { min: number; max: number }>> = { rope_theta: { min: Number.MIN_VALUE, max: LIMITS.ropeTheta } };
 
 /** Reads typed keys with defaults, collecting one issue per wrong key instead of throwing. */
 class ConfigReader {

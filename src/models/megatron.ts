@@ -310,6 +310,7 @@ export function exportMegatron(design: Design, opts: MegatronExportOptions = {})
     `# ${design.name} as a Megatron-LM hybrid model: paste after pretrain_hybrid.py`,
     `# ${nLayers} Megatron layers: ${counts}; ${cost.params.total.toLocaleString('en-US')} parameters`,
     ...(paired ? [`# each of the design's mixer + FFN layers is two Megatron layers (import with --pair-layers to get them back as one)`] : []),
+    ...(mamba && (mamba.part as Mamba2Mixer).chunkSize !== 128 ? [`# mamba chunk size (no Megatron-LM argument; its mixer uses 128): ${(mamba.part as Mamba2Mixer).chunkSize}`] : []),
     ...(pp > 1 ? [`# ${pp} pipeline stages by parameters: ${stages.map((s) => s.params.toLocaleString('en-US')).join(' | ')}`] : []),
   ];
   const lines = [['--spec', 'megatron.core.models.hybrid.hybrid_layer_specs', 'hybrid_stack_spec'], ...all].map((a) => a.map((x) => (x === pattern ? `"${x}"` : x)).join(' '));
@@ -410,8 +411,15 @@ export interface MegatronImportOptions {
   /** A mixer symbol followed by an FFN symbol becomes one design layer (as the export of such a design); default false. */
   pairLayers?: boolean;
   name?: string;
-  /** Mamba-2 chunk size (no Megatron argument); default 128. */
+  /** Mamba-2 chunk size (no Megatron argument); default the export's `# mamba chunk size ...: N` comment, else 128. */
   chunkSize?: number;
+}
+
+/** The chunk size an export recorded in its comment line, if any. */
+function commentedChunkSize(text: string): number | undefined {
+  const m = /^#\s*mamba chunk size[^:\n]*:\s*(\d{1,5})\s*$/m.exec(text);
+  const n = m ? Number(m[1]) : NaN;
+  return Number.isInteger(n) && n >= 1 && n <= LIMITS.chunkSize ? n : undefined;
 }
 
 /**
@@ -540,7 +548,7 @@ export function importMegatron(text: string, opts: MegatronImportOptions = {}): 
       expand: 2,
       // The canonical form: heads implied by expand 2 are left implicit (as the Mamba-2-Hybrid preset).
       nHeads: nHeads * headDim === 2 * d ? null : nHeads,
-      chunkSize: opts.chunkSize ?? 128,
+      chunkSize: opts.chunkSize ?? commentedChunkSize(text) ?? 128,
       convBias: true,
       projBias: false,
       gatedNorm: true,

@@ -8,6 +8,7 @@
  */
 import { DesignSchema, FORMAT, type Design, type DesignInput, type Layer, type LayerInput } from './schema';
 import { megatronHybridPattern, zambaHybridIndices } from './patterns';
+import { RECENT_PRESETS } from './presetsRecent';
 import { FFN_SPECS, MIXER_SPECS } from '../kinds/specs';
 
 /** One preset: a design plus where its numbers come from. */
@@ -288,6 +289,7 @@ export const PRESETS: readonly Preset[] = [
       layers: [{ repeat: 32, layers: [{ mixer: attention(32, 8, 128, { ropeTheta: 1e6 }), ffn: { kind: 'moe', nExperts: 8, topK: 2, expertWidth: 14336, activation: 'swiglu' } }] }],
     }),
   },
+  ...RECENT_PRESETS,
 ];
 
 /** Presets grouped for a menu: one group per family, newest family first, each labelled with its years. */

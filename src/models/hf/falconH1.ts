@@ -9,6 +9,7 @@
  * Design form: {parallel [attention, mamba2] sum, mlp swiglu} in every layer.
  */
 import type { Design } from '../schema';
+import { LIMITS } from '../schemaKit';
 import type { ParseResult } from '../validate';
 import { ExportView, checkLayerCount, f, finishImport, mamba2Width, refuse, runExport, torchDtype, type Block, type RawLayer } from './common';
 import { FamilyReader } from './reader';
@@ -39,7 +40,7 @@ export function importFalconH1(json: Json): ParseResult<Design> {
     nKvHeads: r.intOrNull('num_key_value_heads', 8) ?? nHeads,
     headDim: r.int('head_dim', Math.floor(d / nHeads)),
     positional: 'rope',
-    ropeTheta: r.num('rope_theta', 10000, Number.MIN_VALUE, 1e12),
+    ropeTheta: r.num('rope_theta', 10000, Number.MIN_VALUE, LIMITS.ropeTheta),
     slidingWindow: null,
     bias: r.bool('attention_bias', false),
   };

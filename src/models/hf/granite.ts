@@ -72,7 +72,7 @@ export function importGranite(json: Json): ParseResult<Design> {
     nKvHeads: r.intOrNull('num_key_value_heads', null) ?? nHeads,
     headDim: Math.floor(d / nHeads),
     positional: pe === 'rope' ? 'rope' : 'none',
-    ...(pe === 'rope' ? { ropeTheta: r.num('rope_theta', 10000, Number.MIN_VALUE, 1e12) } : {}),
+    ...(pe === 'rope' ? { ropeTheta: r.num('rope_theta', 10000, Number.MIN_VALUE, LIMITS.ropeTheta) } : {}),
     slidingWindow: null,
     bias: r.bool('attention_bias', false),
   };
@@ -131,7 +131,7 @@ export function importBamba(json: Json): ParseResult<Design> {
     nKvHeads: r.intOrNull('num_key_value_heads', 8) ?? nHeads,
     headDim: Math.floor(d / nHeads),
     positional: 'rope',
-    ropeTheta: r.num('rope_theta', 10000, Number.MIN_VALUE, 1e12),
+    ropeTheta: r.num('rope_theta', 10000, Number.MIN_VALUE, LIMITS.ropeTheta),
     ropeFraction: 0.5,
     slidingWindow: null,
     bias: false,

@@ -72,7 +72,7 @@ export function importKimiLinear(json: Json): ParseResult<Design> {
     qkRopeHeadDim: ropeDim,
     vHeadDim: r.int('v_head_dim', 128),
     positional: r.bool('mla_use_nope', false) || ropeDim === 0 ? 'none' : 'rope',
-    ...(r.has('rope_theta') ? { ropeTheta: r.num('rope_theta', 10000, Number.MIN_VALUE, 1e12) } : {}),
+    ...(r.has('rope_theta') ? { ropeTheta: r.num('rope_theta', 10000, Number.MIN_VALUE, LIMITS.ropeTheta) } : {}),
   };
   const act = r.str('hidden_act', 'silu');
   if (act !== 'silu') r.issue('hidden_act', `"${act}" is not supported; only "silu" (SwiGLU) is expressible`);

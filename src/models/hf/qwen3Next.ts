@@ -28,12 +28,12 @@ const LAYER_TYPES: Readonly<Record<string, 'linear' | 'full'>> = { linear_attent
 export function readRope(r: FamilyReader, defaultTheta: number, defaultFraction: number): { theta: number; fraction: number } {
   if (r.has('rope_scaling')) r.issue('rope_scaling', 'RoPE scaling is not expressible');
   const params = r.object('rope_parameters');
-  let theta = r.num('rope_theta', defaultTheta, Number.MIN_VALUE, 1e12);
+  let theta = r.num('rope_theta', defaultTheta, Number.MIN_VALUE, LIMITS.ropeTheta);
   let fraction = r.num('partial_rotary_factor', defaultFraction, Number.MIN_VALUE, 1);
   if (params) {
     const type = params.str('rope_type', 'default');
     if (type !== 'default') params.issue('rope_type', `"${type}" RoPE is not expressible (only "default")`);
-    if (params.has('rope_theta')) theta = params.num('rope_theta', theta, Number.MIN_VALUE, 1e12);
+    if (params.has('rope_theta')) theta = params.num('rope_theta', theta, Number.MIN_VALUE, LIMITS.ropeTheta);
     if (params.has('partial_rotary_factor')) fraction = params.num('partial_rotary_factor', fraction, Number.MIN_VALUE, 1);
   }
   return { theta, fraction };

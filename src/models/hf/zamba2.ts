@@ -84,7 +84,7 @@ export function importZamba2(json: Json): ParseResult<Design> {
   const nBlocks = r.int('num_mem_blocks', 1);
   const block = (k: number): Json => ({
     id: ZAMBA2_BLOCK_ID(k),
-    attention: { kind: 'attention', nHeads, nKvHeads: r.intOrNull('num_key_value_heads', null) ?? nHeads, headDim: Math.floor((2 * d) / nHeads), positional: rope ? 'rope' : 'none', ...(rope ? { ropeTheta: r.num('rope_theta', 10000, Number.MIN_VALUE, 1e9) } : {}), slidingWindow: null, bias: false },
+    attention: { kind: 'attention', nHeads, nKvHeads: r.intOrNull('num_key_value_heads', null) ?? nHeads, headDim: Math.floor((2 * d) / nHeads), positional: rope ? 'rope' : 'none', ...(rope ? { ropeTheta: r.num('rope_theta', 10000, Number.MIN_VALUE, LIMITS.ropeTheta) } : {}), slidingWindow: null, bias: false },
     ffn: { kind: 'mlp', width: r.int('intermediate_size', 4 * d), activation, bias },
     concatEmbedding: true,
     perCallLinear: true,
