@@ -8,6 +8,8 @@ import { benchCommand } from './bench';
 import { costCommand } from './cost';
 import { exportHfCommand } from './exportHf';
 import { importHfCommand } from './importHf';
+import { runCommand } from './run';
+import { decodeSafetensors } from '../../sim/runtime/safetensors';
 
 const dir = mkdtempSync(join(tmpdir(), 'families-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -93,4 +95,24 @@ describe('cli bench <new preset> --profile tiny --backend wasm (in process)', ()
     expect(j.points[1]!.stateBytes).toBe(j.points[0]!.stateBytes);
     expect(j.points[0]!.stateBytes).toBeGreaterThan(0);
   }, 60_000);
+});
+
+describe('cli run --export as the new families (in process)', () => {
+  it.each([
+    ['nemotron-3-nano-30b-a3b', 'nemotron_h', 'backbone.layers.1.mixer.gate.e_score_correction_bias'],
+    ['qwen3-next-80b-a3b', 'qwen3_next', 'model.layers.0.linear_attn.in_proj_qkvz.weight'],
+  ])('%s writes model.safetensors + config.json as %s', async (id, family, tensor) => {
+    const out = join(dir, `${id}-export`);
+    const r = await runInProcess(runCommand, [id, '--backend', 'wasm', '--export', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { exportedAs: string }).exportedAs).toBe(family);
+    const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { model_type: string };
+    expect(cfg.model_type).toBe(family);
+    const st = decodeSafetensors(new Uint8Array(readFileSync(join(out, 'model.safetensors'))));
+    expect(st.tensors.has(tensor)).toBe(true);
+  }, 60_000);
+  it('--family without --export, or an unknown family, exits 2', async () => {
+    expect((await runInProcess(runCommand, ['nemotron-h-8b', '--family', 'nemotron_h'])).stderr).toContain('--family goes with --export');
+    expect((await runInProcess(runCommand, ['nemotron-h-8b', '--export', join(dir, 'x'), '--family', 'bamba'])).stderr).toContain('--family must be one of jamba, nemotron_h, qwen3_next');
+  });
 });
