@@ -57,6 +57,17 @@ test('Qwen3-Next, Nemotron-H-8B, Jamba-1.5-Mini and Falcon-H1-7B side by side: t
   for (const p of pinned) await expect(chart.locator(`path.recharts-curve[stroke="${p.color}"]`).first()).toBeAttached();
 });
 
+test('the presets menu groups presets by family and year, newest first', async ({ page }) => {
+  await fresh(page);
+  const groups = await page.getByTestId('preset-select').locator('optgroup').evaluateAll((gs) => (gs as HTMLOptGroupElement[]).map((g) => ({ label: g.label, ids: [...g.querySelectorAll('option')].map((o) => o.value) })));
+  const nemotron = groups.find((g) => g.label.startsWith('Nemotron-H'))!;
+  expect(nemotron).toEqual({ label: 'Nemotron-H (NVIDIA) · 2025', ids: ['nemotron-h-8b', 'nemotron-h-56b', 'nemotron-nano-9b-v2', 'nemotron-3-nano-30b-a3b'] });
+  expect(groups.find((g) => g.label.startsWith('Zamba'))!.label).toBe('Zamba (Zyphra) · 2024');
+  const years = groups.filter((g) => /· \d{4}/.test(g.label)).map((g) => Number(/(\d{4})$/.exec(g.label)![1]));
+  expect([...years].sort((a, b) => b - a)).toEqual(years);
+  expect(groups.at(-1)!.label).toMatch(/^Templates/);
+});
+
 test('the Export menu offers the Megatron-LM arguments: Nemotron-H-8B prints its pattern, stages split it, a bad stage count is named', async ({ page }) => {
   await fresh(page);
   await page.getByTestId('preset-select').selectOption('nemotron-h-8b');
