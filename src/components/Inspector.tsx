@@ -37,6 +37,13 @@ function tryDesign(next: Design, key: string, label: string, dryRun: boolean): T
   return r.ok ? null : issueFor(r.issues, key);
 }
 
+/** `part` with `key` set to `v`, or without `key` when `v` is undefined (an emptied optional field). */
+function withField<T extends object>(part: T, key: string, v: unknown): T {
+  const out = { ...part, [key]: v } as Record<string, unknown>;
+  if (v === undefined) delete out[key];
+  return out as T;
+}
+
 function tryCommand<A>(cmd: Command<A>, arg: A, key: string, dryRun: boolean): TryResult {
   let effect;
   try {
@@ -78,8 +85,19 @@ function PartFields({
         const k = `${scope}-${f.key}`;
         const testId = `${testPrefix}${f.key}`;
         switch (f.type) {
-          case 'int':
           case 'number':
+            return (
+              <NumberField
+                key={k}
+                label={f.label}
+                nullable={f.placeholder !== undefined}
+                placeholder={f.placeholder}
+                value={typeof v === 'number' ? v : null}
+                onCommit={(x, dry) => onSet(f.key, x === null ? undefined : x, dry)}
+                testId={testId}
+              />
+            );
+          case 'int':
             return (
               <NumberField
                 key={k}
@@ -262,7 +280,7 @@ function SharedBlockInspector({ id }: { id: string }) {
           scope={`shared-${id}-attn`}
           part={block.attention as unknown as Record<string, unknown>}
           fields={attentionFields}
-          onSet={(key, v, dry, issueKey) => setBlock({ attention: { ...block.attention, [key]: v } as SharedBlock['attention'] }, issueKey ?? key, dry)}
+          onSet={(key, v, dry, issueKey) => setBlock({ attention: withField(block.attention, key, v) }, issueKey ?? key, dry)}
         />
         <SelectField
           label="FFN"
@@ -274,7 +292,7 @@ function SharedBlockInspector({ id }: { id: string }) {
           scope={`shared-${id}-ffn-${block.ffn.kind}`}
           part={block.ffn as unknown as Record<string, unknown>}
           fields={FFN_FIELDS[block.ffn.kind]}
-          onSet={(key, v, dry, issueKey) => setBlock({ ffn: { ...block.ffn, [key]: v } as SharedBlock['ffn'] }, issueKey ?? key, dry)}
+          onSet={(key, v, dry, issueKey) => setBlock({ ffn: withField(block.ffn, key, v) }, issueKey ?? key, dry)}
         />
         <CheckField label="Concat embedding" value={block.concatEmbedding} onCommit={(v) => setBlock({ concatEmbedding: v }, 'concatEmbedding', false)} />
         <CheckField label="Per-call linear" value={block.perCallLinear} onCommit={(v) => setBlock({ perCallLinear: v }, 'perCallLinear', false)} />
@@ -331,7 +349,7 @@ function LayerInspector() {
           scope={`${scope}-m-${m.kind}`}
           part={m as unknown as Record<string, unknown>}
           fields={m.kind === 'none' ? [] : MIXER_FIELDS[m.kind]}
-          onSet={(key, v, dry, issueKey) => tryCommand(setMixer, { indices: selection, mixer: { ...m, [key]: v } as Mixer }, issueKey ?? key, dry)}
+          onSet={(key, v, dry, issueKey) => tryCommand(setMixer, { indices: selection, mixer: withField(m, key, v) }, issueKey ?? key, dry)}
         />
         {m.kind === 'shared' && (
           <>
@@ -347,7 +365,7 @@ function LayerInspector() {
           scope={`${scope}-f-${f.kind}`}
           part={f as unknown as Record<string, unknown>}
           fields={f.kind === 'none' ? [] : FFN_FIELDS[f.kind]}
-          onSet={(key, v, dry, issueKey) => tryCommand(setFfn, { indices: selection, ffn: { ...f, [key]: v } as Ffn }, issueKey ?? key, dry)}
+          onSet={(key, v, dry, issueKey) => tryCommand(setFfn, { indices: selection, ffn: withField(f, key, v) }, issueKey ?? key, dry)}
         />
       </div>
     </>

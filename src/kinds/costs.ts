@@ -7,6 +7,7 @@ import type { FfnOf, MixerOf } from '../models/schema';
 import type { BlockCost, MixerCost, MixerCostContext } from '../sim/cost/tensors';
 import type { FfnBlockKind, MixerBlockKind } from './specs';
 import { attentionCost } from './attention/cost';
+import { mlaCost } from './mla/cost';
 import { mambaCost } from './mamba/cost';
 import { mamba2Cost } from './mamba2/cost';
 import { hyenaCost } from './hyena/cost';
@@ -17,6 +18,7 @@ import { moeCost } from './moe/cost';
 
 export const MIXER_COSTS: { [K in MixerBlockKind]: (m: MixerOf<K>, ctx: MixerCostContext) => MixerCost } = {
   attention: attentionCost,
+  mla: mlaCost,
   mamba: mambaCost,
   mamba2: mamba2Cost,
   hyena: hyenaCost,

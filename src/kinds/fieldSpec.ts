@@ -6,7 +6,8 @@ import type { PaletteGroup } from './kindSpec';
 
 export type FieldSpec =
   | { key: string; label: string; type: 'int'; help?: string }
-  | { key: string; label: string; type: 'number'; help?: string }
+  /** A number; with a placeholder the field may be left empty, which removes the (optional) key. */
+  | { key: string; label: string; type: 'number'; placeholder?: string; help?: string }
   | { key: string; label: string; type: 'intOrNull'; placeholder: string; help?: string }
   | { key: string; label: string; type: 'intOrAuto'; placeholder: string; help?: string }
   | { key: string; label: string; type: 'bool'; help?: string }

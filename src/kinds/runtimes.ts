@@ -7,6 +7,7 @@ import type { FfnOf, MixerOf } from '../models/schema';
 import type { FfnBlockKind, MixerBlockKind } from './specs';
 import type { FfnRuntime, MixerRuntime } from './runtimeKind';
 import { attentionRuntime } from './attention/runtime';
+import { mlaRuntime } from './mla/runtime';
 import { mambaRuntime } from './mamba/runtime';
 import { mamba2Runtime } from './mamba2/runtime';
 import { hyenaRuntime } from './hyena/runtime';
@@ -17,6 +18,7 @@ import { moeRuntime } from './moe/runtime';
 
 export const MIXER_RUNTIMES = {
   attention: attentionRuntime,
+  mla: mlaRuntime,
   mamba: mambaRuntime,
   mamba2: mamba2Runtime,
   hyena: hyenaRuntime,

@@ -5,6 +5,7 @@
  * kind missing from any of them is a compile error. Adding a kind: docs/adding-a-block-kind.md.
  */
 import { attentionSpec } from './attention/spec';
+import { mlaSpec } from './mla/spec';
 import { mambaSpec } from './mamba/spec';
 import { mamba2Spec } from './mamba2/spec';
 import { hyenaSpec } from './hyena/spec';
@@ -17,6 +18,7 @@ import type { FfnSpec, KindStyle, MixerSpec } from './kindSpec';
 /** Token mixers, in palette order. */
 export const MIXER_SPECS = {
   attention: attentionSpec,
+  mla: mlaSpec,
   mamba: mambaSpec,
   mamba2: mamba2Spec,
   hyena: hyenaSpec,

@@ -5,6 +5,7 @@
 import type { FieldSpec } from './fieldSpec';
 import type { FfnBlockKind, MixerBlockKind } from './specs';
 import { attentionFields } from './attention/fields';
+import { mlaFields } from './mla/fields';
 import { mambaFields } from './mamba/fields';
 import { mamba2Fields } from './mamba2/fields';
 import { hyenaFields } from './hyena/fields';
@@ -15,6 +16,7 @@ import { moeFields } from './moe/fields';
 
 export const MIXER_FIELDS: Record<MixerBlockKind, FieldSpec[]> = {
   attention: attentionFields,
+  mla: mlaFields,
   mamba: mambaFields,
   mamba2: mamba2Fields,
   hyena: hyenaFields,

@@ -595,6 +595,8 @@ export function exportJambaConfig(design: Design): ParseResult<Record<string, un
     const i = idxOf('attention', 'mixer');
     if (attn.positional !== 'none') return fail(`layers[${i}].mixer.positional`, 'Jamba attention has no positional embedding; set positional to "none"');
     if (attn.bias) return fail(`layers[${i}].mixer.bias`, 'Jamba attention has no biases');
+    if (attn.outputGate) return fail(`layers[${i}].mixer.outputGate`, 'Jamba attention has no output gate');
+    if (attn.qkNorm) return fail(`layers[${i}].mixer.qkNorm`, 'Jamba attention has no q/k norm');
     if (attn.headDim * attn.nHeads !== design.dModel) return fail(`layers[${i}].mixer.headDim`, `Jamba's head dim is hidden_size / num_attention_heads = ${design.dModel / attn.nHeads}, got ${attn.headDim}`);
   }
   if (mlp?.kind === 'mlp' && (mlp.activation !== 'swiglu' || mlp.bias)) return fail(`layers[${idxOf('mlp', 'ffn')}].ffn`, 'Jamba MLPs are gated (swiglu) without bias');

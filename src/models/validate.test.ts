@@ -36,7 +36,7 @@ const CORPUS: [string, ((d: Doc) => unknown) | string, string, string][] = [
   ['foreign format', (d) => ({ ...d, format: 'onnx' }), 'format', 'expected "hybrid-arch/1", got "onnx"'],
   ['unknown mixer kind', (d) => { d.layers[2]!.mixer = { kind: 'lstm' }; return d; }, 'layers[2].mixer.kind', `unknown kind "lstm"; expected one of ${[...MIXER_BLOCK_KINDS, 'none'].join(', ')}`],
   ['unknown ffn kind', (d) => { d.layers[0]!.ffn = { kind: 'kan' }; return d; }, 'layers[0].ffn.kind', 'unknown kind "kan"; expected one of mlp, moe, none'],
-  ['an FFN kind as a mixer', (d) => { d.layers[2]!.mixer = { kind: 'moe' }; return d; }, 'layers[2].mixer.kind', 'kind "moe" is not allowed here; expected one of attention, mamba'],
+  ['an FFN kind as a mixer', (d) => { d.layers[2]!.mixer = { kind: 'moe' }; return d; }, 'layers[2].mixer.kind', 'kind "moe" is not allowed here; expected one of attention, mla, mamba'],
   ['a misspelt field of a kind', (d) => { d.layers[1]!.mixer!.dstate = 16; return d; }, 'layers[1].mixer.dstate', 'unknown field "dstate" (did you mean "dState"?)'],
   ['missing mixer kind', (d) => { d.layers[1]!.mixer = { dState: 16 }; return d; }, 'layers[1].mixer.kind', 'missing; expected one of attention'],
   ['missing ffn', (d) => { delete d.layers[1]!.ffn; return d; }, 'layers[1].ffn', 'missing; every layer has an FFN'],

@@ -3,8 +3,13 @@
  * Mirrors HF `modeling_jamba.py` `JambaAttention` / `modeling_llama.py` (q, k, v, o projections; query head h uses
  * key/value head floor(h / G), G = H / KVH, as `repeat_kv` does; scores scaled by 1/sqrt(hd); RoPE with
  * `rotate_half` on the two halves of each head, inverse frequencies theta^(-2i/hd)).
+ * Options (HF `modeling_qwen3_next.py` `Qwen3NextAttention`): an output gate (q_proj emits 2·hd per head, the query
+ * then the gate, as `torch.chunk(q_proj(x).view(..., -1, 2 * head_dim), 2, dim=-1)`; the attention output, heads
+ * flattened, is multiplied by sigmoid(gate) before o_proj), q/k RMSNorm over each head before RoPE (`q_norm`,
+ * `k_norm`), and partial rotary: RoPE rotates the first rd dims of each head (`rotate_half` on them, inverse
+ * frequencies theta^(-2i/rd)) and passes the rest (HF `apply_rotary_pos_emb` with `rotary_dim = cos.shape[-1]`).
  * Glossary: dIn = input width (dModel, or 2 dModel for a Zamba shared block), dOut = output width, H = nHeads,
- * KVH = nKvHeads, hd = headDim, W = sliding window.
+ * KVH = nKvHeads, hd = headDim, rd = rotated dims per head (hd unless partial), W = sliding window.
  *
  * KV cache: preallocated, shape (b, KVH, cap, hd), in capacity buckets (tfjs-notes: the webgpu buffer pool reuses a
  * freed buffer only for the same size, so a cache grown by concat each token inflates memory). The policy sets the
@@ -16,10 +21,10 @@
  * (slot = position mod cap; softmax ignores slot order) and never grows past W; below W it holds position p at slot p.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { AttentionMixer } from './spec';
+import { ropeDims, type AttentionMixer } from './spec';
 import type { KvCapacityPolicy } from '../../sim/protocol';
 import type { ForwardContext, LayerCache, RuntimeMixer } from '../../sim/runtime/types';
-import { constParam, linear, linearParam, paramTensor, type Param } from '../../sim/runtime/params';
+import { constParam, gainParam, linear, linearParam, paramTensor, type Param } from '../../sim/runtime/params';
 import type { Rng } from '../../sim/runtime/rng';
 
 export interface AttentionDims {
@@ -31,11 +36,17 @@ export interface AttentionDims {
   rope: boolean;
   ropeTheta: number;
   slidingWindow: number | null;
+  /** Output gate (q_proj emits query and gate per head); false when absent. */
+  outputGate?: boolean;
+  /** RMSNorm of each q and k head before RoPE; false when absent. */
+  qkNorm?: boolean;
+  /** Dims of each head RoPE rotates (even, <= hd); hd when absent. Ignored without `rope`. */
+  ropeDims?: number;
 }
 
 export interface AttentionWeights {
   dims: AttentionDims;
-  /** (dIn, H hd), (dIn, KVH hd), (dIn, KVH hd), (H hd, dOut). */
+  /** (dIn, H hd) or, with the output gate, (dIn, H 2hd) (per head: query then gate), (dIn, KVH hd), (dIn, KVH hd), (H hd, dOut). */
   wq: Param;
   wk: Param;
   wv: Param;
@@ -44,7 +55,13 @@ export interface AttentionWeights {
   bk: Param | null;
   bv: Param | null;
   bo: Param | null;
+  /** (hd) RMSNorm gains of q and k heads, with `qkNorm`. */
+  qNorm?: Param | null;
+  kNorm?: Param | null;
 }
+
+/** Epsilon of the q/k norms (Qwen3-Next `rms_norm_eps`). */
+export const QK_NORM_EPS = 1e-6;
 
 /** Default RoPE base (Llama, Mistral). */
 export const DEFAULT_ROPE_THETA = 10_000;
@@ -87,22 +104,28 @@ export function attentionDims(a: AttentionMixer, dIn: number, dOut: number): Att
     rope: a.positional === 'rope',
     ropeTheta: a.ropeTheta ?? DEFAULT_ROPE_THETA,
     slidingWindow: a.slidingWindow,
+    outputGate: a.outputGate,
+    qkNorm: a.qkNorm,
+    ropeDims: a.positional === 'rope' ? ropeDims(a) : a.headDim,
   };
 }
 
-/** Seeded attention weights. */
+/** Seeded attention weights (the options add tensors from their own forks, so the others stay as they were). */
 export function initAttentionWeights(dims: AttentionDims, bias: boolean, rng: Rng): AttentionWeights {
   const { dIn, dOut, nHeads: h, nKvHeads: kvh, headDim: hd } = dims;
+  const qOut = dims.outputGate ? 2 * h * hd : h * hd;
   return {
     dims,
-    wq: linearParam(rng.fork(1), dIn, h * hd),
+    wq: linearParam(rng.fork(1), dIn, qOut),
     wk: linearParam(rng.fork(2), dIn, kvh * hd),
     wv: linearParam(rng.fork(3), dIn, kvh * hd),
     wo: linearParam(rng.fork(4), h * hd, dOut),
-    bq: bias ? constParam([h * hd], 0.01) : null,
+    bq: bias ? constParam([qOut], 0.01) : null,
     bk: bias ? constParam([kvh * hd], -0.01) : null,
     bv: bias ? constParam([kvh * hd], 0.02) : null,
     bo: bias ? constParam([dOut], 0.01) : null,
+    qNorm: dims.qkNorm ? gainParam(rng.fork(5), hd) : null,
+    kNorm: dims.qkNorm ? gainParam(rng.fork(6), hd) : null,
   };
 }
 
@@ -210,7 +233,9 @@ export class AttentionCore {
   private readonly bk?: tf.Tensor1D;
   private readonly bv?: tf.Tensor1D;
   private readonly bo?: tf.Tensor1D;
-  /** RoPE inverse frequencies theta^(-2i/hd), i < hd/2; kept in JS so a step uploads its cos/sin rows directly. */
+  private readonly qNorm?: tf.Tensor1D;
+  private readonly kNorm?: tf.Tensor1D;
+  /** RoPE inverse frequencies theta^(-2i/rd), i < rd/2; kept in JS so a step uploads its cos/sin rows directly. */
   private readonly invFreq: Float64Array | null;
 
   constructor(readonly weights: AttentionWeights) {
@@ -223,8 +248,11 @@ export class AttentionCore {
     if (w.bk) this.bk = paramTensor(w.bk) as tf.Tensor1D;
     if (w.bv) this.bv = paramTensor(w.bv) as tf.Tensor1D;
     if (w.bo) this.bo = paramTensor(w.bo) as tf.Tensor1D;
+    if (w.qNorm) this.qNorm = paramTensor(w.qNorm) as tf.Tensor1D;
+    if (w.kNorm) this.kNorm = paramTensor(w.kNorm) as tf.Tensor1D;
     const { headDim: hd, rope, ropeTheta } = w.dims;
-    this.invFreq = rope ? Float64Array.from({ length: hd / 2 }, (_, i) => Math.pow(ropeTheta, (-2 * i) / hd)) : null;
+    const rd = w.dims.ropeDims ?? hd;
+    this.invFreq = rope ? Float64Array.from({ length: rd / 2 }, (_, i) => Math.pow(ropeTheta, (-2 * i) / rd)) : null;
   }
 
   get dims(): AttentionDims {
@@ -241,13 +269,15 @@ export class AttentionCore {
   /**
    * RoPE on (b, heads, l, hd) at positions start..start+l-1 (HF `apply_rotary_pos_emb` with `rotate_half`), times
    * `scale`. The cos/sin rows are computed in JS and uploaded (2 uploads instead of ~6 ops per call); folding the
-   * attention scale 1/sqrt(hd) into q's rows saves a pass over the (much larger) score matrix.
+   * attention scale 1/sqrt(hd) into q's rows saves a pass over the (much larger) score matrix. Partial rotary: the
+   * first rd dims rotate, the rest pass (cos = scale, sin = 0 there).
    */
   private rope(x: tf.Tensor4D, start: number, scale: number): tf.Tensor4D {
     if (!this.invFreq) return scale === 1 ? x : tf.mul(x, scale);
     const [, , l, hd] = x.shape;
-    const half = hd / 2;
-    const cos = new Float32Array(l * hd);
+    const half = this.invFreq.length;
+    const rd = 2 * half;
+    const cos = new Float32Array(l * hd).fill(scale);
     const sin = new Float32Array(l * hd);
     for (let t = 0; t < l; t++) {
       for (let i = 0; i < half; i++) {
@@ -258,29 +288,47 @@ export class AttentionCore {
         sin[t * hd + i] = sin[t * hd + half + i] = s;
       }
     }
-    const [x1, x2] = tf.split(x, [half, half], 3);
-    const rot = tf.concat([tf.neg(x2!), x1!], 3);
+    const [x1, x2, pass] = tf.split(x, rd === hd ? [half, half] : [half, half, hd - rd], 3);
+    const rot = tf.concat(pass ? [tf.neg(x2!), x1!, pass] : [tf.neg(x2!), x1!], 3); // pass dims meet sin = 0
     return tf.add(tf.mul(x, tf.tensor2d(cos, [l, hd])), tf.mul(rot, tf.tensor2d(sin, [l, hd])));
   }
 
-  /** x (b, l, dIn) -> q (b, H, l, hd), k, v (b, KVH, l, hd), RoPE applied at positions start.. */
-  private qkv(x: tf.Tensor3D, start: number): [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D] {
+  /** RMSNorm over the last axis (one head) with gain `w` (HF `Qwen3NextRMSNorm` applied to `view(..., -1, head_dim)`). */
+  private headNorm(x: tf.Tensor4D, w: tf.Tensor1D | undefined): tf.Tensor4D {
+    if (!w) return x;
+    return tf.mul(tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), 3, true), QK_NORM_EPS))), w);
+  }
+
+  /**
+   * x (b, l, dIn) -> q (b, H, l, hd), k, v (b, KVH, l, hd), q/k normed (with `qkNorm`) then RoPE applied at positions
+   * start..; and the output gate's pre-activation (b·l, H·hd) with `outputGate`, else null.
+   */
+  private qkv(x: tf.Tensor3D, start: number): [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.Tensor2D | null] {
     const [b, l, dIn] = x.shape;
     const { nHeads: h, nKvHeads: kvh, headDim: hd } = this.dims;
     const x2 = tf.reshape(x, [b * l, dIn]);
-    const heads = (y: tf.Tensor2D, n: number) => tf.transpose(tf.reshape(y, [b, l, n, hd]), [0, 2, 1, 3]) as tf.Tensor4D;
-    const q = heads(linear(x2, this.wq, this.bq), h);
-    const k = heads(linear(x2, this.wk, this.bk), kvh);
+    const heads = (y: tf.Tensor, n: number) => tf.transpose(tf.reshape(y, [b, l, n, hd]), [0, 2, 1, 3]) as tf.Tensor4D;
+    const qAll = linear(x2, this.wq, this.bq); // (b·l, H·hd), or (b·l, H·2hd) with the gate
+    let qRows: tf.Tensor = qAll;
+    let gate: tf.Tensor2D | null = null;
+    if (this.dims.outputGate) {
+      const [qh, gh] = tf.split(tf.reshape(qAll, [b * l, h, 2 * hd]), 2, 2); // per head: query, then gate
+      qRows = qh!;
+      gate = tf.reshape(gh!, [b * l, h * hd]);
+    }
+    const q = this.headNorm(heads(qRows, h), this.qNorm);
+    const k = this.headNorm(heads(linear(x2, this.wk, this.bk), kvh), this.kNorm);
     const v = heads(linear(x2, this.wv, this.bv), kvh);
     // q carries the 1/sqrt(hd) score scale.
-    return [this.rope(q, start, 1 / Math.sqrt(hd)), this.rope(k, start, 1), v];
+    return [this.rope(q, start, 1 / Math.sqrt(hd)), this.rope(k, start, 1), v, gate];
   }
 
-  /** o (b, H, l, hd) -> (b, l, dOut). */
-  private out(o: tf.Tensor4D): tf.Tensor3D {
+  /** o (b, H, l, hd) -> (b, l, dOut); with the output gate, o (heads flattened) ·= sigmoid(gate) first. */
+  private out(o: tf.Tensor4D, gate: tf.Tensor2D | null): tf.Tensor3D {
     const [b, h, l, hd] = o.shape;
-    const y = tf.reshape(tf.transpose(o, [0, 2, 1, 3]), [b * l, h * hd]);
-    return tf.reshape(linear(y as tf.Tensor2D, this.wo, this.bo), [b, l, this.dims.dOut]);
+    const flat = tf.reshape(tf.transpose(o, [0, 2, 1, 3]), [b * l, h * hd]) as tf.Tensor2D;
+    const y = gate ? tf.mul(flat, tf.sigmoid(gate)) : flat;
+    return tf.reshape(linear(y, this.wo, this.bo), [b, l, this.dims.dOut]);
   }
 
   /**
@@ -348,8 +396,8 @@ export class AttentionCore {
     const [, l] = x.shape;
     const slots = cache ? cache.slotsFor(l) : 0;
     const res = tf.tidy(() => {
-      const [q, k, v] = this.qkv(x, 0);
-      const y = this.out(this.attendPrefill(q, k, v));
+      const [q, k, v, gate] = this.qkv(x, 0);
+      const y = this.out(this.attendPrefill(q, k, v), gate);
       if (!cache) return { y };
       const fit = (t: tf.Tensor4D): tf.Tensor4D => {
         if (l <= slots) return tf.pad(t, [[0, 0], [0, 0], [0, slots - l], [0, 0]]);
@@ -374,7 +422,7 @@ export class AttentionCore {
     const slots = cache.slots;
     const b = x.shape[0];
     const res = tf.tidy(() => {
-      const [q, k, v] = this.qkv(x, pos); // q (b, H, 1, hd), k/v (b, KVH, 1, hd)
+      const [q, k, v, gate] = this.qkv(x, pos); // q (b, H, 1, hd), k/v (b, KVH, 1, hd)
       const slot = pos % slots; // = pos until a window's ring is full (reserve keeps pos < slots below W)
       // Write row `slot` of every (sequence, KV head): one TensorScatterUpdate pass into a new tensor of the same
       // shape (a one-hot blend took three broadcast passes, the slowest ops of a decode step on wasm).
@@ -389,7 +437,7 @@ export class AttentionCore {
       const bias = tf.mul(tf.cast(tf.greaterEqual(tf.range(0, slots, 1, 'float32'), filled), 'float32'), MASKED);
       const p = tf.softmax(tf.add(scores, bias));
       const o = tf.reshape(tf.matMul(p, vAll), [b, h, 1, hd]) as tf.Tensor4D;
-      return { y: this.out(o), k: kAll, v: vAll };
+      return { y: this.out(o, gate), k: kAll, v: vAll };
     });
     cache.replace(res.k, res.v);
     cache.positions = pos + 1;
@@ -397,7 +445,7 @@ export class AttentionCore {
   }
 
   dispose(): void {
-    for (const t of [this.wq, this.wk, this.wv, this.wo, this.bq, this.bk, this.bv, this.bo]) t?.dispose();
+    for (const t of [this.wq, this.wk, this.wv, this.wo, this.bq, this.bk, this.bv, this.bo, this.qNorm, this.kNorm]) t?.dispose();
   }
 }
 

@@ -1,14 +1,18 @@
 /**
- * Float64 reference twin of layers/attention.ts: textbook causal attention, one query at a time, no cache, no
- * blocking. RoPE as HF `apply_rotary_pos_emb` (rotate_half), GQA as `repeat_kv` (query head h uses kv head h / G).
+ * Float64 reference twin of layer.ts: textbook causal attention, one query at a time, no cache, no blocking. RoPE as
+ * HF `apply_rotary_pos_emb` (rotate_half on the first rd dims of a head, the rest passed), GQA as `repeat_kv` (query
+ * head h uses kv head h / G); the options as HF `modeling_qwen3_next.py` `Qwen3NextAttention`: q_proj rows per head
+ * [query hd, gate hd], q/k RMSNorm per head before RoPE, output ·= sigmoid(gate) before o_proj.
  */
-import type { AttentionWeights } from './layer';
+import { QK_NORM_EPS, type AttentionWeights } from './layer';
+import type { Param } from '../../sim/runtime/params';
 import { linearRef } from '../../sim/runtime/reference/ops';
 
-function ropeInPlace(v: Float64Array, off: number, hd: number, pos: number, theta: number): void {
-  const half = hd / 2;
+/** RoPE in place on the first rd dims of the head at v[off..off+hd). */
+function ropeInPlace(v: Float64Array, off: number, rd: number, pos: number, theta: number): void {
+  const half = rd / 2;
   for (let i = 0; i < half; i++) {
-    const ang = pos * Math.pow(theta, (-2 * i) / hd);
+    const ang = pos * Math.pow(theta, (-2 * i) / rd);
     const c = Math.cos(ang);
     const s = Math.sin(ang);
     const a = v[off + i]!;
@@ -18,18 +22,44 @@ function ropeInPlace(v: Float64Array, off: number, hd: number, pos: number, thet
   }
 }
 
+/** RMSNorm in place over each run of hd values (one head), gain g. */
+function headNormInPlace(v: Float64Array, hd: number, g: Param): void {
+  for (let o = 0; o < v.length; o += hd) {
+    let ss = 0;
+    for (let t = 0; t < hd; t++) ss += v[o + t]! * v[o + t]!;
+    const inv = 1 / Math.sqrt(ss / hd + QK_NORM_EPS);
+    for (let t = 0; t < hd; t++) v[o + t] = v[o + t]! * inv * g.data[t]!;
+  }
+}
+
 /** x: (b, l, dIn) row-major -> (b, l, dOut). */
 export function attentionRef(w: AttentionWeights, x: Float64Array, b: number, l: number): Float64Array {
   const { dIn, dOut, nHeads: h, nKvHeads: kvh, headDim: hd, rope, ropeTheta, slidingWindow: win } = w.dims;
+  const rd = w.dims.ropeDims ?? hd;
   const rows = b * l;
-  const q = linearRef(x, rows, w.wq, w.bq); // (rows, H hd)
+  const qAll = linearRef(x, rows, w.wq, w.bq); // (rows, H hd), or (rows, H 2hd) with the gate
+  let q = qAll;
+  let gate: Float64Array | null = null;
+  if (w.dims.outputGate) {
+    q = new Float64Array(rows * h * hd);
+    gate = new Float64Array(rows * h * hd);
+    for (let r = 0; r < rows; r++) {
+      for (let hh = 0; hh < h; hh++) {
+        const src = r * h * 2 * hd + hh * 2 * hd;
+        q.set(qAll.subarray(src, src + hd), r * h * hd + hh * hd);
+        gate.set(qAll.subarray(src + hd, src + 2 * hd), r * h * hd + hh * hd);
+      }
+    }
+  }
   const k = linearRef(x, rows, w.wk, w.bk); // (rows, KVH hd)
   const v = linearRef(x, rows, w.wv, w.bv);
+  if (w.qNorm) headNormInPlace(q, hd, w.qNorm);
+  if (w.kNorm) headNormInPlace(k, hd, w.kNorm);
   if (rope) {
     for (let r = 0; r < rows; r++) {
       const pos = r % l;
-      for (let hh = 0; hh < h; hh++) ropeInPlace(q, r * h * hd + hh * hd, hd, pos, ropeTheta);
-      for (let hh = 0; hh < kvh; hh++) ropeInPlace(k, r * kvh * hd + hh * hd, hd, pos, ropeTheta);
+      for (let hh = 0; hh < h; hh++) ropeInPlace(q, r * h * hd + hh * hd, rd, pos, ropeTheta);
+      for (let hh = 0; hh < kvh; hh++) ropeInPlace(k, r * kvh * hd + hh * hd, rd, pos, ropeTheta);
     }
   }
   const g = h / kvh;
@@ -56,6 +86,7 @@ export function attentionRef(w: AttentionWeights, x: Float64Array, b: number, l:
       }
     }
   }
+  if (gate) for (let i = 0; i < o.length; i++) o[i] = o[i]! / (1 + Math.exp(-gate[i]!));
   const y = linearRef(o, rows, w.wo, w.bo);
   if (y.length !== rows * dOut || x.length !== rows * dIn) throw new Error('attentionRef: shape mismatch');
   return y;

@@ -5,9 +5,13 @@ import { AttentionLayer, PREFILL_QUERY_BLOCK, attentionDims, initAttentionWeight
 import { attentionRef } from './reference';
 import type { AttentionMixer } from './spec';
 
-const bias = (name: string, p: Param | null): WeightEntry[] => (p ? [[name, [...p.shape], p.data]] : []);
+const bias = (name: string, p: Param | null | undefined): WeightEntry[] => (p ? [[name, [...p.shape], p.data]] : []);
 
-/** q, k, v, o under HF `modeling_llama.py` names, torch layout, biases when present. */
+/**
+ * q, k, v, o under HF `modeling_llama.py` names, torch layout, biases when present; q_norm and k_norm [hd] with the
+ * q/k norm (HF `modeling_qwen3_next.py`; the gains are w as in Qwen3, not Qwen3-Next's zero-centred w − 1). With the
+ * output gate q_proj is [2·H·hd, dIn], per head the query rows then the gate rows, as Qwen3-Next stores it.
+ */
 export function attentionEntries(a: AttentionWeights): WeightEntry[] {
   return [
     linearEntry('q_proj.weight', a.wq),
@@ -18,6 +22,8 @@ export function attentionEntries(a: AttentionWeights): WeightEntry[] {
     ...bias('v_proj.bias', a.bv),
     linearEntry('o_proj.weight', a.wo),
     ...bias('o_proj.bias', a.bo),
+    ...bias('q_norm.weight', a.qNorm),
+    ...bias('k_norm.weight', a.kNorm),
   ];
 }
 
@@ -44,13 +50,25 @@ export function attentionScoreBytes(batch: number, nHeads: number, seqLen: numbe
   return 4 * (3 * batch * nHeads + 1) * cells;
 }
 
-/** Width H·hd; every score block of the prefill (`attentionScoreBytes`) and the per-head copies beside them. */
+/**
+ * Per-token tensors of width H·hd the options add to a prefill (not fitted: counted from the ops layer.ts adds): the
+ * output gate's q_proj output (2 wide), the gate and its sigmoid, the gated output; q/k norm's square, mean-scaled and
+ * gained copies of q and of k.
+ */
+const GATE_TOKEN_TENSORS = 5;
+const QK_NORM_TOKEN_TENSORS = 6;
+
+/**
+ * Width H·hd (2·H·hd out of q_proj with the gate); every score block of the prefill (`attentionScoreBytes`) and the
+ * per-head copies beside them.
+ */
 export function attentionFootprint(m: AttentionMixer, seqLen: number, batch: number): Footprint {
   const width = m.nHeads * m.headDim;
+  const tensors = ATTENTION_TOKEN_TENSORS + (m.outputGate ? GATE_TOKEN_TENSORS : 0) + (m.qkNorm ? QK_NORM_TOKEN_TENSORS : 0);
   return {
-    width,
+    width: m.outputGate ? 2 * width : width,
     scoreBytes: attentionScoreBytes(batch, m.nHeads, seqLen, m.slidingWindow),
-    extraBytes: ATTENTION_TOKEN_TENSORS * batch * seqLen * width * 4,
+    extraBytes: tensors * batch * seqLen * width * 4,
     largestBytes: 4 * batch * m.nHeads * Math.min(seqLen, PREFILL_QUERY_BLOCK) * seqLen,
   };
 }

@@ -45,7 +45,7 @@ describe('parallel spec', () => {
   it.each<[string, unknown, string]>([
     ['one branch', { kind: 'parallel', branches: [att] }, 'layers[0].mixer.branches: must have at least 2 items (a parallel layer has 2 to 4 branches), got 1'],
     ['five branches', { kind: 'parallel', branches: [att, m2, m2, m2, m2] }, 'layers[0].mixer.branches: must have at most 4 items (a parallel layer has 2 to 4 branches), got 5'],
-    ['a nested parallel branch', { kind: 'parallel', branches: [att, { kind: 'parallel', branches: [att, m2] }] }, 'layers[0].mixer.branches[1].kind: kind "parallel" is not allowed here; expected one of attention, mamba, mamba2, hyena'],
+    ['a nested parallel branch', { kind: 'parallel', branches: [att, { kind: 'parallel', branches: [att, m2] }] }, 'layers[0].mixer.branches[1].kind: kind "parallel" is not allowed here; expected one of attention, mla, mamba, mamba2, hyena'],
     ['a shared-block branch', { kind: 'parallel', branches: [{ kind: 'shared', blockId: 'x' }, m2] }, 'layers[0].mixer.branches[0].kind: kind "shared" is not allowed here'],
     ['an empty branch', { kind: 'parallel', branches: [att, { kind: 'none' }] }, 'layers[0].mixer.branches[1].kind: kind "none" is not allowed here'],
     ['two KV branches', { kind: 'parallel', branches: [m2, att, { ...att, slidingWindow: 8 }] }, 'layers[0].mixer.branches[2].kind: branches 1 (Attention) and 2 (Attention) both keep a KV cache; a parallel layer holds at most one'],

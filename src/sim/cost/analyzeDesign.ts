@@ -14,12 +14,14 @@
  *   experts (HF `modeling_mixtral.py`); the embedding, final norm and LM head are touched by every token. A shared
  *   block counts once in `params.active`; `params.activeWithRepeats` counts it at every call (executed each time).
  * - Weight bytes = total parameters × bytes per element of the weight dtype (every tensor in that dtype).
- * - KV cache per attention layer and per shared-block call: 2 (k and v) × KVH × hd × bytes × batch per position,
- *   never d_model; a sliding window caps the positions kept.
+ * - KV cache per attention layer and per shared-block call: the kind's per-position tensors × bytes × batch: 2 (k and
+ *   v) × KVH × hd for attention, never d_model; the latent + rope key (kv_lora_rank + qk_rope_head_dim) for MLA; a
+ *   sliding window caps the positions kept.
  * - Recurrent state (constant in L), per sequence: Mamba-1 conv [di, K] + ssm [di, N]; Mamba-2 conv [convDim, K] +
  *   ssm [nh, P, N]; Hyena fir [3d, Ks − 1] + iir [d, S, 2] (complex as two reals); × bytes of the cache dtype × batch.
  * - FLOPs per token: 2 × MACs of every weight matrix and conv tap on the active path, the LM head included (even
- *   when tied); the attention scores and values 2 × 2 × H × hd per position attended; the recurrent scan
+ *   when tied); the attention scores and values 2 × 2 × H × hd per position attended (MLA: its absorbed form,
+ *   2 × H × (2·kv_lora_rank + qk_rope_head_dim), src/kinds/mla/cost.ts); the recurrent scan
  *   4 × state elements. Elementwise work (norms, activations, gates, softmax, RoPE, biases) is not counted.
  */
 import { expandLayers, type Design } from '../../models/schema';

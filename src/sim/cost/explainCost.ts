@@ -8,7 +8,7 @@ import { BYTES_PER_ELEMENT } from './bytesPerElement';
 import { costPointAt, positionsHeld } from './costAt';
 import { formatBytes, formatCount, formatInt } from './format';
 import { maxContextForCost } from './maxContextInBudget';
-import type { CostOptions, DesignCost, LayerCost } from './types';
+import type { CostOptions, DesignCost, LayerCost, StateTensorSpec } from './types';
 
 export interface ExplainOptions extends CostOptions {
   /** Memory budget for the max-context explanation; without it that line says a budget is needed. */
@@ -70,15 +70,29 @@ function explainParamsActive(cost: DesignCost): string {
   return `Active per token = layers ${formatCount(layerActive)}${note} + embedding ${formatCount(p.embedding)} + LM head ${formatCount(p.lmHead)} + final norm ${formatInt(p.finalNorm)}${minusRepeats} = ${formatInt(p.active)} (${formatCount(p.active)})`;
 }
 
+/**
+ * The per-position cache tensors of a layer as k and v of [KVH, hd] each (attention's cache), or null for another
+ * shape of cache (MLA's latent and rope key), which is then spelled out tensor by tensor.
+ */
+function kvPair(tensors: readonly StateTensorSpec[]): { kvHeads: number; headDim: number } | null {
+  const [k, v] = tensors;
+  if (tensors.length !== 2 || !k || !v || k.shape.length !== 2 || k.shape.join() !== v.shape.join()) return null;
+  return { kvHeads: k.shape[0]!, headDim: k.shape[1]! };
+}
+
 function explainKv(cost: DesignCost, seqLen: number): string {
-  const groups = new Map<string, { layers: number; kvHeads: number; headDim: number; window: number | null; shared: boolean }>();
+  const groups = new Map<string, { layers: number; per: string; window: number | null; shared: boolean }>();
   for (const l of cost.layers) {
-    const k = l.cacheTensors.find((t) => t.perPosition);
-    if (!k) continue;
-    const [kvHeads = 0, headDim = 0] = k.shape;
+    const pos = l.cacheTensors.filter((t) => t.perPosition);
+    if (!pos.length) continue;
+    const pair = kvPair(pos);
+    // "2 × … × 8 KV heads × 128 head dim" for k/v caches; "× (kv_cache 512 + pe_cache 64)" for other caches.
+    const per = pair
+      ? `${formatInt(pair.kvHeads)} KV heads × ${formatInt(pair.headDim)} head dim`
+      : `(${pos.map((t) => `${t.name} ${t.shape.map(formatInt).join(' × ')}`).join(' + ')})`;
     const shared = l.sharedBlockId !== null;
-    const key = `${kvHeads}/${headDim}/${l.kvWindow}/${shared}`;
-    const g = groups.get(key) ?? { layers: 0, kvHeads, headDim, window: l.kvWindow, shared };
+    const key = `${pair ? 'kv' : 'other'}/${per}/${l.kvWindow}/${shared}`;
+    const g = groups.get(key) ?? { layers: 0, per: `${pair ? '2 × ' : ''}@ × ${per}`, window: l.kvWindow, shared };
     g.layers++;
     groups.set(key, g);
   }
@@ -88,7 +102,7 @@ function explainKv(cost: DesignCost, seqLen: number): string {
     const what = g.shared ? plural(g.layers, 'shared-block call') : `${g.layers} attn layer${g.layers === 1 ? '' : 's'}`;
     const held = positionsHeld(seqLen, g.window);
     const tokens = g.window !== null && g.window < seqLen ? `min(${formatInt(seqLen)}, window ${formatInt(g.window)}) = ${formatInt(held)} tokens` : `${formatInt(held)} tokens`;
-    return `2 × ${what} × ${formatInt(g.kvHeads)} KV heads × ${formatInt(g.headDim)} head dim × ${tokens}`;
+    return `${g.per.replace('@', what)} × ${tokens}`;
   });
   const body = terms.length > 1 ? `(${terms.join(' + ')})` : terms[0];
   return `KV = ${body} × ${dtypeNote(cost.cacheDtype)} × batch ${cost.batch} = ${formatBytes(kv)}`;
@@ -117,18 +131,21 @@ function explainFlops(cost: DesignCost, seqLen: number): string {
   const matmul = cost.flopsPerTokenFixed - scan;
   const terms = [`2 × ${formatCount(matmul / 2)} MACs of the active weights (LM head included)`];
   if (scan > 0) terms.push(`scan ${formatCount(scan)} (4 per state element)`);
-  const attn = new Map<string, { layers: number; perPos: number; window: number | null; shared: boolean }>();
+  const attn = new Map<string, { layers: number; perPos: number; window: number | null; shared: boolean; kv: boolean }>();
   for (const l of cost.layers) {
     if (!l.attnFlopsPerContextToken) continue;
     const shared = l.sharedBlockId !== null;
-    const key = `${l.attnFlopsPerContextToken}/${l.kvWindow}/${shared}`;
-    const g = attn.get(key) ?? { layers: 0, perPos: l.attnFlopsPerContextToken, window: l.kvWindow, shared };
+    const kv = kvPair(l.cacheTensors.filter((t) => t.perPosition)) !== null;
+    const key = `${l.attnFlopsPerContextToken}/${l.kvWindow}/${shared}/${kv}`;
+    const g = attn.get(key) ?? { layers: 0, perPos: l.attnFlopsPerContextToken, window: l.kvWindow, shared, kv };
     g.layers++;
     attn.set(key, g);
   }
   for (const g of attn.values()) {
     const held = positionsHeld(seqLen, g.window);
-    terms.push(`attention 4 × ${formatInt(g.perPos / 4)} (heads × head dim) × ${formatInt(held)} positions × ${plural(g.layers, g.shared ? 'shared-block call' : 'layer')}`);
+    // k/v attention: 4 × H × hd per position; other caches (MLA) state their own count per position.
+    const per = g.kv ? `4 × ${formatInt(g.perPos / 4)} (heads × head dim)` : `${formatInt(g.perPos)} per position`;
+    terms.push(`attention ${per} × ${formatInt(held)} positions × ${plural(g.layers, g.shared ? 'shared-block call' : 'layer')}`);
   }
   return `FLOPs/token (decode at ${formatInt(seqLen)}) = ${terms.join(' + ')} = ${formatCount(point.flopsPerToken)}; prefill of ${formatInt(seqLen)} tokens averages ${formatCount(point.prefillFlopsPerToken)} per token (elementwise work not counted)`;
 }
