@@ -60,7 +60,7 @@ export function importMiniMax(json: Json, type = 'minimax'): ParseResult<Design>
     if (r.has('partial_rotary_factor') && Math.abs(rd / headDim - fraction) > 1e-9) r.issue('rotary_dim', `${rd} of head_dim ${headDim} contradicts partial_rotary_factor ${fraction}`);
     fraction = rd / headDim;
   }
-  const softmax: Block = { kind: 'attention', nHeads, nKvHeads: r.intOrNull('num_key_value_heads', 8) ?? nHeads, headDim, positional: 'rope', ropeTheta: rope.theta, ropeFraction: fraction, slidingWindow: r.intOrNull('sliding_window', null), bias: false };
+  const softmax: Block = { kind: 'attention', nHeads, nKvHeads: r.intOrNull('num_key_value_heads', 8) ?? nHeads, headDim, positional: 'rope', ropeTheta: rope.theta, ...(fraction < 1 ? { ropeFraction: fraction } : {}), slidingWindow: r.intOrNull('sliding_window', null), bias: false };
   const act = r.str('hidden_act', 'silu');
   if (act !== 'silu') r.issue('hidden_act', `"${act}" is not supported; only "silu" (SwiGLU experts) is expressible`);
   if (r.int('shared_intermediate_size', 0, 0) > 0) r.issue('shared_intermediate_size', 'a shared MoE expert in MiniMax (its gating is not documented) is not expressible');

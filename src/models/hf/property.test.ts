@@ -44,7 +44,7 @@ const GENERATORS: Record<string, (rand: (k: number) => number) => Design> = {
     const nBlocks = 1 + rand(2);
     const act = ['geglu', 'swiglu'][rand(2)];
     const adapters = rand(3);
-    const block = (k: number) => ({
+    const block = (k: number): Json & { attention: Json } => ({
       id: `zamba2-shared-${k}`,
       attention: { kind: 'attention', nHeads: 4, nKvHeads: 4, headDim: (2 * d) / 4, positional: rand(2) ? 'rope' : 'none', slidingWindow: null, bias: false },
       ffn: { kind: 'mlp', width: 32 * (1 + rand(4)), activation: act, bias: false },

@@ -91,7 +91,7 @@ export function importQwen3Next(json: Json): ParseResult<Design> {
     headDim: r.int('head_dim', 256),
     positional: 'rope',
     ropeTheta: rope.theta,
-    ropeFraction: rope.fraction,
+    ...(rope.fraction < 1 ? { ropeFraction: rope.fraction } : {}),
     outputGate: true,
     qkNorm: true,
     slidingWindow: null,
