@@ -124,6 +124,21 @@ describe('exportMegatron', () => {
     if (!r.ok) expect(r.issues[0]).toMatchObject({ path: 'layers[3].ffn', message: expect.stringContaining('layers[1]') as unknown });
   });
 
+  it('attention options and MLA: Bamba writes --rotary-percent 0.5; MLA writes its latent ranks; * and + never share a model', () => {
+    const bamba = ok(exportMegatron(getPreset('bamba-9b')!.design));
+    expect(bamba.args.join(' ')).toContain('--position-embedding-type rope --rotary-base 10000 --rotary-percent 0.5');
+    const base = getPreset('nemotron-h-8b')!.design;
+    const mla = { kind: 'mla' as const, nHeads: 32, kvLoraRank: 512, qLoraRank: 1536, qkNopeHeadDim: 128, qkRopeHeadDim: 64, vHeadDim: 128, positional: 'rope' as const };
+    const withMla = { ...base, layers: layersOf(base).map((l) => (l.mixer.kind === 'attention' ? { ...l, mixer: mla } : l)) };
+    const ex = ok(exportMegatron(withMla));
+    expect(ex.symbols).toBe('M-M-M-M+-M-M-M-M-M+-M-M-M-M-M+-M-M-M-M-M+-M-M-M-M-M-');
+    expect(ex.args.join(' ')).toContain('--multi-latent-attention --num-attention-heads 32 --kv-lora-rank 512 --q-lora-rank 1536 --qk-head-dim 128 --qk-pos-emb-head-dim 64 --v-head-dim 128');
+    expect(layersOf(ok(importMegatron(ex.text)))).toEqual(layersOf(withMla));
+    const both = { ...base, layers: layersOf(base).map((l, i) => (i === 7 ? { ...l, mixer: mla } : l)) };
+    const r = exportMegatron(both);
+    expect(!r.ok && r.issues[0]!.message).toContain('attention (*, layers[18]) and MLA (+) in one model');
+  });
+
   it('refuses pp beyond the layer count and below 1', () => {
     const d = getPreset('mamba2-hybrid-8b')!.design;
     expect(exportMegatron(d, { pp: 57 }).ok).toBe(false);
@@ -163,7 +178,22 @@ describe('importMegatron', () => {
     for (let seed = 0; seed < 150; seed++) {
       const d = 64 * (1 + rand(4));
       const nHeads = [1, 2, 4][rand(3)]!;
-      const attn = { kind: 'attention' as const, nHeads, nKvHeads: nHeads > 1 && rand(2) ? nHeads / 2 : nHeads, headDim: [16, 32][rand(2)]!, positional: rand(2) ? ('rope' as const) : ('none' as const), slidingWindow: null, bias: false };
+      const rope = rand(2) === 1;
+      const attn =
+        rand(4) === 0
+          ? { kind: 'mla' as const, nHeads, kvLoraRank: 16, qLoraRank: rand(2) ? null : 24, qkNopeHeadDim: 16, qkRopeHeadDim: 8, vHeadDim: 16, positional: 'rope' as const }
+          : {
+              kind: 'attention' as const,
+              nHeads,
+              nKvHeads: nHeads > 1 && rand(2) ? nHeads / 2 : nHeads,
+              headDim: [16, 32][rand(2)]!,
+              positional: rope ? ('rope' as const) : ('none' as const),
+              ...(rope && rand(2) ? { ropeFraction: 0.5 } : {}),
+              ...(rand(2) ? { qkNorm: true } : {}),
+              ...(rand(2) ? { outputGate: true } : {}),
+              slidingWindow: null,
+              bias: false,
+            };
       const headDim = [16, 32][rand(2)]!;
       const explicitHeads = rand(2) === 1;
       const mamba = { kind: 'mamba2' as const, dState: [16, 64][rand(2)]!, headDim, nGroups: 1, dConv: 4, expand: 2, nHeads: explicitHeads ? (3 * d) / headDim : null, chunkSize: 128, convBias: true, projBias: false, gatedNorm: true };

@@ -21,6 +21,7 @@ import { patternFromRatios } from './patterns';
 import { expandLayers, FORMAT, LIMITS, type Design, type Ffn, type Layer, type Mixer } from './schema';
 import { validateDesign, type ParseResult, type ValidationIssue } from './validate';
 import type { AttentionMixer } from '../kinds/attention/spec';
+import type { MlaMixer } from '../kinds/mla/spec';
 import { mamba2Heads, mamba2Inner, type Mamba2Mixer } from '../kinds/mamba2/spec';
 import type { MlpFfn } from '../kinds/mlp/spec';
 import { sharedExpertWidth, type MoeFfn } from '../kinds/moe/spec';
@@ -29,6 +30,7 @@ import { sharedExpertWidth, type MoeFfn } from '../kinds/moe/spec';
 export const MEGATRON_SYMBOLS = {
   M: 'Mamba-2',
   '*': 'attention',
+  '+': 'MLA',
   '-': 'MLP',
   E: 'MoE',
 } as const;
@@ -40,7 +42,6 @@ export { patternFromRatios, pyRound } from './patterns';
 const UNSUPPORTED_SYMBOLS: Readonly<Record<string, string>> = {
   D: 'DeepSeek sparse attention',
   G: 'Gated DeltaNet (no linear-attention kind in this build)',
-  '+': 'MLA (no MLA kind in this build)',
 };
 
 /** How design layers map to symbols: one symbol per layer, or a mixer and the FFN after it as one layer. */
@@ -126,6 +127,8 @@ function mixerSymbol(m: Mixer): MegatronSymbol | null | { reason: string } {
       return 'M';
     case 'attention':
       return '*';
+    case 'mla':
+      return '+';
     case 'mamba':
       return { reason: 'Megatron-LM hybrid models have no Mamba-1 layer (only Mamba-2, `M`)' };
     case 'shared':
@@ -228,6 +231,9 @@ export function exportMegatron(design: Design, opts: MegatronExportOptions = {})
 
   const nLayers = sites.length;
   args.push(['--num-layers', String(nLayers)], ['--hidden-size', String(d)]);
+  const mla = at('+');
+  // hybrid_layer_allocation.py `_validate_pattern`: standard attention and MLA cannot share a model.
+  if (attn && mla) return fail(`${mla.path}.kind`, `Megatron-LM does not allow attention (*, layers[${first.get('*')!.layer}]) and MLA (+) in one model`);
   if (attn) {
     const a = attn.part as AttentionMixer;
     if (a.slidingWindow !== null) return fail(`${attn.path}.slidingWindow`, 'sliding-window attention is not expressible as a Megatron-LM hybrid layer');
@@ -238,7 +244,19 @@ export function exportMegatron(design: Design, opts: MegatronExportOptions = {})
     else {
       args.push(['--position-embedding-type', 'rope']);
       if (a.ropeTheta !== undefined) args.push(['--rotary-base', fmtNum(a.ropeTheta)]);
+      if (a.ropeFraction !== undefined && a.ropeFraction !== 1) args.push(['--rotary-percent', fmtNum(a.ropeFraction)]);
     }
+    if (a.qkNorm) args.push(['--qk-layernorm']);
+    if (a.outputGate) args.push(['--attention-output-gate']);
+  }
+  if (mla) {
+    const m = mla.part as MlaMixer;
+    // Megatron-LM's MLA rotates the qk_pos_emb dims; Kimi Linear's NoPE MLA has no flag there.
+    if (m.positional !== 'rope') return fail(`${mla.path}.positional`, "Megatron-LM's MLA applies RoPE to its position dims; NoPE MLA has no argument");
+    args.push(['--multi-latent-attention'], ['--num-attention-heads', String(m.nHeads)], ['--kv-lora-rank', String(m.kvLoraRank)]);
+    if (m.qLoraRank !== null) args.push(['--q-lora-rank', String(m.qLoraRank)]);
+    args.push(['--qk-head-dim', String(m.qkNopeHeadDim)], ['--qk-pos-emb-head-dim', String(m.qkRopeHeadDim)], ['--v-head-dim', String(m.vHeadDim)], ['--position-embedding-type', 'rope']);
+    if (m.ropeTheta !== undefined) args.push(['--rotary-base', fmtNum(m.ropeTheta)]);
   }
   if (mamba) {
     const m = mamba.part as Mamba2Mixer;
@@ -356,6 +374,11 @@ const VALUE_FLAGS = new Set([
   'hybrid-mlp-ratio',
   'mtp-hybrid-override-pattern',
   'mtp-num-layers',
+  'kv-lora-rank',
+  'q-lora-rank',
+  'qk-head-dim',
+  'qk-pos-emb-head-dim',
+  'v-head-dim',
 ]);
 const BOOL_FLAGS = new Set([
   'group-query-attention',
@@ -468,7 +491,7 @@ export function importMegatron(text: string, opts: MegatronImportOptions = {}): 
     }
     return x;
   };
-  for (const unsupported of ['moe-latent-size', 'multi-latent-attention', 'add-qkv-bias', 'add-bias-linear', 'qk-layernorm', 'attention-output-gate', 'apply-layernorm-1p']) {
+  for (const unsupported of ['moe-latent-size', 'add-qkv-bias', 'add-bias-linear', 'apply-layernorm-1p']) {
     if (flags.has(unsupported)) return fail(`--${unsupported}`, 'is not expressible in this build of the explorer (its block kind or option is missing)');
   }
   const router = str('moe-router-score-function') ?? 'softmax';
@@ -509,7 +532,7 @@ export function importMegatron(text: string, opts: MegatronImportOptions = {}): 
       symbols.push(c);
       groups.push(group);
     } else if (c in UNSUPPORTED_SYMBOLS) return fail(patternFlag, `"${c}" at position ${i} (${UNSUPPORTED_SYMBOLS[c]}) is not expressible in the explorer`);
-    else return fail(patternFlag, `"${c}" at position ${i} is not a layer symbol; expected M, *, -, E (and | between stages)`);
+    else return fail(patternFlag, `"${c}" at position ${i} is not a layer symbol; expected M, *, +, -, E (and | between stages)`);
   }
   if (group >= 0) return fail(patternFlag, 'a "[" layer group is not closed');
   if (symbols.length === 0) return fail(patternFlag, 'the pattern has no layers');
@@ -520,6 +543,7 @@ export function importMegatron(text: string, opts: MegatronImportOptions = {}): 
   const d = int('hidden-size', undefined, 1, LIMITS.dModel);
   if (d === undefined) return issues.length ? { ok: false, issues } : fail('--hidden-size', 'missing');
   const has = (s: string) => symbols.includes(s);
+  if (has('*') && has('+')) return fail(patternFlag, 'attention (*) and MLA (+) cannot share a model (hybrid_layer_allocation.py)');
   let attention: AttentionMixer | null = null;
   if (has('*')) {
     const h = int('num-attention-heads', undefined, 1, LIMITS.heads);
@@ -530,8 +554,40 @@ export function importMegatron(text: string, opts: MegatronImportOptions = {}): 
     if (pe !== 'none' && pe !== 'rope') return fail('--position-embedding-type', `"${pe}" is not expressible (none or rope)`);
     const theta = num('rotary-base');
     const percent = num('rotary-percent');
-    if (percent !== undefined && percent !== 1 && pe === 'rope') return fail('--rotary-percent', `partial rotary (${percent}) is not expressible in this build`);
-    attention = { kind: 'attention', nHeads: h, nKvHeads: kv, headDim: hd, positional: pe, ...(pe === 'rope' && theta !== undefined ? { ropeTheta: theta } : {}), slidingWindow: null, bias: false };
+    if (percent !== undefined && percent > 1) return fail('--rotary-percent', `must be at most 1, got ${percent}`);
+    attention = {
+      kind: 'attention',
+      nHeads: h,
+      nKvHeads: kv,
+      headDim: hd,
+      positional: pe,
+      ...(pe === 'rope' && theta !== undefined ? { ropeTheta: theta } : {}),
+      ...(pe === 'rope' && percent !== undefined && percent < 1 ? { ropeFraction: percent } : {}),
+      ...(flags.has('qk-layernorm') ? { qkNorm: true } : {}),
+      ...(flags.has('attention-output-gate') ? { outputGate: true } : {}),
+      slidingWindow: null,
+      bias: false,
+    };
+  }
+  let mlaMixer: MlaMixer | null = null;
+  if (has('+')) {
+    if (!flags.has('multi-latent-attention')) return fail('--multi-latent-attention', 'missing; the pattern has MLA layers (+)');
+    const h = int('num-attention-heads', undefined, 1, LIMITS.heads);
+    if (h === undefined) return issues.length ? { ok: false, issues } : fail('--num-attention-heads', 'missing; the pattern has MLA layers (+)');
+    const kvr = int('kv-lora-rank', undefined, 1, LIMITS.dModel);
+    if (kvr === undefined) return issues.length ? { ok: false, issues } : fail('--kv-lora-rank', 'missing; the pattern has MLA layers (+)');
+    const theta = num('rotary-base');
+    mlaMixer = {
+      kind: 'mla',
+      nHeads: h,
+      kvLoraRank: kvr,
+      qLoraRank: int('q-lora-rank', undefined, 1, LIMITS.dModel) ?? null,
+      qkNopeHeadDim: int('qk-head-dim', 128, 1, LIMITS.headDim)!,
+      qkRopeHeadDim: int('qk-pos-emb-head-dim', 64, 1, LIMITS.headDim)!,
+      vHeadDim: int('v-head-dim', 128, 1, LIMITS.headDim)!,
+      positional: 'rope',
+      ...(theta !== undefined ? { ropeTheta: theta } : {}),
+    };
   }
   if (flags.has('swiglu') && flags.has('squared-relu')) return fail('--squared-relu', 'contradicts --swiglu; Megatron-LM has one activation');
   const activation = flags.has('swiglu') ? ('swiglu' as const) : flags.has('squared-relu') ? ('relu2' as const) : ('gelu' as const);
@@ -596,8 +652,8 @@ export function importMegatron(text: string, opts: MegatronImportOptions = {}): 
   if (issues.length) return { ok: false, issues };
 
   const none = { kind: 'none' } as const;
-  const isMixer = (c: string) => c === 'M' || c === '*';
-  const mixerOf = (c: string): Mixer => (c === 'M' ? mamba! : attention!);
+  const isMixer = (c: string) => c === 'M' || c === '*' || c === '+';
+  const mixerOf = (c: string): Mixer => (c === 'M' ? mamba! : c === '+' ? mlaMixer! : attention!);
   const ffnOf = (c: string): Ffn => (c === '-' ? mlp! : moe!);
   const layers: Layer[] = [];
   for (let i = 0; i < symbols.length; i++) {

@@ -225,4 +225,26 @@ export const RECENT_PRESETS: readonly Preset[] = [
       })) as unknown as Layer[],
     }),
   },
+  {
+    id: 'bamba-9b',
+    name: 'Bamba-9B',
+    family: 'Bamba (IBM)',
+    year: 2024,
+    source: BAMBA_SRC,
+    notes: '32 layers: 29 Mamba-2 (128 heads × 64, state 128) and 3 GQA attention (32/8) at 9, 18, 27 with RoPE on half of each head; SwiGLU MLP of 14336 in every layer.',
+    design: design({
+      name: 'Bamba-9B',
+      source: BAMBA_SRC,
+      vocabSize: 128256,
+      dModel: 4096,
+      tied: false,
+      maxContext: 4096,
+      layers: Array.from({ length: 32 }, (_, i) => ({
+        mixer: [9, 18, 27].includes(i)
+          ? { kind: 'attention', nHeads: 32, nKvHeads: 8, headDim: 128, positional: 'rope', ropeTheta: 10000, ropeFraction: 0.5, slidingWindow: null, bias: false }
+          : { kind: 'mamba2', dState: 128, headDim: 64, nGroups: 1, dConv: 4, expand: 2, nHeads: null, chunkSize: 256, convBias: true, projBias: false, gatedNorm: true },
+        ffn: { kind: 'mlp', width: 14336, activation: 'swiglu', bias: false },
+      })) as unknown as Layer[],
+    }),
+  },
 ];
