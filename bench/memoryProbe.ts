@@ -1,12 +1,14 @@
 /**
  * One memory measurement, run in a fresh process by bench/memory.bench.ts (the wasm heap only ever grows, so each
- * configuration needs its own process): `tsx bench/memoryProbe.ts <preset> <profile> <L> [backend] [steps]`.
+ * configuration needs its own process): `tsx bench/memoryProbe.ts <preset | design.json> <profile> <L> [backend] [steps]`.
  * Runs the same sweep as the app (runBench, one length) and prints one JSON line: the estimate by part, tfjs's own
  * peak of tensor bytes (tf.profile), the wasm heap before and after (it never shrinks: after = the run's peak heap,
  * rounded up by emscripten's growth step), the simd scans' separate memory, and the process's peak RSS.
  */
 import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
 import { getPreset } from '../src/models/presets';
+import { validateDesign } from '../src/models/validate';
 import { initBackend } from '../src/sim/runtime/backend';
 import { estimateRunMemory, runBench } from '../src/sim/runtime/bench';
 import { getRunProfile, scaleDesign } from '../src/sim/runtime/profile';
@@ -15,7 +17,15 @@ import { simdScanMemory } from '../src/sim/runtime/kernels/wasm/simdScanKernels'
 const [presetId = 'jamba-1.5-large', profileName = 'medium', lText = '1024', backend = 'wasm', stepsText = '4'] = process.argv.slice(2);
 const L = Number(lText);
 const steps = Number(stepsText);
-const design = getPreset(presetId)!.design;
+/** A preset id, or the path of a design JSON file (e.g. bench/designs/linear-attention-only.json). */
+function loadDesign(idOrPath: string) {
+  const preset = getPreset(idOrPath);
+  if (preset) return preset.design;
+  const v = validateDesign(JSON.parse(readFileSync(idOrPath, 'utf8')));
+  if (!v.ok) throw new Error(`${idOrPath}: ${v.issues[0]!.path}: ${v.issues[0]!.message}`);
+  return v.value;
+}
+const design = loadDesign(presetId);
 const profile = getRunProfile(profileName)!;
 const scaled = scaleDesign(design, profile).design;
 await initBackend(backend as 'wasm' | 'cpu');

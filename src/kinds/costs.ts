@@ -11,6 +11,7 @@ import { mlaCost } from './mla/cost';
 import { mambaCost } from './mamba/cost';
 import { mamba2Cost } from './mamba2/cost';
 import { hyenaCost } from './hyena/cost';
+import { linearAttentionCost } from './linear-attention/cost';
 import { sharedCallCost } from './shared/cost';
 import { parallelCost } from './parallel/cost';
 import { mlpCost } from './mlp/cost';
@@ -22,6 +23,7 @@ export const MIXER_COSTS: { [K in MixerBlockKind]: (m: MixerOf<K>, ctx: MixerCos
   mamba: mambaCost,
   mamba2: mamba2Cost,
   hyena: hyenaCost,
+  'linear-attention': linearAttentionCost,
   shared: sharedCallCost,
   parallel: parallelCost(costOfMixer),
 };

@@ -11,6 +11,7 @@ import { mlaRuntime } from './mla/runtime';
 import { mambaRuntime } from './mamba/runtime';
 import { mamba2Runtime } from './mamba2/runtime';
 import { hyenaRuntime } from './hyena/runtime';
+import { linearAttentionRuntime } from './linear-attention/runtime';
 import { sharedRuntime } from './shared/runtime';
 import { parallelRuntime } from './parallel/runtime';
 import { mlpRuntime } from './mlp/runtime';
@@ -22,6 +23,7 @@ export const MIXER_RUNTIMES = {
   mamba: mambaRuntime,
   mamba2: mamba2Runtime,
   hyena: hyenaRuntime,
+  'linear-attention': linearAttentionRuntime,
   shared: sharedRuntime,
   parallel: parallelRuntime(mixerRuntime),
 } satisfies { [K in MixerBlockKind]: MixerRuntime<MixerOf<K>, any> };

@@ -9,6 +9,7 @@ import { mlaSpec } from './mla/spec';
 import { mambaSpec } from './mamba/spec';
 import { mamba2Spec } from './mamba2/spec';
 import { hyenaSpec } from './hyena/spec';
+import { linearAttentionSpec } from './linear-attention/spec';
 import { sharedSpec } from './shared/spec';
 import { parallelSpec } from './parallel/spec';
 import { mlpSpec } from './mlp/spec';
@@ -22,6 +23,7 @@ export const MIXER_SPECS = {
   mamba: mambaSpec,
   mamba2: mamba2Spec,
   hyena: hyenaSpec,
+  'linear-attention': linearAttentionSpec,
   shared: sharedSpec,
   parallel: parallelSpec(mixerSpecList),
 };

@@ -9,6 +9,7 @@ import { mlaFields } from './mla/fields';
 import { mambaFields } from './mamba/fields';
 import { mamba2Fields } from './mamba2/fields';
 import { hyenaFields } from './hyena/fields';
+import { linearAttentionFields } from './linear-attention/fields';
 import { sharedFields } from './shared/fields';
 import { parallelFields } from './parallel/fields';
 import { mlpFields } from './mlp/fields';
@@ -20,6 +21,7 @@ export const MIXER_FIELDS: Record<MixerBlockKind, FieldSpec[]> = {
   mamba: mambaFields,
   mamba2: mamba2Fields,
   hyena: hyenaFields,
+  'linear-attention': linearAttentionFields,
   shared: sharedFields,
   parallel: parallelFields,
 };
