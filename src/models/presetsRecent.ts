@@ -247,4 +247,75 @@ export const RECENT_PRESETS: readonly Preset[] = [
       })) as unknown as Layer[],
     }),
   },
+  {
+    id: 'qwen3-next-80b-a3b',
+    name: 'Qwen3-Next-80B-A3B',
+    family: 'Qwen3-Next (Alibaba)',
+    year: 2025,
+    source: QWEN_SRC,
+    notes: '48 layers, 3:1: 36 Gated DeltaNet (16 key / 32 value heads × 128, conv 4) and 12 gated attention (16/2 × 256, q/k norm, RoPE on a quarter of each head) at 3, 7, ..., 47; every layer an MoE of 512 SwiGLU experts of 512 (top-10) plus a gated shared expert of 512; norms zero-centred; MTP layers left out.',
+    design: design({
+      name: 'Qwen3-Next-80B-A3B',
+      source: QWEN_SRC,
+      vocabSize: 151936,
+      dModel: 2048,
+      tied: false,
+      maxContext: 262144,
+      layers: Array.from({ length: 48 }, (_, i) => ({
+        mixer:
+          (i + 1) % 4 === 0
+            ? { kind: 'attention', nHeads: 16, nKvHeads: 2, headDim: 256, positional: 'rope', ropeTheta: 1e7, ropeFraction: 0.25, outputGate: true, qkNorm: true, slidingWindow: null, bias: false }
+            : { kind: 'linear-attention', nKeyHeads: 16, nValueHeads: 32, keyHeadDim: 128, valueHeadDim: 128, update: 'delta', decay: 'head', convSize: 4, outputGate: 'full', outputNorm: true, lowRank: null, layout: 'qwen3-next' },
+        ffn: { kind: 'moe', nExperts: 512, topK: 10, expertWidth: 512, activation: 'swiglu', sharedExperts: 1, sharedExpertWidth: 512, sharedExpertGate: true, router: 'softmax', normTopK: true },
+      })) as unknown as Layer[],
+    }),
+  },
+  {
+    id: 'kimi-linear-48b-a3b',
+    name: 'Kimi-Linear-48B-A3B',
+    family: 'Kimi Linear (Moonshot AI)',
+    year: 2025,
+    source: KIMI_SRC,
+    notes: '27 layers: 20 KDA (32 heads × 128, channel-wise decay, conv 4) and 7 NoPE MLA (32 heads, KV latent 512 + rope key 64) at 3, 7, 11, 15, 19, 23, 26; layer 0 a dense SwiGLU MLP of 9216, the rest MoE (256 experts of 1024, top-8, sigmoid router with correction bias, scale 2.446, one shared expert).',
+    design: design({
+      name: 'Kimi-Linear-48B-A3B',
+      source: KIMI_SRC,
+      vocabSize: 163840,
+      dModel: 2304,
+      tied: false,
+      maxContext: 1048576,
+      layers: Array.from({ length: 27 }, (_, i) => ({
+        mixer: [3, 7, 11, 15, 19, 23, 26].includes(i)
+          ? { kind: 'mla', nHeads: 32, kvLoraRank: 512, qLoraRank: null, qkNopeHeadDim: 128, qkRopeHeadDim: 64, vHeadDim: 128, positional: 'none' }
+          : { kind: 'linear-attention', nKeyHeads: 32, nValueHeads: 32, keyHeadDim: 128, valueHeadDim: 128, update: 'delta', decay: 'channel', convSize: 4, outputGate: 'lowrank', outputNorm: true, lowRank: null, layout: 'kimi' },
+        ffn:
+          i === 0
+            ? { kind: 'mlp', width: 9216, activation: 'swiglu', bias: false }
+            : { kind: 'moe', nExperts: 256, topK: 8, expertWidth: 1024, activation: 'swiglu', sharedExperts: 1, sharedExpertWidth: null, router: 'sigmoid', routerBias: true, routedScale: 2.446, normTopK: true },
+      })) as unknown as Layer[],
+    }),
+  },
+  {
+    id: 'minimax-text-01',
+    name: 'MiniMax-Text-01 (456B)',
+    family: 'MiniMax-01 (MiniMax)',
+    year: 2025,
+    source: MINIMAX_SRC,
+    notes: '80 layers: 70 lightning attention (64 heads × 128, per-head decay, output gate) and 10 softmax GQA attention at 7, 15, ..., 79; every layer an MoE of 32 SwiGLU experts of 9216 (top-2). DeepNorm residual scales act on activations only.',
+    design: design({
+      name: 'MiniMax-Text-01',
+      source: MINIMAX_SRC,
+      vocabSize: 200064,
+      dModel: 6144,
+      tied: false,
+      maxContext: 1048576,
+      layers: Array.from({ length: 80 }, (_, i) => ({
+        mixer:
+          (i + 1) % 8 === 0
+            ? { kind: 'attention', nHeads: 64, nKvHeads: 8, headDim: 128, positional: 'rope', ropeTheta: 1e7, ropeFraction: 0.5, slidingWindow: null, bias: false }
+            : { kind: 'linear-attention', nKeyHeads: 64, nValueHeads: 64, keyHeadDim: 128, valueHeadDim: 128, update: 'additive', decay: 'fixed', convSize: 0, outputGate: 'full', outputNorm: true, lowRank: null, layout: 'minimax' },
+        ffn: { kind: 'moe', nExperts: 32, topK: 2, expertWidth: 9216, activation: 'swiglu', router: 'softmax', normTopK: true },
+      })) as unknown as Layer[],
+    }),
+  },
 ];
