@@ -61,7 +61,7 @@ export function MegatronDialog({ onClose }: { onClose: () => void }) {
           <>
             <textarea className="input mono megatron-text" readOnly value={text} rows={Math.min(18, text.split('\n').length)} data-testid="megatron-text" aria-label="Megatron-LM arguments" onFocus={(e) => e.target.select()} />
             <p className="note">
-              Paste after <span className="mono">pretrain_hybrid.py</span>. M Mamba-2, * attention, - MLP, E MoE; a layer with a mixer and an FFN is two Megatron
+              Paste after <span className="mono">pretrain_hybrid.py</span>. M Mamba-2, * attention, G Gated DeltaNet, + MLA, - MLP, E MoE; a layer with a mixer and an FFN is two Megatron
               layers. The same text from the command line: <span className="mono">npm run --silent cli -- export-megatron design.json --pp {pp}</span>
             </p>
           </>

@@ -139,6 +139,25 @@ describe('exportMegatron', () => {
     expect(!r.ok && r.issues[0]!.message).toContain('attention (*, layers[18]) and MLA (+) in one model');
   });
 
+  it('Qwen3-Next: Gated DeltaNet is G, gated attention keeps its options, the MoE its gated shared expert', () => {
+    const ex = ok(exportMegatron(getPreset('qwen3-next-80b-a3b')!.design));
+    expect(ex.symbols).toBe('GEGEGE*E'.repeat(12));
+    const a = ex.args.join(' ');
+    for (const part of ['--linear-num-key-heads 16 --linear-num-value-heads 32 --linear-key-head-dim 128 --linear-value-head-dim 128 --linear-conv-kernel-dim 4', '--rotary-percent 0.25', '--qk-layernorm', '--attention-output-gate', '--num-experts 512 --moe-router-topk 10 --moe-ffn-hidden-size 512 --moe-shared-expert-intermediate-size 512 --moe-shared-expert-gate', '--kv-channels 256']) {
+      expect(a).toContain(part);
+    }
+  });
+
+  it.each([
+    ['kimi-linear-48b-a3b', 'layers[0].mixer.kind', 'Gated DeltaNet only'],
+    ['minimax-text-01', 'layers[0].mixer.kind', 'Gated DeltaNet only'],
+    ['falcon-h1-7b', 'layers[0].mixer.kind', '"parallel" has no Megatron-LM hybrid layer symbol'],
+    ['zamba2-2.7b', 'layers[6].mixer.kind', 'no shared (Zamba) block'],
+  ])('%s is refused at %s', (id, path, fragment) => {
+    const r = exportMegatron(getPreset(id)!.design);
+    expect(!r.ok && r.issues[0]).toMatchObject({ path, message: expect.stringContaining(fragment) as unknown });
+  });
+
   it('refuses pp beyond the layer count and below 1', () => {
     const d = getPreset('mamba2-hybrid-8b')!.design;
     expect(exportMegatron(d, { pp: 57 }).ok).toBe(false);
@@ -215,11 +234,12 @@ describe('importMegatron', () => {
         routedScale: [1, 2.5][rand(2)]!,
         routerBias: rand(2) === 1,
       };
+      const gdn = { kind: 'linear-attention' as const, nKeyHeads: 2, nValueHeads: [2, 4][rand(2)]!, keyHeadDim: 16, valueHeadDim: [16, 32][rand(2)]!, update: 'delta' as const, decay: 'head' as const, convSize: [2, 4][rand(2)]!, outputGate: 'full' as const, outputNorm: true, lowRank: null, layout: 'qwen3-next' as const };
       const paired = rand(2) === 1;
       const n = 1 + rand(12);
       const layers: Layer[] = [];
       for (let i = 0; i < n; i++) {
-        const mixer = [attn, mamba][rand(2)]!;
+        const mixer = [attn, mamba, gdn][rand(3)]!;
         const ffn = [mlp, moe][rand(2)]!;
         if (paired) layers.push({ mixer, ffn });
         else layers.push(rand(2) ? { mixer, ffn: { kind: 'none' } } : { mixer: { kind: 'none' }, ffn });

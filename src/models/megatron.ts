@@ -22,6 +22,7 @@ import { expandLayers, FORMAT, LIMITS, type Design, type Ffn, type Layer, type M
 import { validateDesign, type ParseResult, type ValidationIssue } from './validate';
 import type { AttentionMixer } from '../kinds/attention/spec';
 import type { MlaMixer } from '../kinds/mla/spec';
+import type { LinearAttentionMixer } from '../kinds/linear-attention/spec';
 import { mamba2Heads, mamba2Inner, type Mamba2Mixer } from '../kinds/mamba2/spec';
 import type { MlpFfn } from '../kinds/mlp/spec';
 import { sharedExpertWidth, type MoeFfn } from '../kinds/moe/spec';
@@ -30,6 +31,7 @@ import { sharedExpertWidth, type MoeFfn } from '../kinds/moe/spec';
 export const MEGATRON_SYMBOLS = {
   M: 'Mamba-2',
   '*': 'attention',
+  G: 'Gated DeltaNet',
   '+': 'MLA',
   '-': 'MLP',
   E: 'MoE',
@@ -41,7 +43,6 @@ export { patternFromRatios, pyRound } from './patterns';
 /** Symbols Megatron knows that the explorer cannot build (DeepSeek sparse attention and the newer variants). */
 const UNSUPPORTED_SYMBOLS: Readonly<Record<string, string>> = {
   D: 'DeepSeek sparse attention',
-  G: 'Gated DeltaNet (no linear-attention kind in this build)',
 };
 
 /** How design layers map to symbols: one symbol per layer, or a mixer and the FFN after it as one layer. */
@@ -129,12 +130,18 @@ function mixerSymbol(m: Mixer): MegatronSymbol | null | { reason: string } {
       return '*';
     case 'mla':
       return '+';
+    case 'linear-attention':
+      // Megatron-LM's G is Gated DeltaNet only: the delta rule with a per-head decay, the full output gate and norm.
+      if (m.update !== 'delta' || m.decay !== 'head' || m.outputGate !== 'full' || !m.outputNorm || m.convSize < 1) {
+        return { reason: 'Megatron-LM has a symbol (G) for Gated DeltaNet only (update delta, decay head, full output gate and norm, a short conv); this linear attention is another variant' };
+      }
+      return 'G';
     case 'mamba':
       return { reason: 'Megatron-LM hybrid models have no Mamba-1 layer (only Mamba-2, `M`)' };
     case 'shared':
       return { reason: "Megatron-LM hybrid models have no shared (Zamba) block; every layer owns its weights" };
     default:
-      return { reason: `"${m.kind}" has no Megatron-LM hybrid layer symbol (M Mamba-2, * attention, - MLP, E MoE)` };
+      return { reason: `"${m.kind}" has no Megatron-LM hybrid layer symbol (M Mamba-2, * attention, G Gated DeltaNet, + MLA, - MLP, E MoE)` };
   }
 }
 
@@ -268,6 +275,17 @@ export function exportMegatron(design: Design, opts: MegatronExportOptions = {})
     if (!Number.isInteger(nh)) return fail(`${mamba.path}.headDim`, `headDim ${m.headDim} does not divide the Mamba width ${mamba2Inner(m, d)}`);
     args.push(['--mamba-state-dim', String(m.dState)], ['--mamba-head-dim', String(m.headDim)], ['--mamba-num-groups', String(m.nGroups)], ['--mamba-num-heads', String(nh)]);
   }
+  const gdn = at('G');
+  if (gdn) {
+    const g = gdn.part as LinearAttentionMixer;
+    args.push(
+      ['--linear-num-key-heads', String(g.nKeyHeads)],
+      ['--linear-num-value-heads', String(g.nValueHeads)],
+      ['--linear-key-head-dim', String(g.keyHeadDim)],
+      ['--linear-value-head-dim', String(g.valueHeadDim)],
+      ['--linear-conv-kernel-dim', String(g.convSize)],
+    );
+  }
   if (mlp) args.push(['--ffn-hidden-size', String((mlp.part as MlpFfn).width)]);
   if (moe) {
     const e = moe.part as MoeFfn;
@@ -379,6 +397,11 @@ const VALUE_FLAGS = new Set([
   'qk-head-dim',
   'qk-pos-emb-head-dim',
   'v-head-dim',
+  'linear-num-key-heads',
+  'linear-num-value-heads',
+  'linear-key-head-dim',
+  'linear-value-head-dim',
+  'linear-conv-kernel-dim',
 ]);
 const BOOL_FLAGS = new Set([
   'group-query-attention',
@@ -532,7 +555,7 @@ export function importMegatron(text: string, opts: MegatronImportOptions = {}): 
       symbols.push(c);
       groups.push(group);
     } else if (c in UNSUPPORTED_SYMBOLS) return fail(patternFlag, `"${c}" at position ${i} (${UNSUPPORTED_SYMBOLS[c]}) is not expressible in the explorer`);
-    else return fail(patternFlag, `"${c}" at position ${i} is not a layer symbol; expected M, *, +, -, E (and | between stages)`);
+    else return fail(patternFlag, `"${c}" at position ${i} is not a layer symbol; expected M, *, G, +, -, E (and | between stages)`);
   }
   if (group >= 0) return fail(patternFlag, 'a "[" layer group is not closed');
   if (symbols.length === 0) return fail(patternFlag, 'the pattern has no layers');
@@ -587,6 +610,27 @@ export function importMegatron(text: string, opts: MegatronImportOptions = {}): 
       vHeadDim: int('v-head-dim', 128, 1, LIMITS.headDim)!,
       positional: 'rope',
       ...(theta !== undefined ? { ropeTheta: theta } : {}),
+    };
+  }
+  let gdnMixer: LinearAttentionMixer | null = null;
+  if (has('G')) {
+    const nk = int('linear-num-key-heads', undefined, 1, LIMITS.heads);
+    if (nk === undefined) return issues.length ? { ok: false, issues } : fail('--linear-num-key-heads', 'missing; the pattern has Gated DeltaNet layers (G)');
+    const nv = int('linear-num-value-heads', nk, 1, LIMITS.heads)!;
+    if (nv % nk !== 0) return fail('--linear-num-value-heads', `${nv} is not a multiple of --linear-num-key-heads ${nk}`);
+    gdnMixer = {
+      kind: 'linear-attention',
+      nKeyHeads: nk,
+      nValueHeads: nv,
+      keyHeadDim: int('linear-key-head-dim', 128, 1, LIMITS.headDim)!,
+      valueHeadDim: int('linear-value-head-dim', 128, 1, LIMITS.headDim)!,
+      update: 'delta',
+      decay: 'head',
+      convSize: int('linear-conv-kernel-dim', 4, 1, LIMITS.dConv)!,
+      outputGate: 'full',
+      outputNorm: true,
+      lowRank: null,
+      layout: 'qwen3-next',
     };
   }
   if (flags.has('swiglu') && flags.has('squared-relu')) return fail('--squared-relu', 'contradicts --swiglu; Megatron-LM has one activation');
@@ -652,8 +696,8 @@ export function importMegatron(text: string, opts: MegatronImportOptions = {}): 
   if (issues.length) return { ok: false, issues };
 
   const none = { kind: 'none' } as const;
-  const isMixer = (c: string) => c === 'M' || c === '*' || c === '+';
-  const mixerOf = (c: string): Mixer => (c === 'M' ? mamba! : c === '+' ? mlaMixer! : attention!);
+  const isMixer = (c: string) => c === 'M' || c === '*' || c === '+' || c === 'G';
+  const mixerOf = (c: string): Mixer => (c === 'M' ? mamba! : c === '+' ? mlaMixer! : c === 'G' ? gdnMixer! : attention!);
   const ffnOf = (c: string): Ffn => (c === '-' ? mlp! : moe!);
   const layers: Layer[] = [];
   for (let i = 0; i < symbols.length; i++) {

@@ -12,7 +12,7 @@ import { firstIssueLine, readDesignArg } from './designIo';
 const USAGE = 'export-megatron <design.json | preset-id> [--pp N] [--json] [-o file]';
 const HELP = `usage: ${USAGE}
   Prints the Megatron-LM hybrid model arguments of a design: --hybrid-layer-pattern (M Mamba-2, * attention,
-  - MLP, E MoE; a layer with a mixer and an FFN is two symbols) and the model arguments, ready to paste after
+  G Gated DeltaNet, + MLA, - MLP, E MoE; a layer with a mixer and an FFN is two symbols) and the model arguments, ready to paste after
   pretrain_hybrid.py.
   --pp N     split the pattern into N pipeline stages (| between them) balanced by parameter count (1..1024)
   --json     one JSON object: pattern, symbols, args, layout, stages, text

@@ -69,7 +69,7 @@ function qwen3NextTensorsFromConfig(c: Cfg): Map<string, number[]> {
     out.set(`${p}input_layernorm.weight`, [d]);
     out.set(`${p}post_attention_layernorm.weight`, [d]);
     if (t === 'linear_attention') {
-      const [nk, nv, dk, dv, K] = [c.linear_num_key_heads, c.linear_num_value_heads, c.linear_key_head_dim, c.linear_value_head_dim, c.linear_conv_kernel_dim] as number[];
+      const [nk, nv, dk, dv, K] = [c.linear_num_key_heads, c.linear_num_value_heads, c.linear_key_head_dim, c.linear_value_head_dim, c.linear_conv_kernel_dim] as [number, number, number, number, number];
       out.set(`${p}linear_attn.in_proj_qkvz.weight`, [2 * nk * dk + 2 * nv * dv, d]);
       out.set(`${p}linear_attn.in_proj_ba.weight`, [2 * nv, d]);
       out.set(`${p}linear_attn.conv1d.weight`, [2 * nk * dk + nv * dv, 1, K]);
@@ -78,7 +78,7 @@ function qwen3NextTensorsFromConfig(c: Cfg): Map<string, number[]> {
       out.set(`${p}linear_attn.norm.weight`, [dv]);
       out.set(`${p}linear_attn.out_proj.weight`, [d, nv * dv]);
     } else {
-      const [H, KV, hd] = [c.num_attention_heads, c.num_key_value_heads, c.head_dim] as number[];
+      const [H, KV, hd] = [c.num_attention_heads, c.num_key_value_heads, c.head_dim] as [number, number, number];
       out.set(`${p}self_attn.q_proj.weight`, [2 * H * hd, d]);
       out.set(`${p}self_attn.k_proj.weight`, [KV * hd, d]);
       out.set(`${p}self_attn.v_proj.weight`, [KV * hd, d]);
