@@ -176,7 +176,123 @@ const GRANITE_SMALL = {
   residual_multiplier: 0.22,
 };
 
+/** ibm-ai-platform/Bamba-9B config.json (§6; mamba_d_state 128 and the attention indices from a transcription). */
+const BAMBA_9B = {
+  model_type: 'bamba',
+  hidden_size: 4096,
+  num_hidden_layers: 32,
+  num_attention_heads: 32,
+  num_key_value_heads: 8,
+  attn_layer_indices: [9, 18, 27],
+  intermediate_size: 14336,
+  mamba_n_heads: 128,
+  mamba_d_head: 'auto',
+  mamba_n_groups: 1,
+  mamba_d_state: 128,
+  mamba_d_conv: 4,
+  mamba_expand: 2,
+  vocab_size: 128256,
+  tie_word_embeddings: false,
+  max_position_embeddings: 4096,
+  rope_theta: 10000,
+};
+/** Qwen/Qwen3-Next-80B-A3B-Instruct config.json (transformers `configuration_qwen3_next.py` defaults + checkpoint keys, §7). */
+const QWEN3_NEXT = {
+  model_type: 'qwen3_next',
+  vocab_size: 151936,
+  hidden_size: 2048,
+  num_hidden_layers: 48,
+  num_attention_heads: 16,
+  num_key_value_heads: 2,
+  head_dim: 256,
+  full_attention_interval: 4,
+  linear_num_key_heads: 16,
+  linear_num_value_heads: 32,
+  linear_key_head_dim: 128,
+  linear_value_head_dim: 128,
+  linear_conv_kernel_dim: 4,
+  num_experts: 512,
+  num_experts_per_tok: 10,
+  moe_intermediate_size: 512,
+  shared_expert_intermediate_size: 512,
+  decoder_sparse_step: 1,
+  mlp_only_layers: [],
+  norm_topk_prob: true,
+  partial_rotary_factor: 0.25,
+  rope_theta: 10000000,
+  max_position_embeddings: 262144,
+  tie_word_embeddings: false,
+};
+/** moonshotai/Kimi-Linear-48B-A3B-Instruct config.json (§8): the 1-indexed linear_attn_config. */
+const KIMI_LINEAR = {
+  model_type: 'kimi_linear',
+  vocab_size: 163840,
+  hidden_size: 2304,
+  num_hidden_layers: 27,
+  num_attention_heads: 32,
+  num_key_value_heads: 32,
+  intermediate_size: 9216,
+  moe_intermediate_size: 1024,
+  num_experts: 256,
+  num_experts_per_token: 8,
+  num_shared_experts: 1,
+  first_k_dense_replace: 1,
+  moe_renormalize: true,
+  moe_router_activation_func: 'sigmoid',
+  routed_scaling_factor: 2.446,
+  kv_lora_rank: 512,
+  q_lora_rank: null,
+  qk_nope_head_dim: 128,
+  qk_rope_head_dim: 64,
+  v_head_dim: 128,
+  mla_use_nope: true,
+  model_max_length: 1048576,
+  tie_word_embeddings: false,
+  linear_attn_config: { full_attn_layers: [4, 8, 12, 16, 20, 24, 27], kda_layers: [1, 2, 3, 5, 6, 7, 9, 10, 11, 13, 14, 15, 17, 18, 19, 21, 22, 23, 25, 26], num_heads: 32, head_dim: 128, short_conv_kernel_size: 4 },
+};
+/** MiniMax-Text-01's own config.json as vLLM reads it (§9): attn_type_list, rotary_dim half the head dim. */
+const MINIMAX_TEXT_01 = {
+  model_type: 'minimax_text_01',
+  vocab_size: 200064,
+  hidden_size: 6144,
+  num_hidden_layers: 80,
+  num_attention_heads: 64,
+  num_key_value_heads: 8,
+  head_dim: 128,
+  rotary_dim: 64,
+  rope_theta: 10000000,
+  intermediate_size: 9216,
+  num_local_experts: 32,
+  num_experts_per_tok: 2,
+  attn_type_list: Array.from({ length: 80 }, (_, i) => ((i + 1) % 8 === 0 ? 1 : 0)),
+  max_position_embeddings: 1048576,
+  tie_word_embeddings: false,
+  postnorm: true,
+  layernorm_full_attention_alpha: 3.5565588200778455,
+};
+
 describe('published configs of the new families import to the presets', () => {
+  it('Bamba-9B: attention at 9, 18, 27 with RoPE on half of each head', () => {
+    expectPreset(ok(BAMBA_9B), 'bamba-9b');
+  });
+  it('Qwen3-Next-80B-A3B: 3:1 Gated DeltaNet / gated attention from full_attention_interval, MoE with gated shared expert', () => {
+    expectPreset(ok(QWEN3_NEXT), 'qwen3-next-80b-a3b');
+    // layer_types gives the same design; the transformers v5 rope_parameters spelling too.
+    const types = Array.from({ length: 48 }, (_, i) => ((i + 1) % 4 === 0 ? 'full_attention' : 'linear_attention'));
+    const { full_attention_interval: _i, rope_theta: _t, partial_rotary_factor: _p, ...rest } = QWEN3_NEXT;
+    expectPreset(ok({ ...rest, layer_types: types, rope_parameters: { rope_type: 'default', rope_theta: 10000000, partial_rotary_factor: 0.25 } }), 'qwen3-next-80b-a3b');
+  });
+  it('Kimi-Linear-48B-A3B: the 1-indexed linear_attn_config puts MLA at 0-indexed 3, 7, ..., 23, 26; layer 0 dense', () => {
+    const d = ok(KIMI_LINEAR);
+    expectPreset(d, 'kimi-linear-48b-a3b');
+    // Read as 0-indexed, the same lists would put MLA at 4, 8, ... and a KDA at 26: not the model.
+    expect(layersOf(d).flatMap((l, i) => (l.mixer.kind === 'mla' ? [i] : []))).toEqual([3, 7, 11, 15, 19, 23, 26]);
+  });
+  it('MiniMax-Text-01: attn_type_list puts softmax attention at 7, 15, ..., 79; the transformers port layer_types agrees', () => {
+    expectPreset(ok(MINIMAX_TEXT_01), 'minimax-text-01');
+    const { attn_type_list: list, ...rest } = MINIMAX_TEXT_01;
+    expectPreset(ok({ ...rest, model_type: 'minimax', layer_types: list.map((x) => (x ? 'full_attention' : 'linear_attention')) }), 'minimax-text-01');
+  });
   it('Nemotron-H-8B, hub remote-code names: the 8B preset, dense despite the MoE class defaults', () => {
     const d = ok(NEMOTRON_H_8B_OLD);
     expectPreset(d, 'nemotron-h-8b');
@@ -220,6 +336,10 @@ describe('exports of the new families write the published keys', () => {
   it('nemotron_h: the pattern, heads × head dim, relu2, and the MoE keys of Nemotron-3', () => {
     expect(out('nemotron-h-8b', 'nemotron_h')).toMatchObject({ hybrid_override_pattern: NEMOTRON_H_8B_PATTERN, mamba_num_heads: 128, mamba_head_dim: 64, mlp_hidden_act: 'relu2', intermediate_size: 21504, head_dim: 128 });
     expect(out('nemotron-3-nano-30b-a3b', 'nemotron_h')).toMatchObject({ n_routed_experts: 128, num_experts_per_tok: 6, moe_intermediate_size: 1856, moe_shared_expert_intermediate_size: 3712, routed_scaling_factor: 2.5, n_shared_experts: 1 });
+  });
+  it('qwen3_next and bamba', () => {
+    expect(out('qwen3-next-80b-a3b', 'qwen3_next')).toMatchObject({ layer_types: Array.from({ length: 48 }, (_, i) => ((i + 1) % 4 === 0 ? 'full_attention' : 'linear_attention')), linear_num_value_heads: 32, num_experts: 512, shared_expert_intermediate_size: 512, partial_rotary_factor: 0.25, head_dim: 256, mlp_only_layers: [] });
+    expect(out('bamba-9b', 'bamba')).toMatchObject({ attn_layer_indices: [9, 18, 27], mamba_d_state: 128, mamba_n_heads: 128 });
   });
   it('zamba2, falcon_h1, granitemoehybrid', () => {
     expect(out('zamba2-2.7b', 'zamba2')).toMatchObject({ layers_block_type: ZAMBA2_27.layers_block_type, num_mem_blocks: 2, n_mamba_heads: 80, hidden_act: 'gelu', use_shared_mlp_adapter: true, adapter_rank: 128 });

@@ -81,6 +81,23 @@ const GENERATORS: Record<string, (rand: (k: number) => number) => Design> = {
     const n = 1 + rand(12);
     return design(rand, d, Array.from({ length: n }, () => ({ mixer: rand(3) ? M : A, ffn: F })));
   },
+  bamba: (rand) => {
+    const d = 64 * (1 + rand(3));
+    const M = mamba2(rand, d, 2, false);
+    const A = { kind: 'attention', nHeads: 4, nKvHeads: [1, 2, 4][rand(3)], headDim: d / 4, positional: 'rope', ropeTheta: 10000, ropeFraction: 0.5, slidingWindow: null, bias: false };
+    const F = { kind: 'mlp', width: 32 * (1 + rand(4)), activation: 'swiglu', bias: false };
+    return design(rand, d, Array.from({ length: 1 + rand(12) }, () => ({ mixer: rand(3) ? M : A, ffn: F })));
+  },
+  qwen3_next: (rand) => {
+    const d = 64 * (1 + rand(3));
+    const nk = [1, 2][rand(2)]!;
+    const G = { kind: 'linear-attention', nKeyHeads: nk, nValueHeads: nk * (1 + rand(2)), keyHeadDim: 16, valueHeadDim: [16, 32][rand(2)], update: 'delta', decay: 'head', convSize: [2, 4][rand(2)], outputGate: 'full', outputNorm: true, lowRank: null, layout: 'qwen3-next' };
+    const A = { kind: 'attention', nHeads: 4, nKvHeads: [1, 2][rand(2)], headDim: 32, positional: 'rope', ropeTheta: [1e4, 1e7][rand(2)], ...(rand(2) ? { ropeFraction: 0.25 } : {}), outputGate: true, qkNorm: true, slidingWindow: null, bias: false };
+    const shared = rand(2) === 1;
+    const E = { kind: 'moe', nExperts: 8, topK: 1 + rand(8), expertWidth: 16, activation: 'swiglu', sharedExperts: shared ? 1 : 0, sharedExpertWidth: shared ? 32 : null, sharedExpertGate: shared, router: 'softmax', normTopK: rand(2) === 1 };
+    const F = { kind: 'mlp', width: 64, activation: 'swiglu', bias: false };
+    return design(rand, d, Array.from({ length: 1 + rand(12) }, () => ({ mixer: rand(4) ? G : A, ffn: rand(4) ? E : F })));
+  },
   mamba2: (rand) => {
     const d = 64 * (1 + rand(3));
     const M = mamba2(rand, d, [1, 2][rand(2)]!, false);
