@@ -3,12 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RECENT_PRESETS } from '../../models/presetsRecent';
-import { runInProcess } from '../testing/inProcess';
-import { benchCommand } from './bench';
-import { costCommand } from './cost';
-import { exportHfCommand } from './exportHf';
-import { importHfCommand } from './importHf';
-import { runCommand } from './run';
+import { cli } from '../cliTestHarness';
 import { decodeSafetensors } from '../../sim/runtime/safetensors';
 
 const dir = mkdtempSync(join(tmpdir(), 'families-cli-'));
@@ -32,7 +27,7 @@ const ROUNDED: Record<string, [published: number, digits: number, basis: 'total'
 
 describe('cli cost <new preset> --json (in process)', () => {
   it.each(RECENT_PRESETS.map((p) => p.id))('%s: the total agrees with the maker\'s rounded size', async (id) => {
-    const r = await runInProcess(costCommand, [id, '--json']);
+    const r = await cli('cost', ...[id, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout) as { params: { total: number; embedding: number; lmHead: number } };
     const [published, digits, basis] = ROUNDED[id]!;
@@ -52,29 +47,29 @@ describe('cli export-hf / import-hf of the new families (in process)', () => {
     ['qwen3-next-80b-a3b', 'qwen3_next'],
   ])('%s exports as %s and imports back to the same cost', async (id, family) => {
     const file = join(dir, `${id}.config.json`);
-    const e = await runInProcess(exportHfCommand, [id, '-o', file]);
+    const e = await cli('export-hf', ...[id, '-o', file]);
     expect(e.code, e.stderr).toBe(0);
     expect(JSON.parse(readFileSync(file, 'utf8')).model_type).toBe(family);
-    const i = await runInProcess(importHfCommand, [file]);
+    const i = await cli('import-hf', ...[file]);
     expect(i.code, i.stderr).toBe(0);
     const back = join(dir, `${id}.design.json`);
-    await runInProcess(importHfCommand, [file, '-o', back]);
-    const a = JSON.parse((await runInProcess(costCommand, [id, '--json'])).stdout) as { params: unknown };
-    const b = JSON.parse((await runInProcess(costCommand, [back, '--json'])).stdout) as { params: unknown };
+    await cli('import-hf', ...[file, '-o', back]);
+    const a = JSON.parse((await cli('cost', ...[id, '--json'])).stdout) as { params: unknown };
+    const b = JSON.parse((await cli('cost', ...[back, '--json'])).stdout) as { params: unknown };
     expect(b.params).toEqual(a.params);
   });
   it('kimi-linear and minimax have no exporter: the refusal names the closest family and the reason', async () => {
-    const r = await runInProcess(exportHfCommand, ['kimi-linear-48b-a3b']);
+    const r = await cli('export-hf', ...['kimi-linear-48b-a3b']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/mla/);
   });
   it('--family names a family that cannot express the design: exit 2 with the reason', async () => {
-    const r = await runInProcess(exportHfCommand, ['qwen3-next-80b-a3b', '--family', 'nemotron_h']);
+    const r = await cli('export-hf', ...['qwen3-next-80b-a3b', '--family', 'nemotron_h']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('linear-attention');
-    expect((await runInProcess(exportHfCommand, ['qwen3-next-80b-a3b', '--family', 'gpt2'])).stderr).toContain('--family must be one of');
-    expect((await runInProcess(exportHfCommand, ['--help'])).code).toBe(0);
+    expect((await cli('export-hf', ...['qwen3-next-80b-a3b', '--family', 'gpt2'])).stderr).toContain('--family must be one of');
+    expect((await cli('export-hf', ...['--help'])).code).toBe(0);
   });
 });
 
@@ -84,7 +79,7 @@ describe('cli export-hf / import-hf of the new families (in process)', () => {
  */
 describe('cli bench <new preset> --profile tiny --backend wasm (in process)', () => {
   it.each(RECENT_PRESETS.map((p) => p.id))('%s: measured KV and state bytes equal the prediction; state flat in L', async (id) => {
-    const r = await runInProcess(benchCommand, [id, '--profile', 'tiny', '--backend', 'wasm', '--seq', '8,24', '--steps', '1', '--repeats', '1', '--json']);
+    const r = await cli('bench', ...[id, '--profile', 'tiny', '--backend', 'wasm', '--seq', '8,24', '--steps', '1', '--repeats', '1', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout) as { points: { seqLen: number; kvCacheBytes: number; predictedKvCacheBytes: number; stateBytes: number; predictedStateBytes: number }[] };
     expect(j.points.map((p) => p.seqLen)).toEqual([8, 24]);
@@ -103,7 +98,7 @@ describe('cli run --export as the new families (in process)', () => {
     ['qwen3-next-80b-a3b', 'qwen3_next', 'model.layers.0.linear_attn.in_proj_qkvz.weight'],
   ])('%s writes model.safetensors + config.json as %s', async (id, family, tensor) => {
     const out = join(dir, `${id}-export`);
-    const r = await runInProcess(runCommand, [id, '--backend', 'wasm', '--export', out, '--json']);
+    const r = await cli('run', ...[id, '--backend', 'wasm', '--export', out, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as { exportedAs: string }).exportedAs).toBe(family);
     const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { model_type: string };
@@ -112,7 +107,7 @@ describe('cli run --export as the new families (in process)', () => {
     expect(st.tensors.has(tensor)).toBe(true);
   }, 60_000);
   it('--family without --export, or an unknown family, exits 2', async () => {
-    expect((await runInProcess(runCommand, ['nemotron-h-8b', '--family', 'nemotron_h'])).stderr).toContain('--family goes with --export');
-    expect((await runInProcess(runCommand, ['nemotron-h-8b', '--export', join(dir, 'x'), '--family', 'bamba'])).stderr).toContain('--family must be one of jamba, nemotron_h, qwen3_next');
+    expect((await cli('run', ...['nemotron-h-8b', '--family', 'nemotron_h'])).stderr).toContain('--family goes with --export');
+    expect((await cli('run', ...['nemotron-h-8b', '--export', join(dir, 'x'), '--family', 'bamba'])).stderr).toContain('--family must be one of jamba, nemotron_h, qwen3_next');
   });
 });

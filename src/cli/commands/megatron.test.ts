@@ -4,16 +4,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expandLayers, type Design } from '../../models/schema';
 import { getPreset } from '../../models/presets';
-import { runInProcess } from '../testing/inProcess';
-import { exportMegatronCommand } from './exportMegatron';
-import { importMegatronCommand } from './importMegatron';
+import { cli } from '../cliTestHarness';
 
 const dir = mkdtempSync(join(tmpdir(), 'megatron-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('cli export-megatron (in process)', () => {
   it('prints the Mamba-2-Hybrid-8B pattern and arguments', async () => {
-    const r = await runInProcess(exportMegatronCommand, ['mamba2-hybrid-8b']);
+    const r = await cli('export-megatron', ...['mamba2-hybrid-8b']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('--hybrid-layer-pattern "M-M-M--M-M*-M-M-M-M--M*-M-M-M-M-M*--M-M-M-M-M*-M--M-M-M-" \\');
@@ -21,7 +19,7 @@ describe('cli export-megatron (in process)', () => {
   });
 
   it('--pp 4 --json gives four stages', async () => {
-    const r = await runInProcess(exportMegatronCommand, ['mamba2-hybrid-8b', '--pp', '4', '--json']);
+    const r = await cli('export-megatron', ...['mamba2-hybrid-8b', '--pp', '4', '--json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout) as { pattern: string; stages: unknown[] };
     expect(j.stages).toHaveLength(4);
@@ -29,7 +27,7 @@ describe('cli export-megatron (in process)', () => {
   });
 
   it('--help exits 0 and documents the flags', async () => {
-    const r = await runInProcess(exportMegatronCommand, ['--help']);
+    const r = await cli('export-megatron', ...['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('--pp N');
   });
@@ -43,7 +41,7 @@ describe('cli export-megatron (in process)', () => {
     [['no-such-preset'], 'no file or preset "no-such-preset"'],
     [[], 'missing argument'],
   ])('%j -> exit 2: %s', async (args, fragment) => {
-    const r = await runInProcess(exportMegatronCommand, args);
+    const r = await cli('export-megatron', ...args);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(fragment);
@@ -53,11 +51,11 @@ describe('cli export-megatron (in process)', () => {
 
 describe('cli import-megatron (in process)', () => {
   it('reads back what export-megatron wrote (paired layers with --pair-layers)', async () => {
-    const text = (await runInProcess(exportMegatronCommand, ['mixtral-8x7b', '--pp', '2'])).stdout;
+    const text = (await cli('export-megatron', ...['mixtral-8x7b', '--pp', '2'])).stdout;
     const file = join(dir, 'args.txt');
     writeFileSync(file, `pretrain_hybrid.py \\\n${text}`);
     const out = join(dir, 'design.json');
-    const r = await runInProcess(importMegatronCommand, [file, '--pair-layers', '--name', 'Mixtral again', '-o', out]);
+    const r = await cli('import-megatron', ...[file, '--pair-layers', '--name', 'Mixtral again', '-o', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('32 layers');
     const d = JSON.parse(readFileSync(out, 'utf8')) as Design;
@@ -66,7 +64,7 @@ describe('cli import-megatron (in process)', () => {
   });
 
   it('--help exits 0', async () => {
-    expect((await runInProcess(importMegatronCommand, ['--help'])).code).toBe(0);
+    expect((await cli('import-megatron', ...['--help'])).code).toBe(0);
   });
 
   it.each([
@@ -75,13 +73,13 @@ describe('cli import-megatron (in process)', () => {
   ])('%s -> exit 2: %s', async (text, fragment) => {
     const file = join(dir, 'bad.txt');
     writeFileSync(file, text);
-    const r = await runInProcess(importMegatronCommand, [file]);
+    const r = await cli('import-megatron', ...[file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(fragment);
   });
 
   it('a missing file and a bad flag exit 2', async () => {
-    expect((await runInProcess(importMegatronCommand, [join(dir, 'nope.txt')])).stderr).toContain('cannot read');
-    expect((await runInProcess(importMegatronCommand, ['x', '--pairs'])).stderr).toContain('unknown option --pairs');
+    expect((await cli('import-megatron', ...[join(dir, 'nope.txt')])).stderr).toContain('cannot read');
+    expect((await cli('import-megatron', ...['x', '--pairs'])).stderr).toContain('unknown option --pairs');
   });
 });
