@@ -78,6 +78,26 @@ describe('exportMegatron', () => {
     expect(a).not.toContain('--swiglu'); // plain GELU MLP (Megatron's default)
   });
 
+  it.each([
+    ['nemotron-h-8b', 'M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M-'],
+    ['nemotron-h-56b', 'M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M-'],
+    ['nemotron-nano-9b-v2', 'M-M-M-MM-M-M-M*-M-M-M*-M-M-M-M*-M-M-M-M*-M-MM-M-M-M-M-M-'],
+    ['nemotron-3-nano-30b-a3b', 'MEMEM*EMEMEM*EMEMEM*EMEMEM*EMEMEM*EMEMEMEM*EMEMEMEME'],
+  ])('%s prints exactly the pattern of the research notes (§3)', (id, pattern) => {
+    const r = ok(exportMegatron(getPreset(id)!.design));
+    expect(r.pattern).toBe(pattern);
+    expect(r.layout).toBe('per-symbol');
+  });
+
+  it('Nemotron-H-8B prints the model arguments of the Megatron-LM 8B conf (notes §1 excerpt)', () => {
+    const a = ok(exportMegatron(getPreset('nemotron-h-8b')!.design)).args.join(' ');
+    for (const part of ['--hidden-size 4096', '--ffn-hidden-size 21504', '--num-attention-heads 32', '--group-query-attention --num-query-groups 8', '--mamba-head-dim 64', '--mamba-num-heads 128', '--mamba-num-groups 8', '--mamba-state-dim 128', '--squared-relu', '--normalization RMSNorm', '--disable-bias-linear', '--untie-embeddings-and-output-weights', '--position-embedding-type none']) {
+      expect(a).toContain(part);
+    }
+    const nano3 = ok(exportMegatron(getPreset('nemotron-3-nano-30b-a3b')!.design)).args.join(' ');
+    expect(nano3).toContain('--num-experts 128 --moe-router-topk 6 --moe-ffn-hidden-size 1856 --moe-shared-expert-intermediate-size 3712 --moe-router-score-function sigmoid --moe-router-enable-expert-bias --moe-router-topk-scaling-factor 2.5');
+  });
+
   it('a Jamba-style attention + MoE layer is two symbols, *E (Mixtral: every layer)', () => {
     const r = ok(exportMegatron(getPreset('mixtral-8x7b')!.design));
     expect(r.symbols).toBe('*E'.repeat(32));
