@@ -24,6 +24,9 @@ type Api = { hybridExplorer: { getRuns: () => DesignRunsView[]; getPinned: () =>
 const getRuns = (page: Page) => page.evaluate(() => (window as unknown as Api).hybridExplorer.getRuns());
 const getPinned = (page: Page) => page.evaluate(() => (window as unknown as Api).hybridExplorer.getPinned());
 const runsOf = async (page: Page, key: string) => (await getRuns(page)).find((d) => d.designKey === key) ?? null;
+/** The threads a run uses here (every core, at most tfjs's 8): shown beside the backend. */
+const threadsHere = (page: Page) => page.evaluate(() => Math.min(navigator.hardwareConcurrency || 1, 8));
+const threadWords = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
 
 async function setUp(page: Page, lengths: string) {
   await page.goto('/');
@@ -62,22 +65,23 @@ test('Run on a pinned column measures that design with the run settings and show
   // Nothing was stored under the current design or any other pin.
   expect((await getRuns(page)).map((d) => d.designKey)).toEqual([target.id]);
 
-  // The table shows the measured numbers in the pinned design's column, with the backend and profile.
-  await expect(await cell(page, 'measured-on', target.id)).toHaveText('wasm · tiny');
+  // The table shows the measured numbers in the pinned design's column, with the backend, threads and profile.
+  const n = await threadsHere(page);
+  await expect(await cell(page, 'measured-on', target.id)).toHaveText(`wasm ×${n} · tiny`);
   const prefill = await cell(page, 'prefill', target.id);
-  await expect(prefill).toHaveAttribute('data-exact', new RegExp(`^${run.points[1]!.prefillTokensPerSec.toFixed(1)} tokens/s on wasm, tiny profile$`));
+  await expect(prefill).toHaveAttribute('data-exact', new RegExp(`^${run.points[1]!.prefillTokensPerSec.toFixed(1)} tokens/s on wasm, ${threadWords(n)}, tiny profile$`));
   for (const other of pinned.filter((p) => p.id !== target.id)) await expect(await cell(page, 'prefill', other.id)).toHaveText('—');
 
   // The throughput chart draws its points, labelled with its name, backend and profile.
   await page.getByTestId('tab-throughput').click();
   const chart = page.getByTestId('chart-throughput');
   await expect(chart.getByTestId('throughput-legend')).toHaveCount(1);
-  await expect(chart.getByTestId('throughput-legend')).toContainText(`${target.name} · measured on wasm · tiny profile`);
+  await expect(chart.getByTestId('throughput-legend')).toContainText(`${target.name} · measured on wasm, ${threadWords(n)} · tiny profile`);
   await expect(chart.locator('.recharts-line-dots > *')).toHaveCount(2);
 
   // Stored per design: it survives a reload.
   await page.reload();
-  await expect(await cell(page, 'measured-on', target.id)).toHaveText('wasm · tiny');
+  await expect(await cell(page, 'measured-on', target.id)).toHaveText(`wasm ×${n} · tiny`);
   expect((await runsOf(page, target.id))!.runs.at(-1)!.points).toEqual(run.points);
 });
 
@@ -114,11 +118,12 @@ test('one run at a time; Cancel in the table stops a pinned run at once and keep
   expect((await runsOf(page, target.id))!.runs.at(-1)!.points.length).toBe(kept);
 
   // The kept points show in its column and on the chart, marked cancelled; Run is offered again everywhere.
-  await expect(await cell(page, 'measured-on', target.id)).toHaveText('wasm · tiny · cancelled');
+  const n = await threadsHere(page);
+  await expect(await cell(page, 'measured-on', target.id)).toHaveText(`wasm ×${n} · tiny · cancelled`);
   await expect(await cell(page, 'prefill', target.id)).not.toHaveText('—');
   await page.getByTestId('tab-throughput').click();
   const legend = page.getByTestId('chart-throughput').getByTestId('throughput-legend');
-  await expect(legend).toContainText(`${target.name} · measured on wasm · tiny profile (d=`);
+  await expect(legend).toContainText(`${target.name} · measured on wasm, ${threadWords(n)} · tiny profile (d=`);
   await expect(legend).toContainText('cancelled');
   await expect(page.getByTestId('chart-throughput').locator('.recharts-line-dots > *')).toHaveCount(kept);
   await expect(page.getByTestId('compare-run')).toHaveCount(6);

@@ -98,7 +98,7 @@ test('an autosave with hostile fields: what is valid is restored, the rest is na
   await ed.ready();
   const notice = page.getByTestId('notice-error').filter({ hasText: 'Some autosaved values could not be used' });
   await expect(notice).toContainText('seqLen (must be an integer from 1 to 1073741824 tokens, got 4096.5)');
-  await expect(notice).toContainText('chartsHeight (must be a whole number of px from 120 to');
+  await expect(notice).toContainText('chartsHeight (must be 0 (automatic) or a whole number of px from 120 to');
   await expect(notice).toContainText('pinned (1 pinned design is not valid and was dropped)');
   expect((await ed.design()).name).toBe('Kept design');
   expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');

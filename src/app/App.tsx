@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { lazy, Suspense, useCallback, useState } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { Header } from '../components/Header';
 import { Palette } from '../components/Palette';
@@ -7,10 +7,12 @@ import { EditorCanvas } from '../components/canvas/EditorCanvas';
 import { MetricsPanel } from '../components/MetricsPanel';
 import { Inspector } from '../components/Inspector';
 import { BottomPanel } from '../components/BottomPanel';
-import { HelpDialog } from '../components/HelpDialog';
 import { Toasts } from '../components/Toasts';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 import { useFileDrop, useShortcuts, useTheme } from './useEditorEffects';
+
+/** The help dialog's code loads when it is first opened (the first paint does not need it). */
+const HelpDialog = lazy(() => import('../components/HelpDialog').then((m) => ({ default: m.HelpDialog })));
 
 /** The one screen: design on the left, consequences on the right, charts below. */
 export function App() {
@@ -41,7 +43,11 @@ export function App() {
         </main>
         <BottomPanel />
       </div>
-      {help && <HelpDialog onClose={closeHelp} />}
+      {help && (
+        <Suspense fallback={null}>
+          <HelpDialog onClose={closeHelp} />
+        </Suspense>
+      )}
       <Toasts />
       {fileOver && <div className="drop-overlay">Drop a design JSON or an HF config.json to import it</div>}
     </ReactFlowProvider>

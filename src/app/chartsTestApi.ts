@@ -33,6 +33,9 @@ export interface DesignRuns {
     status: RunRecord['status'];
     backend: BackendName | null;
     backendReason: string;
+    /** CPU threads the run used (null: not reported yet, or stored before threads were recorded). */
+    threads: number | null;
+    threadsReason: string;
     scan: ScanImpl | null;
     profile: RunProfileSpec;
     seqLens: number[];
@@ -62,7 +65,7 @@ export function getRuns(): DesignRuns[] {
     designKey: key,
     designName: list.at(-1)?.designName ?? '',
     isCurrent: key === current,
-    runs: list.map((r) => structuredClone({ id: r.id, status: r.status, backend: r.backend, backendReason: r.backendReason, scan: r.scan, profile: r.profile, seqLens: r.seqLens, points: r.points, error: r.error })),
+    runs: list.map((r) => structuredClone({ id: r.id, status: r.status, backend: r.backend, backendReason: r.backendReason, threads: r.threads, threadsReason: r.threadsReason, scan: r.scan, profile: r.profile, seqLens: r.seqLens, points: r.points, error: r.error })),
   }));
 }
 

@@ -13,6 +13,7 @@ import type { RunProfileSpec } from '../sim/protocol';
 import { comparisonFromHash, decodeComparison } from '../components/charts/compareShare';
 import { persistOptions, takeHydrationNotices } from './persistence';
 import { startRun, type RunClient } from './runController';
+import { DEFAULT_RUN_SETTINGS } from './slices/runSlice';
 import { decodeShareHash, encodeShareHash, isShareHash } from './shareLink';
 import { encodeJsonPayload, inflateBounded, toBase64Url } from './sharePayload';
 import { createCompareSlice } from './slices/compareSlice';
@@ -96,8 +97,9 @@ describe('autosave: every field checked with the UI rule, what is valid kept, a 
     ['seqLen', 1e300, 'seqLen (must be an integer from 1 to 1073741824 tokens, got 1e+300)'],
     ['seqLen', 0, 'seqLen (must be an integer'],
     ['budgetBytes', 1e300, 'budgetBytes (must be more than 0 and at most 1,000,000 GiB'],
-    ['chartsHeight', 1e9, 'chartsHeight (must be a whole number of px from 120 to 900'],
-    ['chartsHeight', 50, 'chartsHeight (must be a whole number of px from 120 to 900'],
+    ['chartsHeight', 1e9, 'chartsHeight (must be 0 (automatic) or a whole number of px from 120 to 900'],
+    ['chartsHeight', 50, 'chartsHeight (must be 0 (automatic) or a whole number of px from 120 to 900'],
+    ['chartsHeight', -1, 'chartsHeight (must be 0 (automatic)'],
     ['theme', 'neon', 'theme (expected light, dark or system, got "neon")'],
   ])('%s = %s is dropped (the current value stays), the rest is kept, and the notice says so', (field, value, fragment) => {
     const z = getPreset('zamba-7b')!.design;
@@ -108,6 +110,14 @@ describe('autosave: every field checked with the UI rule, what is valid kept, a 
     const notes = takeHydrationNotices();
     expect(notes).toHaveLength(1);
     expect(notes[0]).toContain(fragment);
+  });
+  it('the automatic split (chartsHeight 0) and a thread cap come back without a notice; a bad cap is named', () => {
+    const merged = merge({ design, chartsHeight: 0, runSettings: { ...DEFAULT_RUN_SETTINGS, threads: 2 } });
+    expect([merged.chartsHeight, merged.runSettings.threads]).toEqual([0, 2]);
+    expect(takeHydrationNotices()).toEqual([]);
+    const bad = merge({ design, runSettings: { ...DEFAULT_RUN_SETTINGS, threads: 2.5 } });
+    expect(bad.runSettings.threads).toBe('all');
+    expect(takeHydrationNotices()[0]).toContain('threads must be "all" or an integer from 1 to 1024, got 2.5; all cores are used');
   });
   it('a deeply nested autosaved design is dropped with a notice; every other setting survives', () => {
     let deep: unknown = 1;

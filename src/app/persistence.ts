@@ -13,7 +13,7 @@ import { checkRunSeqLens } from '../components/charts/parseSeqLens';
 import type { Design } from '../models/schema';
 import type { AppState } from './slices/types';
 import type { UiSlice } from './slices/uiSlice';
-import { DEFAULT_RUN_SETTINGS, sanitizeRuns, sanitizeRunSettings } from './slices/runSlice';
+import { DEFAULT_RUN_SETTINGS, isThreadsSetting, MAX_THREADS_SETTING, sanitizeRuns, sanitizeRunSettings } from './slices/runSlice';
 import { DEFAULT_CHART_SETTINGS, sanitizeChartSettings, sanitizePinned } from './slices/compareSlice';
 import { sanitizeDeviceProbe, sanitizePlannerSettings } from './slices/plannerSlice';
 
@@ -149,8 +149,9 @@ function sanitize(persisted: unknown): Partial<PersistedState> {
     const { min, editorMin } = PERSIST_RULES.chartsHeight;
     const viewport = typeof window === 'undefined' ? Infinity : window.innerHeight - editorMin;
     const max = Math.max(min, Math.min(PERSIST_RULES.chartsHeight.max, viewport));
-    if (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max) out.chartsHeight = v;
-    else return `must be a whole number of px from ${min} to ${max} (the editor keeps ${editorMin} px), got ${shown(v)}`;
+    // 0 is the automatic split (src/components/chartsSplit.ts), the state of every screen not resized by hand
+    if (typeof v === 'number' && (v === 0 || (Number.isInteger(v) && v >= min && v <= max))) out.chartsHeight = v;
+    else return `must be 0 (automatic) or a whole number of px from ${min} to ${max} (the editor keeps ${editorMin} px), got ${shown(v)}`;
     return null;
   });
   field('chartsCollapsed', () => {
@@ -185,6 +186,9 @@ function sanitize(persisted: unknown): Partial<PersistedState> {
     if (lensProblem) {
       runSettings.seqLens = DEFAULT_RUN_SETTINGS.seqLens.slice();
       notes.push(`${lensProblem}; the default lengths are used`);
+    }
+    if (isObject(raw) && raw.threads !== undefined && !isThreadsSetting(raw.threads)) {
+      notes.push(`threads must be "all" or an integer from 1 to ${MAX_THREADS_SETTING}, got ${shown(raw.threads)}; all cores are used`);
     }
     if (!(RUN_PROFILE_NAMES as readonly string[]).includes(runSettings.profileName)) {
       notes.push(`unknown run profile ${shown(runSettings.profileName)}; ${DEFAULT_RUN_SETTINGS.profileName} is used`);

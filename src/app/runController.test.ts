@@ -66,13 +66,13 @@ describe('run controller', () => {
     const id = startRun(client, env.store, [profile])!;
     expect(calls[0]!.request).toMatchObject({ seqLens: [128, 256, 512], backend: 'wasm', scan: 'chunked', profile, design });
     const cb = calls[0]!.cb;
-    cb.onStarted({ backend: 'wasm', backendReason: 'forced by the user', scan: 'chunked', profile });
+    cb.onStarted({ backend: 'wasm', backendReason: 'forced by the user', threads: 2, threadsReason: 'all available: 2 cores', scan: 'chunked', profile });
     cb.onProgress({ seqLen: 256, index: 1, total: 3, phase: 'prefill', etaMs: 1200 });
     expect(env.store.getState().runProgress).toMatchObject({ runId: id, seqLen: 256, etaMs: 1200 });
     [128, 256, 512].forEach((L) => cb.onPoint(point(L)));
     cb.onDone({ cancelled: false } as BenchResult);
     const run = env.store.getState().runs[designKey(design)]!.at(-1)!;
-    expect(run).toMatchObject({ id, status: 'done', backend: 'wasm', backendReason: 'forced by the user' });
+    expect(run).toMatchObject({ id, status: 'done', backend: 'wasm', backendReason: 'forced by the user', threads: 2, threadsReason: 'all available: 2 cores' });
     expect(run.points.map((p) => p.seqLen)).toEqual([128, 256, 512]);
     expect(env.store.getState().activeRunId).toBeNull();
   });
@@ -109,7 +109,7 @@ describe('run controller', () => {
     const { client, calls } = scriptedClient();
     const id = startRun(client, env.store, [profile], pinned)!;
     expect(calls[0]!.request).toMatchObject({ seqLens: [128, 256, 512], backend: 'wasm', scan: 'chunked', profile, design: pinned });
-    calls[0]!.cb.onStarted({ backend: 'wasm', backendReason: 'forced by the user', scan: 'chunked', profile });
+    calls[0]!.cb.onStarted({ backend: 'wasm', backendReason: 'forced by the user', threads: 1, threadsReason: 'capped at 1 by the user', scan: 'chunked', profile });
     calls[0]!.cb.onPoint(point(128));
     expect(env.store.getState().activeRunId).toBe(id);
     // One run at a time: the current design cannot start meanwhile, and the user is told why.
@@ -120,6 +120,16 @@ describe('run controller', () => {
     expect(runs[designKey(design)]).toBeUndefined();
     expect(runs[pinId]!.at(-1)).toMatchObject({ id, designKey: pinId, designName: pinned.name, status: 'cancelled', backend: 'wasm' });
     expect(runs[pinId]!.at(-1)!.points.map((p) => p.seqLen)).toEqual([128]);
+  });
+
+  it('sends the thread cap when the user set one, and none (all cores) by default', () => {
+    const { client, calls } = scriptedClient();
+    startRun(client, env.store, [profile]);
+    expect(calls[0]!.request).not.toHaveProperty('threads');
+    cancelRun(env.store);
+    env.store.getState().setRunSettings({ threads: 2 });
+    startRun(client, env.store, [profile]);
+    expect(calls[1]!.request.threads).toBe(2);
   });
 
   it('names the unknown profile instead of starting', () => {

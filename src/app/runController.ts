@@ -4,14 +4,15 @@
  * so the editor never waits on tfjs.
  */
 import type { Design } from '../models/schema';
-import type { BenchRequest, BenchResult, BenchPoint, BackendName, RunProfileSpec, ScanImpl } from '../sim/protocol';
+import type { BenchRequest, BenchResult, BenchPoint, RunProfileSpec } from '../sim/protocol';
 import { checkRunSeqLens } from '../components/charts/parseSeqLens';
 import { designKey } from './slices/designKey';
+import type { RunStartedInfo } from './slices/runSlice';
 import type { AppState } from './slices/types';
 
 /** What the worker reports during one run. */
 export interface RunCallbacks {
-  onStarted: (info: { backend: BackendName; backendReason: string; scan: ScanImpl; profile: RunProfileSpec }) => void;
+  onStarted: (info: RunStartedInfo) => void;
   onProgress: (p: { seqLen: number; index: number; total: number; phase: 'build' | 'prefill' | 'decode'; etaMs: number | null }) => void;
   onPoint: (p: BenchPoint) => void;
   onDone: (r: BenchResult) => void;
@@ -60,7 +61,16 @@ export function startRun(client: RunClient, store: StoreLike, profiles: readonly
   }
   const runId = `run-${Date.now().toString(36)}-${(++seq).toString(36)}`;
   s.runCreated({ id: runId, designKey: designKey(design), designName: design.name, profile, seqLens: s.runSettings.seqLens.slice(), startedAt: new Date().toISOString() });
-  const request: BenchRequest = { design, seqLens: s.runSettings.seqLens.slice(), backend: s.runSettings.backend, scan: s.runSettings.scan, profile, ...RUN_DEFAULTS };
+  const threads = s.runSettings.threads;
+  const request: BenchRequest = {
+    design,
+    seqLens: s.runSettings.seqLens.slice(),
+    backend: s.runSettings.backend,
+    scan: s.runSettings.scan,
+    profile,
+    ...RUN_DEFAULTS,
+    ...(threads === 'all' ? {} : { threads }),
+  };
   const get = () => store.getState();
   const finish = () => {
     if (current?.runId === runId) current = null;

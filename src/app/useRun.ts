@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { Design } from '../models/schema';
 import type { RunProfileSpec } from '../sim/protocol';
 import { RUN_PROFILES } from '../sim/runtime/profile';
+import { availableThreads } from '../sim/threads';
 import type { RunPanelModel } from '../components/charts/RunPanel';
 import { designKey } from './slices/designKey';
 import { cancelRun, startRun } from './runController';
@@ -40,5 +41,6 @@ export function useRun(): RunModel {
   }, [runs, activeRunId]);
   const list = runs[currentKey];
   const last = list?.at(-1) ?? null;
-  return { settings, setSettings, profiles: PANEL_PROFILES, active, progress, last, currentKey, start, startDesign, cancel };
+  const threads = useMemo(() => availableThreads(), []);
+  return { settings, setSettings, profiles: PANEL_PROFILES, threads, active, progress, last, currentKey, start, startDesign, cancel };
 }

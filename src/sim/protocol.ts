@@ -56,6 +56,13 @@ export interface BenchRequest {
   memoryBudgetBytes: number;
   /** KV-cache sizing; `exact` (capacity seqLen + decodeSteps) when absent. */
   kvCapacity?: KvCapacityPolicy;
+  /**
+   * Most CPU threads the run may use (an integer >= 1); every available one when absent. Threads need a
+   * cross-origin isolated page (see runtime/backend.ts); elsewhere a run uses one.
+   */
+  threads?: number;
+  /** Return the logits of the first prefill (warm-up) at the first length, for checks across backends and threads. */
+  returnLogits?: boolean;
 }
 
 export interface Spread {
@@ -95,6 +102,10 @@ export interface BenchPoint {
 export interface BenchResult {
   backend: BackendName;
   backendReason: string;
+  /** CPU threads the run's kernels used (tfjs's wasm pool and the simd scans; 1 on cpu, webgl and webgpu). */
+  threads: number;
+  /** Why that many (cores available, the user's cap, no cross-origin isolation, ...). */
+  threadsReason: string;
   scan: ScanImpl;
   profile: RunProfileSpec;
   /** The scaled design that actually ran. */
@@ -106,6 +117,8 @@ export interface BenchResult {
   profileNotes?: string[];
   /** MoE combine strategy that ran ('gather' or 'dense', see runtime/layers/moe.ts), when the design has MoE. */
   moeCombine?: 'gather' | 'dense';
+  /** (b·vocab) logits of the last position of the first prefill at the first length, when `returnLogits` was set. */
+  logits?: number[];
 }
 
 export type ToWorker =
@@ -127,7 +140,7 @@ export interface ProbeOptions {
 }
 
 export type FromWorker =
-  | { type: 'started'; id: string; backend: BackendName; backendReason: string; scan: ScanImpl; profile: RunProfileSpec; scaledDesign: Design }
+  | { type: 'started'; id: string; backend: BackendName; backendReason: string; threads: number; threadsReason: string; scan: ScanImpl; profile: RunProfileSpec; scaledDesign: Design }
   | { type: 'progress'; id: string; seqLen: number; index: number; total: number; phase: 'build' | 'prefill' | 'decode'; etaMs: number | null }
   | { type: 'point'; id: string; point: BenchPoint }
   | { type: 'done'; id: string; result: BenchResult }

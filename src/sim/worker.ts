@@ -22,7 +22,7 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>, ac: AbortControlle
   try {
     const result = await runBench(request, {
       signal: ac.signal,
-      onStarted: (s) => post({ type: 'started', id, backend: s.backend, backendReason: s.backendReason, scan: s.scan, profile: s.profile, scaledDesign: s.scaledDesign }),
+      onStarted: (s) => post({ type: 'started', id, backend: s.backend, backendReason: s.backendReason, threads: s.threads, threadsReason: s.threadsReason, scan: s.scan, profile: s.profile, scaledDesign: s.scaledDesign }),
       onProgress: (p) => post({ type: 'progress', id, ...p }),
       onPoint: (point) => post({ type: 'point', id, point }),
     });

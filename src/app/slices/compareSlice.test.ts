@@ -64,7 +64,7 @@ describe('run slice', () => {
     const profile = { name: 'tiny', dModel: 32, vocabSize: 64, maxLayers: 8, headDim: 8, ffnMult: 2, maxExperts: 4 };
     for (let i = 0; i < MAX_RUNS_PER_DESIGN + 2; i++) {
       s.getState().runCreated({ id: `r${i}`, designKey: 'k', designName: 'n', profile, seqLens: [128, 256], startedAt: '' });
-      s.getState().runStarted(`r${i}`, { backend: 'wasm', backendReason: 'forced', scan: 'chunked', profile });
+      s.getState().runStarted(`r${i}`, { backend: 'wasm', backendReason: 'forced', threads: 1, threadsReason: '', scan: 'chunked', profile });
       s.getState().runPointAdded(`r${i}`, point(128));
       s.getState().runEnded(`r${i}`, 'cancelled');
     }

@@ -12,6 +12,9 @@ export interface RunRecord {
   /** Filled in when the worker reports `started`; null before. */
   backend: BackendName | null;
   backendReason: string;
+  /** CPU threads the run used (filled in with the backend); null before, and for runs stored before threads were recorded. */
+  threads: number | null;
+  threadsReason: string;
   scan: ScanImpl | null;
   profile: RunProfileSpec;
   seqLens: number[];
@@ -38,6 +41,26 @@ export interface RunSettings {
   backend: BackendChoice;
   scan: ScanChoice;
   profileName: string;
+  /** Most CPU threads a run may use: 'all' (every available core) or a cap, an integer in [1, MAX_THREADS_SETTING]. */
+  threads: 'all' | number;
+}
+
+/** The largest thread cap the settings accept (machines report up to a few hundred cores; tfjs uses at most 8). */
+export const MAX_THREADS_SETTING = 1024;
+
+/** Whether `v` is a valid thread setting: 'all' or an integer in [1, MAX_THREADS_SETTING]. */
+export function isThreadsSetting(v: unknown): v is RunSettings['threads'] {
+  return v === 'all' || (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_THREADS_SETTING);
+}
+
+/** What the worker reports when a run has chosen its backend. */
+export interface RunStartedInfo {
+  backend: BackendName;
+  backendReason: string;
+  threads: number;
+  threadsReason: string;
+  scan: ScanImpl;
+  profile: RunProfileSpec;
 }
 
 /** Runs kept per design (oldest dropped first), so that the persisted store stays small. */
@@ -52,8 +75,8 @@ export interface RunSlice {
   runProgress: RunProgress | null;
   setRunSettings: (patch: Partial<RunSettings>) => void;
   /** Records a new run in state `running` and makes it the active one. */
-  runCreated: (run: Omit<RunRecord, 'status' | 'points' | 'error' | 'backend' | 'backendReason' | 'scan'>) => void;
-  runStarted: (runId: string, info: { backend: BackendName; backendReason: string; scan: ScanImpl; profile: RunProfileSpec }) => void;
+  runCreated: (run: Omit<RunRecord, 'status' | 'points' | 'error' | 'backend' | 'backendReason' | 'threads' | 'threadsReason' | 'scan'>) => void;
+  runStarted: (runId: string, info: RunStartedInfo) => void;
   runProgressed: (p: RunProgress) => void;
   runPointAdded: (runId: string, point: BenchPoint) => void;
   /** Ends a run: `done`, `cancelled` (points kept) or `error` (message kept, points kept). */
@@ -67,6 +90,7 @@ export const DEFAULT_RUN_SETTINGS: RunSettings = {
   backend: 'auto',
   scan: 'auto',
   profileName: 'tiny',
+  threads: 'all',
 };
 
 /** Applies `f` to the run with `runId`, wherever it is stored; returns the same object when no run matched. */
@@ -90,11 +114,14 @@ export const createRunSlice: SliceCreator<RunSlice> = (set) => ({
   setRunSettings: (patch) => set((s) => ({ runSettings: { ...s.runSettings, ...patch } })),
   runCreated: (run) =>
     set((s) => {
-      const record: RunRecord = { ...run, status: 'running', points: [], error: null, backend: null, backendReason: '', scan: null };
+      const record: RunRecord = { ...run, status: 'running', points: [], error: null, backend: null, backendReason: '', threads: null, threadsReason: '', scan: null };
       const list = [...(s.runs[run.designKey] ?? []), record].slice(-MAX_RUNS_PER_DESIGN);
       return { runs: { ...s.runs, [run.designKey]: list }, activeRunId: run.id, runProgress: null };
     }),
-  runStarted: (runId, info) => set((s) => ({ runs: updateRun(s.runs, runId, (r) => ({ ...r, ...info })) })),
+  runStarted: (runId, info) =>
+    set((s) => ({
+      runs: updateRun(s.runs, runId, (r) => ({ ...r, backend: info.backend, backendReason: info.backendReason, threads: info.threads, threadsReason: info.threadsReason, scan: info.scan, profile: info.profile })),
+    })),
   runProgressed: (p) => set((s) => (s.activeRunId === p.runId ? { runProgress: p } : {})),
   runPointAdded: (runId, point) =>
     set((s) => ({
@@ -131,6 +158,10 @@ export function restoreRuns(runs: Record<string, RunRecord[]>): Record<string, R
   return out;
 }
 
+function isPositiveInt(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1;
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
@@ -148,7 +179,8 @@ export function sanitizeRuns(v: unknown): Record<string, RunRecord[]> | undefine
       (r): r is RunRecord =>
         isRecord(r) && typeof r.id === 'string' && Array.isArray(r.points) && r.points.every((p) => isRecord(p) && typeof p.seqLen === 'number' && isRecord(p.prefillMs) && isRecord(p.decodeMs)) && isRecord(r.profile) && Array.isArray(r.seqLens),
     );
-    if (ok.length) out[key] = ok.slice(-MAX_RUNS_PER_DESIGN);
+    // Runs stored before threads were recorded read as "threads unknown" (null), never as a guessed count.
+    if (ok.length) out[key] = ok.slice(-MAX_RUNS_PER_DESIGN).map((r) => ({ ...r, threads: isPositiveInt(r.threads) ? r.threads : null, threadsReason: typeof r.threadsReason === 'string' ? r.threadsReason : '' }));
   }
   return restoreRuns(out);
 }
@@ -161,5 +193,6 @@ export function sanitizeRunSettings(v: unknown): RunSettings | undefined {
   if (typeof v.backend === 'string' && ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'].includes(v.backend)) s.backend = v.backend as BackendChoice;
   if (typeof v.scan === 'string' && ['auto', 'naive', 'chunked', 'wgsl', 'js', 'simd'].includes(v.scan)) s.scan = v.scan as ScanChoice;
   if (typeof v.profileName === 'string' && v.profileName.length < 50) s.profileName = v.profileName;
+  if (isThreadsSetting(v.threads)) s.threads = v.threads;
   return s;
 }

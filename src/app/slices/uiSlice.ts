@@ -46,9 +46,13 @@ export interface UiSlice {
   /** Dtype used for cost display; null means the design's own dtype. */
   costDtype: Dtype | null;
   setCostDtype: (d: Dtype | null) => void;
-  /** Height of the bottom charts region in px, and whether it is collapsed. */
+  /**
+   * Height of the bottom charts region in px as the user chose it, or 0 for the automatic split (by window height and
+   * whether designs are pinned: src/components/chartsSplit.ts); and whether it is collapsed.
+   */
   chartsHeight: number;
   chartsCollapsed: boolean;
+  /** Sets a chosen height (clamped to [120, 900]), or 0 to go back to the automatic split. */
   setChartsHeight: (px: number) => void;
   setChartsCollapsed: (c: boolean) => void;
   dropHint: DropHint;
@@ -84,9 +88,9 @@ export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
   setBudgetBytes: (budgetBytes) => set({ budgetBytes }),
   costDtype: null,
   setCostDtype: (costDtype) => set({ costDtype }),
-  chartsHeight: typeof window === 'undefined' ? 280 : Math.round(Math.max(200, Math.min(360, window.innerHeight * 0.32))),
+  chartsHeight: 0,
   chartsCollapsed: false,
-  setChartsHeight: (px) => set({ chartsHeight: Math.round(Math.max(120, Math.min(900, px))) }),
+  setChartsHeight: (px) => set({ chartsHeight: px === 0 ? 0 : Math.round(Math.max(120, Math.min(900, px))) }),
   setChartsCollapsed: (chartsCollapsed) => set({ chartsCollapsed }),
   dropHint: null,
   setDropHint: (dropHint) => set({ dropHint }),

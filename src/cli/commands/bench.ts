@@ -64,7 +64,7 @@ export const benchCommand: Command = {
       return 0;
     }
     const lines = [
-      `${result.scaledDesign.name}: backend ${result.backend} (${result.backendReason}), scan ${result.scan}${result.moeCombine ? `, MoE ${result.moeCombine}` : ''}`,
+      `${result.scaledDesign.name}: backend ${result.backend} (${result.backendReason}), ${result.threads} thread${result.threads === 1 ? '' : 's'} (${result.threadsReason}), scan ${result.scan}${result.moeCombine ? `, MoE ${result.moeCombine}` : ''}`,
       ...(result.profileNotes ?? []).map((n) => `  ${n}`),
       ['seqLen', 'prefill tok/s', 'decode ms/tok', 'KV bytes', 'predicted', 'KV capacity', 'state bytes', 'predicted', 'dispatch/step'].map((h) => h.padStart(14)).join(''),
       ...result.points.map((pt) =>

@@ -42,6 +42,8 @@ describe('cli bench', () => {
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
     const j = JSON.parse(r.stdout) as Record<string, any>;
     expect(j.backend).toBe('wasm');
+    expect(j.threads).toBe(1); // Node: tfjs-backend-wasm has no threads
+    expect(j.threadsReason).toMatch(/Node/);
     expect(j.scan).toBe('simd'); // auto on wasm
     expect(j.profile.name).toBe('tiny');
     expect(j.points.map((p: any) => p.seqLen)).toEqual([16, 32]);

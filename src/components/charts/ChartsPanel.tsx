@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import './charts.css';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../app/store';
@@ -14,15 +14,29 @@ import { formatIssues } from '../../models/validate';
 import { formatTokens } from '../formatTokens';
 import { formatInt } from '../../sim/cost/format';
 import { CompareTable } from './CompareTable';
-import { MemoryChart } from './MemoryChart';
-import { StateKvChart } from './StateKvChart';
-import { ThroughputChart } from './ThroughputChart';
 import { useChartSeries } from './useChartSeries';
 import { useChartTheme } from './useChartTheme';
 import { usePlanner } from '../../app/usePlanner';
 import { registerPlannerTestApi } from '../../app/plannerTestApi';
-import { HardwareView } from '../planner/HardwareView';
 import { plannerCompareRows } from '../planner/plannerCompareRows';
+
+// The charts (recharts and the image / data exports) load after the editor has drawn: they are most of the app's
+// JavaScript, and the first paint needs none of them (docs/benchmarks.md, "First load"). The slot keeps its size
+// meanwhile, so nothing moves when a chart arrives.
+const views = () => import('./ChartViews');
+const MemoryChart = lazy(() => views().then((m) => ({ default: m.MemoryChart })));
+const ThroughputChart = lazy(() => views().then((m) => ({ default: m.ThroughputChart })));
+const StateKvChart = lazy(() => views().then((m) => ({ default: m.StateKvChart })));
+const HardwareView = lazy(() => views().then((m) => ({ default: m.HardwareView })));
+
+/** What the chart slot shows while a chart's code loads. */
+function ChartLoading() {
+  return (
+    <div className="hx-chart-loading" role="status" data-testid="chart-loading">
+      Loading the chart…
+    </div>
+  );
+}
 
 const GIB = 1024 ** 3;
 /** Right ends offered for the length axis, in tokens (round decimal counts, as every token count is shown). */
@@ -197,10 +211,12 @@ export function ChartsPanel() {
       )}
       <div className="hx-charts-main">
         <div className="hx-chart-slot">
-          {settings.view === 'memory' && <MemoryChart {...common} budgetBytes={budgetBytes} />}
-          {settings.view === 'throughput' && <ThroughputChart {...common} planner={planner} />}
-          {settings.view === 'state' && <StateKvChart {...common} />}
-          {settings.view === 'hardware' && <HardwareView model={planner} series={series} settings={settings} fileBase={fileBase} theme={theme} />}
+          <Suspense fallback={<ChartLoading />}>
+            {settings.view === 'memory' && <MemoryChart {...common} budgetBytes={budgetBytes} />}
+            {settings.view === 'throughput' && <ThroughputChart {...common} planner={planner} />}
+            {settings.view === 'state' && <StateKvChart {...common} />}
+            {settings.view === 'hardware' && <HardwareView model={planner} series={series} settings={settings} fileBase={fileBase} theme={theme} />}
+          </Suspense>
         </div>
         <aside className="hx-charts-side">
           <RunPanel model={run} />

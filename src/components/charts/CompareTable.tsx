@@ -3,7 +3,7 @@ import type { Design } from '../../models/schema';
 import type { RunProgress, RunRecord } from '../../app/slices/runSlice';
 import { formatBytes, formatCount, formatInt } from '../../sim/cost';
 import { formatTokens } from '../formatTokens';
-import { describeProfile, shortDesignNames } from './chartData';
+import { describeProfile, shortDesignNames, threadsLabel } from './chartData';
 import { summarizeCost, TABLE_LENGTHS, type DesignSummary } from './designSummary';
 import type { DesignSeries } from './useChartSeries';
 
@@ -56,13 +56,15 @@ function measuredAt(s: DesignSeries, L: number) {
 
 const STATUS_WORDS: Record<RunRecord['status'], string> = { running: 'running', done: '', cancelled: 'cancelled', error: 'failed' };
 
-/** "wasm · tiny" (+ "cancelled" / "failed"): what produced the design's measured numbers. */
+/** "wasm ×2 · tiny" (+ "cancelled" / "failed"): what produced the design's measured numbers (backend × threads). */
 function measuredOn(r: RunRecord | null): { text: string; exact: string } {
   if (!r) return { text: '—', exact: 'not measured yet: Run measures it with the run settings' };
   const status = STATUS_WORDS[r.status];
-  const text = `${r.backend ?? '…'} · ${r.profile.name}${status ? ` · ${status}` : ''}`;
+  const threads = r.backend ? (r.threads === null ? ' ×?' : ` ×${r.threads}`) : '';
+  const text = `${r.backend ?? '…'}${threads} · ${r.profile.name}${status ? ` · ${status}` : ''}`;
   const exact =
-    `${r.backend ?? 'backend not chosen yet'}${r.backendReason ? ` (${r.backendReason})` : ''}${r.scan ? `, scan ${r.scan}` : ''}; ` +
+    `${r.backend ?? 'backend not chosen yet'}${r.backendReason ? ` (${r.backendReason})` : ''}` +
+    `${r.backend ? `, ${threadsLabel(r.threads)}${r.threadsReason ? ` (${r.threadsReason})` : ''}` : ''}${r.scan ? `, scan ${r.scan}` : ''}; ` +
     `${describeProfile(r.profile)}; ${r.points.length} of ${r.seqLens.length} lengths measured${status ? `, ${status}` : ''}${r.error ? `: ${r.error}` : ''}`;
   return { text, exact };
 }
@@ -92,7 +94,7 @@ export function CompareTable({ series, budgetBytes, tableSeqLen, setTableSeqLen,
     {
       key: 'measured-on',
       label: 'Measured on',
-      title: 'Backend and run profile of the latest run of this design (a scaled copy runs in this browser)',
+      title: 'Backend × CPU threads and run profile of the latest run of this design (a scaled copy runs in this browser)',
       wrap: true,
       group: true,
       value: (_m, s) => measuredOn(s.run),
@@ -103,7 +105,7 @@ export function CompareTable({ series, budgetBytes, tableSeqLen, setTableSeqLen,
       title: `Measured prefill throughput (tokens/s, median) at ${formatInt(L)} tokens, latest run of this design (scaled copy)`,
       value: (_m, s) => {
         const p = measuredAt(s, L);
-        return p ? { text: formatCount(p.prefillTokensPerSec), exact: `${p.prefillTokensPerSec.toFixed(1)} tokens/s on ${s.run!.backend}, ${s.run!.profile.name} profile` } : { text: '—', exact: 'not measured at this length' };
+        return p ? { text: formatCount(p.prefillTokensPerSec), exact: `${p.prefillTokensPerSec.toFixed(1)} tokens/s on ${s.run!.backend}, ${threadsLabel(s.run!.threads)}, ${s.run!.profile.name} profile` } : { text: '—', exact: 'not measured at this length' };
       },
     },
     {
@@ -112,7 +114,7 @@ export function CompareTable({ series, budgetBytes, tableSeqLen, setTableSeqLen,
       title: `Measured decode latency (ms per token, median) at ${formatInt(L)} tokens, latest run of this design (scaled copy)`,
       value: (_m, s) => {
         const p = measuredAt(s, L);
-        return p ? { text: p.decodeMsPerToken.toFixed(2), exact: `${p.decodeMsPerToken.toFixed(4)} ms/token on ${s.run!.backend}, ${s.run!.profile.name} profile` } : { text: '—', exact: 'not measured at this length' };
+        return p ? { text: p.decodeMsPerToken.toFixed(2), exact: `${p.decodeMsPerToken.toFixed(4)} ms/token on ${s.run!.backend}, ${threadsLabel(s.run!.threads)}, ${s.run!.profile.name} profile` } : { text: '—', exact: 'not measured at this length' };
       },
     },
   ];

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { CartesianGrid, ComposedChart, Line, ReferenceDot, ReferenceLine, ResponsiveContainer, Tooltip, YAxis } from 'recharts';
 import { formatBytes, formatInt, maxContextForCost } from '../../sim/cost';
 import type { ChartSettings } from '../../app/slices/compareSlice';
-import { binaryByteTicks, describeProfile, lengthGrid, mergeRows, seriesKey, shortDesignNames } from './chartData';
+import { binaryByteTicks, describeProfile, lengthGrid, mergeRows, seriesKey, shortDesignNames, threadsLabel } from './chartData';
 import { formatTokens } from '../formatTokens';
 import { curveOf } from './designSummary';
 import type { DataTable } from './exportData';
@@ -192,7 +192,7 @@ function RunMemoryChart({ series, settings, fileBase, setSettings, theme }: Prop
   let yMax = 1;
   for (const r of rows) for (const s of withRuns) for (const m of ['predKv', 'measKv', 'predState', 'measState']) yMax = Math.max(yMax, r[seriesKey(s.id, m)] ?? 0);
   const ticks = binaryByteTicks(yMax);
-  const label = (s: DesignSeries) => `${s.name} · ${s.run!.backend ?? '?'} · ${s.run!.profile.name}`;
+  const label = (s: DesignSeries) => `${s.name} · ${s.run!.backend ?? '?'}, ${threadsLabel(s.run!.threads)} · ${s.run!.profile.name}`;
   const legend: LegendEntry[] = [
     ...withRuns.map((s) => ({ label: label(s), color: s.color })),
     { label: 'predicted (cost model, run profile, fp32)', color: theme.muted },
@@ -205,6 +205,7 @@ function RunMemoryChart({ series, settings, fileBase, setSettings, theme }: Prop
     columns: [
       { key: 'design', description: 'design name' },
       { key: 'backend', description: 'tfjs backend of the run' },
+      { key: 'threads', description: 'CPU threads the run used (empty: not recorded)' },
       { key: 'profile', description: 'run profile' },
       { key: 'seq_len_tokens', description: 'sequence length (tokens)' },
       { key: 'kv_cache_bytes_measured', description: 'KV-cache tensors allocated (bytes)' },
@@ -216,6 +217,7 @@ function RunMemoryChart({ series, settings, fileBase, setSettings, theme }: Prop
       s.run!.points.map((p) => ({
         design: s.name,
         backend: s.run!.backend,
+        threads: s.run!.threads,
         profile: s.run!.profile.name,
         seq_len_tokens: p.seqLen,
         kv_cache_bytes_measured: p.kvCacheBytes,
@@ -224,7 +226,7 @@ function RunMemoryChart({ series, settings, fileBase, setSettings, theme }: Prop
         state_bytes_predicted: p.predictedStateBytes,
       })),
     ),
-    meta: { units: { bytes: 'B', seq_len: 'tokens' }, runs: withRuns.map((s) => ({ design: s.name, backend: s.run!.backend, scan: s.run!.scan, profile: s.run!.profile, startedAt: s.run!.startedAt })) },
+    meta: { units: { bytes: 'B', seq_len: 'tokens' }, runs: withRuns.map((s) => ({ design: s.name, backend: s.run!.backend, threads: s.run!.threads, threadsReason: s.run!.threadsReason, scan: s.run!.scan, profile: s.run!.profile, startedAt: s.run!.startedAt })) },
   });
   return (
     <ChartFrame

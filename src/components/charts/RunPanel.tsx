@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { BackendChoice, RunProfileSpec, ScanChoice } from '../../sim/protocol';
 import type { RunProgress, RunRecord, RunSettings } from '../../app/slices/runSlice';
-import { describeProfile } from './chartData';
+import { describeProfile, threadsLabel } from './chartData';
 import { formatInt } from '../../sim/cost/format';
 import { parseSeqLens } from './parseSeqLens';
 
@@ -10,6 +10,8 @@ export interface RunPanelModel {
   settings: RunSettings;
   setSettings: (patch: Partial<RunSettings>) => void;
   profiles: readonly RunProfileSpec[];
+  /** The most CPU threads a run may use in this page (the worker applies the same limit), and why. */
+  threads: { max: number; reason: string };
   /** The run in flight, or null. */
   active: RunRecord | null;
   progress: RunProgress | null;
@@ -47,7 +49,7 @@ const PHASE_WEIGHT = { build: 0, prefill: 0.25, decode: 0.75 } as const;
 
 /** The run panel: lengths, backend, scan, profile; Start / Cancel; progress with ETA; the backend used; errors. */
 export function RunPanel({ model }: { model: RunPanelModel }) {
-  const { settings, setSettings, profiles, active, progress, last, currentKey, start, cancel } = model;
+  const { settings, setSettings, profiles, threads, active, progress, last, currentKey, start, cancel } = model;
   const [lensText, setLensText] = useState(settings.seqLens.join(', '));
   const parsed = parseSeqLens(lensText);
   const running = active !== null;
@@ -98,6 +100,29 @@ export function RunPanel({ model }: { model: RunPanelModel }) {
             ))}
           </select>
         </label>
+        <label title={`Most CPU threads a run uses (tfjs's wasm pool and the simd scans): ${threads.reason}`}>
+          <span>Threads</span>
+          <select
+            value={String(settings.threads)}
+            disabled={running || threads.max === 1}
+            onChange={(e) => setSettings({ threads: e.target.value === 'all' ? 'all' : Number(e.target.value) })}
+            data-testid="run-threads-select"
+            aria-label="CPU threads"
+          >
+            <option value="all">{threads.max === 1 ? '1 (no threads here)' : `all (${threads.max})`}</option>
+            {threads.max > 1 &&
+              Array.from({ length: threads.max }, (_, i) => i + 1).map((n) => (
+                <option key={n} value={String(n)}>
+                  {n}
+                </option>
+              ))}
+            {settings.threads !== 'all' && settings.threads > threads.max && (
+              <option value={String(settings.threads)}>
+                {settings.threads} (at most {threads.max} here)
+              </option>
+            )}
+          </select>
+        </label>
         <label>
           <span>Profile</span>
           <select value={profile?.name ?? ''} disabled={running} onChange={(e) => setSettings({ profileName: e.target.value })} data-testid="run-profile-select" aria-label="Run profile">
@@ -146,6 +171,10 @@ export function RunPanel({ model }: { model: RunPanelModel }) {
             <>
               Backend: <strong data-testid="run-backend">{shown.backend}</strong>
               {shown.backendReason ? ` — ${shown.backendReason}` : ''}
+              {' · '}
+              <strong data-testid="run-threads" title={shown.threadsReason || undefined}>
+                {threadsLabel(shown.threads)}
+              </strong>
               {shown.scan ? ` · scan ${shown.scan}` : ''}
             </>
           ) : running ? (

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { CartesianGrid, ComposedChart, ErrorBar, Line, ResponsiveContainer, Tooltip, YAxis } from 'recharts';
 import { formatCount, formatInt } from '../../sim/cost';
 import type { ChartSettings } from '../../app/slices/compareSlice';
-import { decodeMarkers, describeProfile, lengthGrid, prefillMarkers, seriesKey, shortDesignNames } from './chartData';
+import { decodeMarkers, describeProfile, lengthGrid, prefillMarkers, threadsLabel, seriesKey, shortDesignNames } from './chartData';
 import { curveOf } from './designSummary';
 import type { DataTable } from './exportData';
 import { ChartFrame, type LegendEntry } from './ChartFrame';
@@ -74,10 +74,10 @@ export function ThroughputChart(props: Props) {
   return props.settings.throughputView === 'flops' ? <FlopsChart {...props} /> : <MeasuredChart {...props} />;
 }
 
-/** The legend label of a design's run: backend and profile included, as the chart must say what produced it. */
+/** The legend label of a design's run: backend, threads and profile included, as the chart must say what produced it. */
 export function runLabel(s: DesignSeries): string {
   const r = s.run!;
-  return `${s.name} · measured on ${r.backend ?? 'starting…'} · ${r.profile.name} profile (d=${r.profile.dModel})${r.status === 'cancelled' ? ' · cancelled' : r.status === 'running' ? ' · running' : ''}`;
+  return `${s.name} · measured on ${r.backend ?? 'starting…'}${r.backend ? `, ${threadsLabel(r.threads)}` : ''} · ${r.profile.name} profile (d=${r.profile.dModel})${r.status === 'cancelled' ? ' · cancelled' : r.status === 'running' ? ' · running' : ''}`;
 }
 
 function MeasuredChart({ series, settings, fileBase, setSettings, theme, planner }: Props) {
@@ -141,6 +141,7 @@ function MeasuredChart({ series, settings, fileBase, setSettings, theme, planner
     columns: [
       { key: 'design', description: 'design name' },
       { key: 'backend', description: 'tfjs backend of the run' },
+      { key: 'threads', description: 'CPU threads the run used (empty: not recorded)' },
       { key: 'scan', description: 'selective-scan implementation' },
       { key: 'profile', description: 'run profile (scaled copy that ran)' },
       { key: 'seq_len_tokens', description: 'sequence length (tokens)' },
@@ -160,6 +161,7 @@ function MeasuredChart({ series, settings, fileBase, setSettings, theme, planner
       s.run!.points.map((p) => ({
         design: s.name,
         backend: s.run!.backend,
+        threads: s.run!.threads,
         scan: s.run!.scan,
         profile: s.run!.profile.name,
         seq_len_tokens: p.seqLen,
@@ -179,7 +181,7 @@ function MeasuredChart({ series, settings, fileBase, setSettings, theme, planner
     meta: {
       units: { prefill: 'tokens/s', decode: 'ms/token', times: 'ms', seq_len: 'tokens' },
       source: 'measured in the browser on the scaled copy (run profile)',
-      runs: withRuns.map((s) => ({ design: s.name, backend: s.run!.backend, backendReason: s.run!.backendReason, scan: s.run!.scan, profile: s.run!.profile, status: s.run!.status, startedAt: s.run!.startedAt })),
+      runs: withRuns.map((s) => ({ design: s.name, backend: s.run!.backend, backendReason: s.run!.backendReason, threads: s.run!.threads, threadsReason: s.run!.threadsReason, scan: s.run!.scan, profile: s.run!.profile, status: s.run!.status, startedAt: s.run!.startedAt })),
     },
   });
   const fmt = (v: number) => (decode ? `${v < 0.1 ? v.toPrecision(1) : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0)} ms` : formatCount(v));

@@ -110,6 +110,12 @@ export function decodeMarkers(points: readonly BenchPoint[], kind: SpreadKind): 
   });
 }
 
+/** A run's thread count in words: "1 thread", "4 threads", or "threads ?" for a run stored before threads were recorded. */
+export function threadsLabel(threads: number | null | undefined): string {
+  if (threads === null || threads === undefined) return 'threads ?';
+  return `${threads} thread${threads === 1 ? '' : 's'}`;
+}
+
 /** A one-line description of a run profile's dimensions, e.g. "tiny: d=64, 8 layers, vocab 512, head 16". */
 export function describeProfile(p: RunProfileSpec): string {
   return `${p.name}: d=${p.dModel}, ≤${p.maxLayers} layers, vocab ${p.vocabSize}, head ${p.headDim}, FFN ×${p.ffnMult}, ≤${p.maxExperts} experts`;

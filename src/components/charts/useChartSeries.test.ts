@@ -20,6 +20,8 @@ function run(key: string, id: string, nPoints: number): RunRecord {
     status: 'done',
     backend: 'wasm',
     backendReason: '',
+    threads: 2,
+    threadsReason: '',
     scan: 'chunked',
     profile,
     seqLens: [16, 32],

@@ -150,5 +150,22 @@ describe('benchmark sweep on wasm', () => {
     await expect(runBench(request(windowed, { decodeSteps: 0 }))).rejects.toThrow(/decodeSteps/);
     await expect(runBench(request(windowed, { kvCapacity: 'pow3' as 'pow2' }))).rejects.toThrow(/kvCapacity must be 'exact' or 'pow2'/);
     await expect(runBench(request(windowed, { profile: { ...getRunProfile('tiny')!, headDim: 7 } }))).rejects.toThrow(/profile.headDim/);
+    await expect(runBench(request(windowed, { threads: 0 }))).rejects.toThrow('threads must be an integer in [1, 1024], got 0');
+    await expect(runBench(request(windowed, { threads: 2.5 }))).rejects.toThrow(/threads must be an integer/);
+  });
+
+  it('records its thread count, and returns the first prefill logits when asked (the same for the same seed)', async () => {
+    const design = getPreset('mamba-2.8b')!.design;
+    const plain = await runBench(request(design, { seqLens: [12] }));
+    expect(plain.logits).toBeUndefined();
+    expect(plain).toMatchObject({ threads: 1, threadsReason: expect.stringMatching(/Node/) });
+    const a = await runBench(request(design, { seqLens: [12, 20], returnLogits: true, threads: 4 }));
+    const b = await runBench(request(design, { seqLens: [12], returnLogits: true }));
+    expect(a.threads).toBe(1); // Node has no wasm threads: 4 asked, 1 used, and said so
+    expect(a.threadsReason).toMatch(/4 asked, 1 available/);
+    expect(a.logits).toHaveLength(getRunProfile('tiny')!.vocabSize);
+    expect(a.logits!.every(Number.isFinite)).toBe(true);
+    expect(a.logits).toEqual(b.logits);
+    expect(tf.memory().numTensors).toBe(base);
   });
 });

@@ -28,6 +28,7 @@ import { Rng } from './rng';
 import { chooseScan } from './scan/chooseScan';
 import { simdScanAvailable } from './scan/scanSimd';
 import { releaseSimdScanMemory } from './kernels/wasm/simdScanKernels';
+import { simdScanThreads, startSimdScanPool, stopSimdScanPool } from './kernels/wasm/scanPool';
 import { RunRefusedError, refuseOnError } from './runRefused';
 
 /** Thrown inside the sweep when the signal aborts; turned into a result with `cancelled: true`. */
@@ -36,6 +37,8 @@ class Cancelled extends Error {}
 export interface BenchStarted {
   backend: BackendName;
   backendReason: string;
+  threads: number;
+  threadsReason: string;
   scan: ScanImpl;
   profile: RunProfileSpec;
   scaledDesign: Design;
@@ -189,6 +192,7 @@ export function checkBenchRequest(r: BenchRequest): void {
   rule('repeats', posInt(r.repeats, 1000), `must be an integer in [1, 1000], got ${r.repeats}`);
   rule('memoryBudgetBytes', Number.isFinite(r.memoryBudgetBytes) && r.memoryBudgetBytes > 0, `must be a positive number of bytes, got ${r.memoryBudgetBytes}`);
   rule('seed', Number.isInteger(r.seed), `must be an integer, got ${r.seed}`);
+  rule('threads', r.threads === undefined || posInt(r.threads, 1024), `must be an integer in [1, 1024], got ${r.threads}`);
   rule('kvCapacity', r.kvCapacity === undefined || r.kvCapacity === 'exact' || r.kvCapacity === 'pow2', `must be 'exact' or 'pow2', got ${String(r.kvCapacity)}`);
 }
 
@@ -265,7 +269,7 @@ export async function runBench(request: BenchRequest, hooks: BenchHooks = {}): P
 
   let info: Awaited<ReturnType<typeof initBackend>>;
   try {
-    info = await initBackend(request.backend);
+    info = await initBackend(request.backend, request.threads === undefined ? {} : { threads: request.threads });
   } catch (e) {
     throw new RunRefusedError(e instanceof Error ? e.message : String(e));
   }
@@ -273,7 +277,13 @@ export async function runBench(request: BenchRequest, hooks: BenchHooks = {}): P
   // The budget and what this backend can hold, with the widths of the backend and scan that will run; nothing is
   // allocated before (initialising a backend makes no tensors).
   checkMemoryBudget(scaled, request, { backend: info.backend, scan });
-  hooks.onStarted?.({ backend: info.backend, backendReason: info.reason, scan, profile: request.profile, scaledDesign: scaled, profileNotes: notes });
+  // The simd scans split across the same number of threads as tfjs's pool (browser workers only, see scanPool.ts).
+  let threadsReason = info.threadsReason;
+  if (scan === 'simd' && info.threads > 1) {
+    const pooled = await startSimdScanPool(info.threads);
+    threadsReason += pooled ? `; simd scans on ${simdScanThreads()} threads` : '; simd scans on 1 thread (no scan pool here)';
+  } else stopSimdScanPool();
+  hooks.onStarted?.({ backend: info.backend, backendReason: info.reason, threads: info.threads, threadsReason, scan, profile: request.profile, scaledDesign: scaled, profileNotes: notes });
 
   const points: BenchPoint[] = [];
   const total = request.seqLens.length;
@@ -291,6 +301,7 @@ export async function runBench(request: BenchRequest, hooks: BenchHooks = {}): P
     if (t && live.delete(t)) t.dispose();
   };
   let cancelled = false;
+  let firstLogits: number[] | null = null;
   try {
     hooks.onProgress?.({ seqLen: request.seqLens[0]!, index: 0, total, phase: 'build', etaMs: null });
     model = new RuntimeModel(initModelWeights(scaled, request.seed), { backend: info.backend, scan });
@@ -298,11 +309,12 @@ export async function runBench(request: BenchRequest, hooks: BenchHooks = {}): P
     const steps = request.decodeSteps;
     const kvPolicy = request.kvCapacity ?? 'exact';
     const rng = new Rng(request.seed ^ 0x5eed);
-    const prefillOnce = async (ids: tf.Tensor2D): Promise<number> => {
+    const prefillOnce = async (ids: tf.Tensor2D, keepLogits = false): Promise<number> => {
       const s = now();
       const logits = keep(model!.prefill(ids, caches));
-      await logits.data();
+      const values = await logits.data();
       const ms = now() - s;
+      if (keepLogits) firstLogits = Array.from(values);
       drop(logits);
       return ms;
     };
@@ -329,7 +341,7 @@ export async function runBench(request: BenchRequest, hooks: BenchHooks = {}): P
 
       // Warm-up: one prefill and up to two decode steps (kernels compiled, buffers pooled); the second step is
       // profiled for its dispatch count. The timed runs below overwrite these positions.
-      await prefillOnce(ids);
+      await prefillOnce(ids, request.returnLogits === true && index === 0);
       await check();
       let tok: tf.Tensor2D = firstTok;
       let dispatches = 0;
@@ -408,12 +420,16 @@ export async function runBench(request: BenchRequest, hooks: BenchHooks = {}): P
     for (const t of live) t.dispose();
     live.clear();
     model?.dispose();
-    // the simd scans' WebAssembly memory grows to the longest L of the sweep; hand it back with the tensors
+    // the simd scans' WebAssembly memory grows to the longest L of the sweep; hand it back with the tensors (the
+    // scan pool's helpers share it, so they stop first)
+    stopSimdScanPool();
     if (scan === 'simd') releaseSimdScanMemory();
   }
   return {
     backend: info.backend,
     backendReason: info.reason,
+    threads: info.threads,
+    threadsReason,
     scan,
     profile: request.profile,
     scaledDesign: scaled,
@@ -422,5 +438,6 @@ export async function runBench(request: BenchRequest, hooks: BenchHooks = {}): P
     cancelled,
     profileNotes: notes,
     ...(hasMoe(scaled) ? { moeCombine: model!.moeCombine } : {}),
+    ...(firstLogits ? { logits: firstLogits } : {}),
   };
 }

@@ -1,11 +1,17 @@
 /**
- * The `simd` scans: one readback of the scan inputs (`dataSync`; on cpu and wasm a copy, not a device stall), one
- * call of a WebAssembly SIMD kernel per batch row (`kernels/wasm/simdScanKernels.ts`, our own, assembled in memory),
- * one upload of y and the final state. The recurrence is the same as `scanJs.ts`, four lanes at a time, with exp
+ * The `simd` scans: one readback of the scan inputs (`dataSync`; on cpu and wasm a copy, not a device stall), the
+ * WebAssembly SIMD kernels per batch row (`kernels/wasm/simdScanKernels.ts`, our own, assembled in memory), one
+ * upload of y and the final state. The recurrence is the same as `scanJs.ts`, four lanes at a time, with exp
  * computed in the kernel. Not tf ops: named `simd` so that no figure calls it a tfjs kernel path.
+ *
+ * Threads: channels (Mamba-1, Hyena) and heads (Mamba-2) are independent recurrences, so each batch row's scan is
+ * cut into contiguous pieces (`splitRange`), a few per thread, which the scan pool's threads take in turn
+ * (`kernels/wasm/scanPool.ts`; one thread, one piece per group, when no pool runs). Pieces start on 64-byte
+ * boundaries of a row where the widths allow, so two threads rarely write one cache line.
  */
 import * as tf from '@tensorflow/tfjs';
 import { simdScanKernels, simdScanMemory, wasmSimdSupported, type SimdScanKernels } from '../kernels/wasm/simdScanKernels';
+import { runScanCalls, simdScanThreads } from '../kernels/wasm/scanPool';
 import type { ModalScanInput, ModalScanOutput, SelectiveScanInput, SelectiveScanOutput } from './selectiveScanTypes';
 import type { SsdInput, SsdOutput } from './ssdChunked';
 
@@ -22,6 +28,32 @@ function kernels(N4: number, S = 1): SimdScanKernels {
 
 const roundUp4 = (n: number) => Math.ceil(n / 4) * 4;
 
+/** Pieces per thread: more than one, so a thread slowed by other work takes fewer. */
+export const PIECES_PER_THREAD = 4;
+/** Arena alignment: a cache line, so row starts (and 16-float piece boundaries) never share one. */
+const ALIGN_BYTES = 64;
+
+/**
+ * Cuts [start, end) into about `parts` contiguous pieces whose sizes are multiples of `align` (except the last),
+ * each at least `align` long. Every index lands in exactly one piece, in order.
+ */
+export function splitRange(start: number, end: number, parts: number, align: number): [number, number][] {
+  if (end <= start) return [];
+  const size = Math.max(align, Math.ceil((end - start) / Math.max(1, parts) / align) * align);
+  const out: [number, number][] = [];
+  for (let a = start; a < end; a += size) out.push([a, Math.min(end, a + size)]);
+  return out;
+}
+
+/** Pieces of a scan of `groups` groups of `perGroup` units each, for the threads running now. */
+function groupPieces(groups: number, perGroup: number, align: number): { g: number; from: number; to: number }[] {
+  const threads = simdScanThreads();
+  const parts = threads > 1 ? Math.max(1, Math.ceil((threads * PIECES_PER_THREAD) / groups)) : 1;
+  const out: { g: number; from: number; to: number }[] = [];
+  for (let g = 0; g < groups; g++) for (const [from, to] of splitRange(g * perGroup, (g + 1) * perGroup, parts, align)) out.push({ g, from, to });
+  return out;
+}
+
 /**
  * Lays out float32 arrays in the kernel's memory (16-byte aligned), growing it when needed, and hands out views.
  * Views are taken after the last grow, since growing detaches the old buffer.
@@ -37,7 +69,7 @@ class Arena {
   reserve(floats: number): number {
     this.offsets.push(this.end);
     this.sizes.push(floats);
-    this.end += Math.ceil((floats * 4) / 16) * 16;
+    this.end += Math.ceil((floats * 4) / ALIGN_BYTES) * ALIGN_BYTES;
     return this.offsets.length - 1;
   }
 
@@ -90,6 +122,7 @@ export function selectiveScanSimd(inp: SelectiveScanInput): SelectiveScanOutput 
   const hu = arena.reserve(l * C), hd = arena.reserve(l * C), hA = arena.reserve(C * N4);
   const hB = arena.reserve(l * G * N4), hC = arena.reserve(l * G * N4), hh = arena.reserve(C * N4), hy = arena.reserve(l * C);
   arena.commit();
+  const pieces = groupPieces(G, C / G, 16);
   const y = new Float32Array(b * l * C);
   const state = new Float32Array(b * C * N);
   packRows(arena.view(hA), A, 0, C, N, N4);
@@ -100,7 +133,8 @@ export function selectiveScanSimd(inp: SelectiveScanInput): SelectiveScanOutput 
     packRows(arena.view(hC), Cm, bi * l * G * N, l * G, N, N4);
     if (h0) packRows(arena.view(hh), h0, bi * C * N, C, N, N4);
     else arena.view(hh).fill(0);
-    k.selective(l, C, G, C / G, arena.ptr(hu), arena.ptr(hd), arena.ptr(hA), arena.ptr(hB), arena.ptr(hC), arena.ptr(hh), arena.ptr(hy));
+    const ptrs = [arena.ptr(hu), arena.ptr(hd), arena.ptr(hA), arena.ptr(hB), arena.ptr(hC), arena.ptr(hh), arena.ptr(hy)];
+    runScanCalls(k, N4, 1, 'selective', pieces.map((p) => [l, C, G, p.g, p.from, p.to, ...ptrs]));
     y.set(arena.view(hy), bi * l * C);
     unpackRows(state, bi * C * N, arena.view(hh), C, N, N4);
   }
@@ -123,6 +157,7 @@ export function ssdSimd(inp: SsdInput): SsdOutput {
   const hx = arena.reserve(l * nh * P), hdt = arena.reserve(l * nh), hdA = arena.reserve(l * nh);
   const hB = arena.reserve(l * ng * N4), hC = arena.reserve(l * ng * N4), hh = arena.reserve(nh * P * N4), hy = arena.reserve(l * nh * P);
   arena.commit();
+  const pieces = groupPieces(ng, nh / ng, Math.ceil(16 / P));
   const y = new Float32Array(b * l * nh * P);
   const state = new Float32Array(b * nh * P * N);
   for (let bi = 0; bi < b; bi++) {
@@ -135,7 +170,8 @@ export function ssdSimd(inp: SsdInput): SsdOutput {
     packRows(arena.view(hC), Cm, bi * l * ng * N, l * ng, N, N4);
     if (h0) packRows(arena.view(hh), h0, bi * nh * P * N, nh * P, N, N4);
     else arena.view(hh).fill(0);
-    k.ssd(l, nh, P, ng, nh / ng, arena.ptr(hx), arena.ptr(hdt), arena.ptr(hdA), arena.ptr(hB), arena.ptr(hC), arena.ptr(hh), arena.ptr(hy));
+    const ptrs = [arena.ptr(hx), arena.ptr(hdt), arena.ptr(hdA), arena.ptr(hB), arena.ptr(hC), arena.ptr(hh), arena.ptr(hy)];
+    runScanCalls(k, N4, 1, 'ssd', pieces.map((p) => [l, nh, P, ng, p.g, p.from, p.to, ...ptrs]));
     y.set(arena.view(hy), bi * l * nh * P);
     unpackRows(state, bi * nh * P * N, arena.view(hh), nh * P, N, N4);
   }
@@ -167,6 +203,8 @@ export function modalScanSimd(inp: ModalScanInput): ModalScanOutput {
   const hpr = arena.reserve(S * d4), hpi = arena.reserve(S * d4), hrr = arena.reserve(S * d4), hri = arena.reserve(S * d4);
   const hsr = arena.reserve(S * d4), hsi = arena.reserve(S * d4);
   arena.commit();
+  // byte ranges of a row, 64-byte aligned
+  const pieces = groupPieces(1, d4 * 4, ALIGN_BYTES).map((p) => [p.from, p.to] as const);
   transposePad(arena.view(hpr), inp.polesRe.dataSync(), 0, d, S, d4);
   transposePad(arena.view(hpi), inp.polesIm.dataSync(), 0, d, S, d4);
   transposePad(arena.view(hrr), inp.residuesRe.dataSync(), 0, d, S, d4);
@@ -180,7 +218,8 @@ export function modalScanSimd(inp: ModalScanInput): ModalScanOutput {
     else arena.view(hsr).fill(0);
     if (si0) transposePad(arena.view(hsi), si0, bi * d * S, d, S, d4);
     else arena.view(hsi).fill(0);
-    k.modal(l, d4, arena.ptr(hx), arena.ptr(hpr), arena.ptr(hpi), arena.ptr(hrr), arena.ptr(hri), arena.ptr(hsr), arena.ptr(hsi), arena.ptr(hy));
+    const ptrs = [arena.ptr(hx), arena.ptr(hpr), arena.ptr(hpi), arena.ptr(hrr), arena.ptr(hri), arena.ptr(hsr), arena.ptr(hsi), arena.ptr(hy)];
+    runScanCalls(k, 4, S, 'modal', pieces.map(([from, to]) => [l, d4, from, to, ...ptrs]));
     unpackRows(y, bi * l * d, arena.view(hy), l, d, d4);
     untranspose(stateRe, bi * d * S, arena.view(hsr), d, S, d4);
     untranspose(stateIm, bi * d * S, arena.view(hsi), d, S, d4);

@@ -73,6 +73,25 @@ describe('assembleModule', () => {
     expect(mem[8]).toBeCloseTo(expected, 5);
   });
 
+  it('imports a shared memory (min and max) that two instances write through', () => {
+    // put(ptr, v): m[ptr] = v as f32 (the value converted by the caller's f32 const path: store an i32-built float)
+    const f = new FunctionBuilder('put', ['i32']);
+    f.get(f.params[0]!).f32(2.5).f32Store();
+    const bytes = assembleModule([f], { pages: 1, sharedMaxPages: 4 });
+    expect(WebAssembly.validate(bytes)).toBe(true);
+    // an ordinary memory does not satisfy a shared import, and a shared one does
+    expect(() => new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: new WebAssembly.Memory({ initial: 1 }) } })).toThrow();
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 4, shared: true });
+    expect(memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const a = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as { put: (p: number) => void };
+    const b = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as { put: (p: number) => void };
+    a.put(0);
+    memory.grow(1);
+    b.put(65536); // in the page grown after both instances existed
+    const m = new Float32Array(memory.buffer);
+    expect([m[0], m[16384]]).toEqual([2.5, 2.5]);
+  });
+
   it('produces a module that fails validation when the stack is unbalanced', () => {
     const f = new FunctionBuilder('bad', []);
     f.i32(1); // a value left on the stack of a function with no results

@@ -180,17 +180,31 @@ export class FunctionBuilder {
   }
 }
 
+/** The memory a module imports: its minimum size, and for a memory shared between threads its maximum. */
+export interface MemoryImport {
+  /** Minimum size in 64 KiB pages. */
+  pages: number;
+  /**
+   * Maximum size in pages of a *shared* memory (threads proposal: limits flag 0x03, min and max). A shared memory
+   * must declare one; undefined imports an ordinary memory with no maximum (flag 0x00).
+   */
+  sharedMaxPages?: number;
+}
+
 /**
  * A module of `functions` (each exported under its name, no results) that imports its memory as `env.memory`
- * (at least `memoryPages` 64 KiB pages), so that several modules can share one memory that JS grows and drops.
+ * (at least `memory` pages, or a shared memory up to a maximum), so that several modules, and several threads, can
+ * use one memory that JS grows and drops.
  */
-export function assembleModule(functions: FunctionBuilder[], memoryPages: number): Uint8Array<ArrayBuffer> {
+export function assembleModule(functions: FunctionBuilder[], memory: number | MemoryImport): Uint8Array<ArrayBuffer> {
+  const mem = typeof memory === 'number' ? { pages: memory } : memory;
+  const limits = mem.sharedMaxPages === undefined ? [0x00, ...uleb(mem.pages)] : [0x03, ...uleb(mem.pages), ...uleb(mem.sharedMaxPages)];
   const section = (id: number, contents: number[]) => [id, ...uleb(contents.length), ...contents];
   const encoded = functions.map((f) => f.encode());
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec(encoded.map((e) => e.type))),
-    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(memoryPages)]])),
+    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, ...limits]])),
     ...section(3, vec(encoded.map((_, i) => uleb(i)))),
     ...section(7, vec(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
     ...section(10, vec(encoded.map((e) => e.body))),

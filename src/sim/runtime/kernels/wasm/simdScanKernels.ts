@@ -88,17 +88,18 @@ function emitRowSteps(f: FunctionBuilder, floats: number, nb: Local, body: (at: 
 export const REGISTER_MAX_FLOATS = 16;
 
 /**
- * selective(L, C, G, perGroup, u, delta, A, B, C, h, y) for a state of N4 floats: u, delta, y (L, C); A, h (C, N4);
- * B, C (L, G, N4). Channels c of group g are g·perGroup … (g + 1)·perGroup − 1. Channel-outer, time-inner: a
- * channel's A row and state stay in locals (N4 ≤ REGISTER_MAX_FLOATS) or in one hot cache line for the whole scan,
- * and the time loop walks u, delta, y, B and C with running pointers.
+ * selective(L, C, G, g, c0, c1, u, delta, A, B, C, h, y) for a state of N4 floats: u, delta, y (L, C); A, h (C, N4);
+ * B, C (L, G, N4). Scans channels c0 … c1 − 1, which must all belong to group g (they read row g of B and C), so a
+ * caller can split the channels between threads (`scanSimd.ts`). Channel-outer, time-inner: a channel's A row and
+ * state stay in locals (N4 ≤ REGISTER_MAX_FLOATS) or in one hot cache line for the whole scan, and the time loop
+ * walks u, delta, y, B and C with running pointers.
  */
 function selectiveKernel(N4: number): FunctionBuilder {
-  const f = new FunctionBuilder('selective', Array<'i32'>(11).fill('i32'));
-  const [L, C, G, perGroup, pU, pD, pA, pB, pC, pH, pY] = f.params as [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
+  const f = new FunctionBuilder('selective', Array<'i32'>(13).fill('i32'));
+  const [L, C, G, g, c0, c1, pU, pD, pA, pB, pC, pH, pY] = f.params as [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
   const nBytes = N4 * 4;
   const k = expConstants(f);
-  const t = f.local('i32'), g = f.local('i32'), c = f.local('i32'), cEnd = f.local('i32'), nb = f.local('i32');
+  const t = f.local('i32'), c = f.local('i32'), nb = f.local('i32');
   const idx = f.local('i32'), rowStep = f.local('i32'), bcStep = f.local('i32');
   const bOff = f.local('i32'), cOff = f.local('i32'), aOff = f.local('i32'), hOff = f.local('i32');
   const dt = f.local('f32');
@@ -109,99 +110,94 @@ function selectiveKernel(N4: number): FunctionBuilder {
   const aRegs = inRegs ? Array.from({ length: N4 / 4 }, () => f.local('v128')) : [];
   f.get(C).i32(4).i32Mul().set(rowStep);
   f.get(G).i32(nBytes).i32Mul().set(bcStep);
-  f.forRange(g, () => f.i32(0), () => f.get(G), 1, () => {
-    f.get(g).i32(1).i32Add().get(perGroup).i32Mul().set(cEnd);
-    f.forRange(c, () => f.get(g).get(perGroup).i32Mul(), () => f.get(cEnd), 1, () => {
-      f.get(c).i32(nBytes).i32Mul().tee(aOff).get(pH).i32Add().set(hOff);
-      f.get(aOff).get(pA).i32Add().set(aOff);
-      hRegs.forEach((r, j) => f.get(hOff).v128Load(16 * j).set(r));
-      aRegs.forEach((r, j) => f.get(aOff).v128Load(16 * j).set(r));
-      f.get(c).i32(4).i32Mul().set(idx);
-      f.get(g).i32(nBytes).i32Mul().tee(bOff).get(pC).i32Add().set(cOff);
-      f.get(bOff).get(pB).i32Add().set(bOff);
-      f.forRange(t, () => f.i32(0), () => f.get(L), 1, () => {
-        f.get(pD).get(idx).i32Add().f32Load().tee(dt).f32x4Splat().set(dtv);
-        f.get(dt).get(pU).get(idx).i32Add().f32Load().f32Mul().f32x4Splat().set(duv);
-        if (inRegs) {
-          // the C·h products are left on the stack and summed at the end, so no add chain runs through acc
-          hRegs.forEach((h, j) => {
-            f.get(dtv).get(aRegs[j]!).f32x4Mul();
-            emitExp4(f, k, ey, en, ef);
-            f.get(h).f32x4Mul();
-            f.get(duv).get(bOff).v128Load(16 * j).f32x4Mul().f32x4Add().tee(h);
-            f.get(cOff).v128Load(16 * j).f32x4Mul();
-          });
-          for (let j = 1; j < hRegs.length; j++) f.f32x4Add();
-          f.set(acc);
-        } else {
-          f.f32(0).f32x4Splat().set(acc);
-          emitRowSteps(f, N4, nb, (at) => {
-            f.get(dtv);
-            f.v128Load(at(aOff)).f32x4Mul();
-            emitExp4(f, k, ey, en, ef);
-            f.v128Load(at(hOff)).f32x4Mul();
-            f.get(duv);
-            f.v128Load(at(bOff)).f32x4Mul().f32x4Add().set(hv);
-            const o = at(hOff);
-            f.get(hv).v128Store(o);
-            f.get(acc).get(hv);
-            f.v128Load(at(cOff)).f32x4Mul().f32x4Add().set(acc);
-          });
-        }
-        f.get(pY).get(idx).i32Add();
-        emitLaneSum(f, acc);
-        f.f32Store();
-        f.get(idx).get(rowStep).i32Add().set(idx);
-        f.get(bOff).get(bcStep).i32Add().set(bOff);
-        f.get(cOff).get(bcStep).i32Add().set(cOff);
-      });
-      hRegs.forEach((r, j) => f.get(hOff).get(r).v128Store(16 * j));
+  f.forRange(c, () => f.get(c0), () => f.get(c1), 1, () => {
+    f.get(c).i32(nBytes).i32Mul().tee(aOff).get(pH).i32Add().set(hOff);
+    f.get(aOff).get(pA).i32Add().set(aOff);
+    hRegs.forEach((r, j) => f.get(hOff).v128Load(16 * j).set(r));
+    aRegs.forEach((r, j) => f.get(aOff).v128Load(16 * j).set(r));
+    f.get(c).i32(4).i32Mul().set(idx);
+    f.get(g).i32(nBytes).i32Mul().tee(bOff).get(pC).i32Add().set(cOff);
+    f.get(bOff).get(pB).i32Add().set(bOff);
+    f.forRange(t, () => f.i32(0), () => f.get(L), 1, () => {
+      f.get(pD).get(idx).i32Add().f32Load().tee(dt).f32x4Splat().set(dtv);
+      f.get(dt).get(pU).get(idx).i32Add().f32Load().f32Mul().f32x4Splat().set(duv);
+      if (inRegs) {
+        // the C·h products are left on the stack and summed at the end, so no add chain runs through acc
+        hRegs.forEach((h, j) => {
+          f.get(dtv).get(aRegs[j]!).f32x4Mul();
+          emitExp4(f, k, ey, en, ef);
+          f.get(h).f32x4Mul();
+          f.get(duv).get(bOff).v128Load(16 * j).f32x4Mul().f32x4Add().tee(h);
+          f.get(cOff).v128Load(16 * j).f32x4Mul();
+        });
+        for (let j = 1; j < hRegs.length; j++) f.f32x4Add();
+        f.set(acc);
+      } else {
+        f.f32(0).f32x4Splat().set(acc);
+        emitRowSteps(f, N4, nb, (at) => {
+          f.get(dtv);
+          f.v128Load(at(aOff)).f32x4Mul();
+          emitExp4(f, k, ey, en, ef);
+          f.v128Load(at(hOff)).f32x4Mul();
+          f.get(duv);
+          f.v128Load(at(bOff)).f32x4Mul().f32x4Add().set(hv);
+          const o = at(hOff);
+          f.get(hv).v128Store(o);
+          f.get(acc).get(hv);
+          f.v128Load(at(cOff)).f32x4Mul().f32x4Add().set(acc);
+        });
+      }
+      f.get(pY).get(idx).i32Add();
+      emitLaneSum(f, acc);
+      f.f32Store();
+      f.get(idx).get(rowStep).i32Add().set(idx);
+      f.get(bOff).get(bcStep).i32Add().set(bOff);
+      f.get(cOff).get(bcStep).i32Add().set(cOff);
     });
+    hRegs.forEach((r, j) => f.get(hOff).get(r).v128Store(16 * j));
   });
   return f;
 }
 
 /**
- * ssd(L, nh, P, ng, hpg, x, dt, dA, B, C, h, y) for a state of N4 floats: x, y (L, nh, P); dt, dA (L, nh);
- * B, C (L, ng, N4); h (nh, P, N4). Heads g·hpg … (g + 1)·hpg − 1 read group g.
+ * ssd(L, nh, P, ng, g, h0, h1, x, dt, dA, B, C, h, y) for a state of N4 floats: x, y (L, nh, P); dt, dA (L, nh);
+ * B, C (L, ng, N4); h (nh, P, N4). Scans heads h0 … h1 − 1, which must all read group g (heads g·hpg … (g + 1)·hpg − 1
+ * do), so a caller can split the heads between threads.
  */
 function ssdKernel(N4: number): FunctionBuilder {
-  const f = new FunctionBuilder('ssd', Array<'i32'>(12).fill('i32'));
-  const [L, nh, P, ng, hpg, pX, pDt, pDA, pB, pC, pH, pY] = f.params as [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
+  const f = new FunctionBuilder('ssd', Array<'i32'>(14).fill('i32'));
+  const [L, nh, P, ng, g, h0, h1, pX, pDt, pDA, pB, pC, pH, pY] = f.params as [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
   const nBytes = N4 * 4;
-  const t = f.local('i32'), g = f.local('i32'), hd = f.local('i32'), hdEnd = f.local('i32'), p = f.local('i32'), nb = f.local('i32');
+  const t = f.local('i32'), hd = f.local('i32'), p = f.local('i32'), nb = f.local('i32');
   const th = f.local('i32'), xi = f.local('i32'), bOff = f.local('i32'), cOff = f.local('i32'), hOff = f.local('i32');
   const dt = f.local('f32');
   const dAv = f.local('v128'), dxv = f.local('v128'), acc = f.local('v128'), hv = f.local('v128');
   f.forRange(t, () => f.i32(0), () => f.get(L), 1, () => {
-    f.forRange(g, () => f.i32(0), () => f.get(ng), 1, () => {
-      f.get(t).get(ng).i32Mul().get(g).i32Add().i32(nBytes).i32Mul().tee(bOff);
-      f.get(pC).i32Add().set(cOff);
-      f.get(bOff).get(pB).i32Add().set(bOff);
-      f.get(g).i32(1).i32Add().get(hpg).i32Mul().set(hdEnd);
-      f.forRange(hd, () => f.get(g).get(hpg).i32Mul(), () => f.get(hdEnd), 1, () => {
-        f.get(t).get(nh).i32Mul().get(hd).i32Add().set(th);
-        f.get(pDA).get(th).i32(4).i32Mul().i32Add().f32Load().f32x4Splat().set(dAv);
-        f.get(pDt).get(th).i32(4).i32Mul().i32Add().f32Load().set(dt);
-        f.forRange(p, () => f.i32(0), () => f.get(P), 1, () => {
-          f.get(th).get(P).i32Mul().get(p).i32Add().i32(4).i32Mul().set(xi);
-          f.get(dt).get(pX).get(xi).i32Add().f32Load().f32Mul().f32x4Splat().set(dxv);
-          f.get(hd).get(P).i32Mul().get(p).i32Add().i32(nBytes).i32Mul().get(pH).i32Add().set(hOff);
-          f.f32(0).f32x4Splat().set(acc);
-          emitRowSteps(f, N4, nb, (at) => {
-            f.get(dAv);
-            f.v128Load(at(hOff)).f32x4Mul();
-            f.get(dxv);
-            f.v128Load(at(bOff)).f32x4Mul().f32x4Add().set(hv);
-            const o = at(hOff);
-            f.get(hv).v128Store(o);
-            f.get(acc).get(hv);
-            f.v128Load(at(cOff)).f32x4Mul().f32x4Add().set(acc);
-          });
-          f.get(pY).get(xi).i32Add();
-          emitLaneSum(f, acc);
-          f.f32Store();
+    f.get(t).get(ng).i32Mul().get(g).i32Add().i32(nBytes).i32Mul().tee(bOff);
+    f.get(pC).i32Add().set(cOff);
+    f.get(bOff).get(pB).i32Add().set(bOff);
+    f.forRange(hd, () => f.get(h0), () => f.get(h1), 1, () => {
+      f.get(t).get(nh).i32Mul().get(hd).i32Add().set(th);
+      f.get(pDA).get(th).i32(4).i32Mul().i32Add().f32Load().f32x4Splat().set(dAv);
+      f.get(pDt).get(th).i32(4).i32Mul().i32Add().f32Load().set(dt);
+      f.forRange(p, () => f.i32(0), () => f.get(P), 1, () => {
+        f.get(th).get(P).i32Mul().get(p).i32Add().i32(4).i32Mul().set(xi);
+        f.get(dt).get(pX).get(xi).i32Add().f32Load().f32Mul().f32x4Splat().set(dxv);
+        f.get(hd).get(P).i32Mul().get(p).i32Add().i32(nBytes).i32Mul().get(pH).i32Add().set(hOff);
+        f.f32(0).f32x4Splat().set(acc);
+        emitRowSteps(f, N4, nb, (at) => {
+          f.get(dAv);
+          f.v128Load(at(hOff)).f32x4Mul();
+          f.get(dxv);
+          f.v128Load(at(bOff)).f32x4Mul().f32x4Add().set(hv);
+          const o = at(hOff);
+          f.get(hv).v128Store(o);
+          f.get(acc).get(hv);
+          f.v128Load(at(cOff)).f32x4Mul().f32x4Add().set(acc);
         });
+        f.get(pY).get(xi).i32Add();
+        emitLaneSum(f, acc);
+        f.f32Store();
       });
     });
   });
@@ -209,12 +205,13 @@ function ssdKernel(N4: number): FunctionBuilder {
 }
 
 /**
- * modal(L, d4, x, polesRe, polesIm, resRe, resIm, stateRe, stateIm, y) for S poles: x, y (L, d4); poles, residues
- * and state (S, d4). The pole loop is unrolled.
+ * modal(L, d4, b0, b1, x, polesRe, polesIm, resRe, resIm, stateRe, stateIm, y) for S poles: x, y (L, d4); poles,
+ * residues and state (S, d4). Scans the channels whose bytes within a row are b0 … b1 − 1 (multiples of 16), so a
+ * caller can split the channels between threads. The pole loop is unrolled.
  */
 function modalKernel(S: number): FunctionBuilder {
-  const f = new FunctionBuilder('modal', Array<'i32'>(10).fill('i32'));
-  const [L, d4, pX, pPR, pPI, pRR, pRI, pSR, pSI, pY] = f.params as [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
+  const f = new FunctionBuilder('modal', Array<'i32'>(12).fill('i32'));
+  const [L, d4, b0, b1, pX, pPR, pPI, pRR, pRI, pSR, pSI, pY] = f.params as [Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local];
   const t = f.local('i32'), cb = f.local('i32'), dBytes = f.local('i32'), row = f.local('i32');
   const aPR = f.local('i32'), aPI = f.local('i32'), aRR = f.local('i32'), aRI = f.local('i32'), aSR = f.local('i32'), aSI = f.local('i32');
   const xv = f.local('v128'), acc = f.local('v128'), pr = f.local('v128'), pi = f.local('v128');
@@ -222,7 +219,7 @@ function modalKernel(S: number): FunctionBuilder {
   f.get(d4).i32(4).i32Mul().set(dBytes);
   f.forRange(t, () => f.i32(0), () => f.get(L), 1, () => {
     f.get(t).get(dBytes).i32Mul().set(row);
-    f.forRange(cb, () => f.i32(0), () => f.get(dBytes), 16, () => {
+    f.forRange(cb, () => f.get(b0), () => f.get(b1), 16, () => {
       f.get(pX).get(row).i32Add().get(cb).i32Add().v128Load().set(xv);
       f.f32(0).f32x4Splat().set(acc);
       for (const [a, base] of [[aPR, pPR], [aPI, pPI], [aRR, pRR], [aRI, pRI], [aSR, pSR], [aSI, pSI]] as const) f.get(base).get(cb).i32Add().set(a);
@@ -250,23 +247,28 @@ type I32Fn<N extends number, A extends number[] = []> = A['length'] extends N ? 
 
 /** The kernels for one state width (selective, ssd) or one pole count (modal). */
 export interface SimdScanKernels {
-  selective: I32Fn<11>;
-  ssd: I32Fn<12>;
-  modal: I32Fn<10>;
+  selective: I32Fn<13>;
+  ssd: I32Fn<14>;
+  modal: I32Fn<12>;
 }
+
+/** Maximum of the shared memory (64 KiB pages): 4 GiB, all a 32-bit memory addresses, as tfjs's threaded wasm. */
+export const SHARED_MAX_PAGES = 65536;
 
 /**
  * The module's bytes, specialised for a state of `N4` floats (a multiple of 4) and `S` poles: unrolled code with
  * constant offsets is much faster than a generic loop at these widths, and assembling is cheap (well under 1 ms).
+ * `shared` imports a shared memory (for the threaded scans of `scanPool.ts`) instead of an ordinary one.
  */
-export function simdScanModuleBytes(N4: number, S: number): Uint8Array<ArrayBuffer> {
+export function simdScanModuleBytes(N4: number, S: number, shared = false): Uint8Array<ArrayBuffer> {
   if (!Number.isInteger(N4) || N4 < 4 || N4 % 4 !== 0) throw new Error(`simd scan: state width must be a positive multiple of 4, got ${N4}`);
   if (!Number.isInteger(S) || S < 1) throw new Error(`simd scan: pole count must be a positive integer, got ${S}`);
-  return assembleModule([selectiveKernel(N4), ssdKernel(N4), modalKernel(S)], 1);
+  return assembleModule([selectiveKernel(N4), ssdKernel(N4), modalKernel(S)], shared ? { pages: 1, sharedMaxPages: SHARED_MAX_PAGES } : 1);
 }
 
 let simdSupported: boolean | undefined;
 let memory: WebAssembly.Memory | null = null;
+let sharedMode = false;
 const instances = new Map<string, SimdScanKernels>();
 
 /** Whether WebAssembly SIMD runs here (a module using it validates). */
@@ -276,12 +278,28 @@ export function wasmSimdSupported(): boolean {
 }
 
 /**
- * The memory every kernel instance shares (created on first use). It grows to the largest scan run so far and is
- * only returned to the system by `releaseSimdScanMemory`.
+ * The memory every kernel instance shares (created on first use): an ordinary memory, or a shared one while the
+ * threaded scans run (`setSimdScanMemoryShared`). It grows to the largest scan run so far and is only returned to the
+ * system by `releaseSimdScanMemory`.
  */
 export function simdScanMemory(): WebAssembly.Memory {
-  if (!memory) memory = new WebAssembly.Memory({ initial: 1 });
+  if (!memory) memory = sharedMode ? new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true }) : new WebAssembly.Memory({ initial: 1 });
   return memory;
+}
+
+/**
+ * Switches the kernels to a shared memory (threads) or back to an ordinary one. The old memory and instances are
+ * dropped; the caller must not hold views into them.
+ */
+export function setSimdScanMemoryShared(shared: boolean): void {
+  if (shared === sharedMode) return;
+  releaseSimdScanMemory();
+  sharedMode = shared;
+}
+
+/** The kernels for `N4` and `S` instantiated on `mem` (whose kind, shared or not, must match `shared`). */
+export function instantiateSimdScanKernels(N4: number, S: number, mem: WebAssembly.Memory, shared: boolean): SimdScanKernels {
+  return new WebAssembly.Instance(new WebAssembly.Module(simdScanModuleBytes(N4, S, shared)), { env: { memory: mem } }).exports as unknown as SimdScanKernels;
 }
 
 /** The instantiated kernels for `N4` and `S` (cached), or null where WebAssembly SIMD is unavailable. */
@@ -290,8 +308,7 @@ export function simdScanKernels(N4: number, S = 1): SimdScanKernels | null {
   const key = `${N4}:${S}`;
   let k = instances.get(key);
   if (!k) {
-    const env = { memory: simdScanMemory() };
-    k = new WebAssembly.Instance(new WebAssembly.Module(simdScanModuleBytes(N4, S)), { env }).exports as unknown as SimdScanKernels;
+    k = instantiateSimdScanKernels(N4, S, simdScanMemory(), sharedMode);
     instances.set(key, k);
   }
   return k;
