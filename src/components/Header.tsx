@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
-import { exportHfConfig } from '../models/hf';
+import { Suspense, lazy, useEffect, useRef, useState } from 'react';
+import type { exportHfConfig } from '../models/hf';
 import { formatIssues } from '../models/validate';
 import { redoCommand, runCommand, undoCommand } from '../app/commands';
 import { exportHf, exportJson, exportPng, exportSvg, importFile } from '../app/fileIo';
@@ -9,7 +9,8 @@ import { kindStyle } from './kindColors';
 import { ATTENTION_SIDE_KINDS, RECURRENT_KINDS } from '../models/patterns';
 import { PresetSelect } from './PresetSelect';
 import { RatioTool } from './RatioTool';
-import { MegatronDialog } from './MegatronDialog';
+// The HF families and the Megatron-LM grammar load when the Export menu opens, not with the editor (first load).
+const MegatronDialog = lazy(() => import('./MegatronDialog').then((m) => ({ default: m.MegatronDialog })));
 
 function useDismiss(open: boolean, close: () => void) {
   const ref = useRef<HTMLDivElement>(null);
@@ -78,7 +79,19 @@ function ExportMenu() {
   const [megatron, setMegatron] = useState(false);
   const ref = useDismiss(open, () => setOpen(false));
   const design = useAppStore((s) => s.design);
-  const hf = open ? exportHfConfig(design) : null;
+  const [hfCheck, setHfCheck] = useState<{ design: unknown; result: ReturnType<typeof exportHfConfig> } | null>(null);
+  useEffect(() => {
+    if (!open) return;
+    let live = true;
+    void import('../models/hf').then((m) => {
+      if (live) setHfCheck({ design, result: m.exportHfConfig(design) });
+    });
+    return () => {
+      live = false;
+    };
+  }, [open, design]);
+  // Only the verdict on the design shown now: a stale one (the design changed since) reads as still checking.
+  const hf = open && hfCheck?.design === design ? hfCheck.result : null;
   const run = (f: () => void | Promise<void>) => () => {
     setOpen(false);
     void f();
@@ -108,7 +121,11 @@ function ExportMenu() {
           </button>
         </div>
       )}
-      {megatron && <MegatronDialog onClose={() => setMegatron(false)} />}
+      {megatron && (
+        <Suspense fallback={null}>
+          <MegatronDialog onClose={() => setMegatron(false)} />
+        </Suspense>
+      )}
     </div>
   );
 }

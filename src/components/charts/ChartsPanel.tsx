@@ -9,7 +9,6 @@ import { BUDGET_PRESETS_GIB } from '../../app/slices/uiSlice';
 import type { ChartSettings } from '../../app/slices/compareSlice';
 import { PRESETS, presetGroups } from '../../models/presets';
 import { ratioVariants } from '../../models/patterns';
-import { loadDesignSource } from '../../models/load';
 import { formatIssues } from '../../models/validate';
 import { formatTokens } from '../formatTokens';
 import { formatInt } from '../../sim/cost/format';
@@ -87,6 +86,7 @@ export function ChartsPanel() {
     }
   };
   const pinFile = async (file: File) => {
+    const { loadDesignSource } = await import('../../models/load');
     const r = loadDesignSource(await file.text());
     if (r.ok) pinDesign(r.value, 'file');
     else pushNotice('error', `${file.name} was not pinned:\n${formatIssues(r.issues)}`);
