@@ -1,10 +1,9 @@
 /**
  * Files in and out: export the design as JSON / HF config.json / SVG / PNG, import our JSON or an HF config.json
  * (picker or drop). An import that does not validate shows its issues and leaves the current design unchanged.
+ * The HF importers and exporters (src/models/hf, about 100 kB) load on first use, not with the editor.
  */
 import type { Design } from '../models/schema';
-import { exportHfConfig } from '../models/hf';
-import { loadDesignSource } from '../models/load';
 import { formatIssues } from '../models/validate';
 import { layoutGraph } from '../components/canvas/graphModel';
 import { DARK_SVG_THEME, LIGHT_SVG_THEME, graphToSvg } from '../components/canvas/graphToSvg';
@@ -29,7 +28,8 @@ export function exportJson(): void {
 }
 
 /** Exports the HF config.json where the design is expressible; otherwise tells the user why not. */
-export function exportHf(): void {
+export async function exportHf(): Promise<void> {
+  const { exportHfConfig } = await import('../models/hf');
   const s = useAppStore.getState();
   const r = exportHfConfig(s.design);
   if (!r.ok) {
@@ -87,7 +87,8 @@ const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
  * Imports design text (our JSON or an HF config.json) as one undoable step. On failure the issues are shown and
  * the design is unchanged. Returns true when the design was loaded.
  */
-export function importText(text: string, fileName: string): boolean {
+export async function importText(text: string, fileName: string): Promise<boolean> {
+  const { loadDesignSource } = await import('../models/load');
   const s = useAppStore.getState();
   const r = loadDesignSource(text);
   if (!r.ok) {

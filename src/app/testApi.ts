@@ -5,7 +5,6 @@
  */
 import type { Design } from '../models/schema';
 import { formatIssues } from '../models/validate';
-import { loadDesignSource } from '../models/load';
 import { replaceDesign, runCommand } from './commands';
 import { selectMetrics, type Metrics } from './selectors';
 import { useAppStore } from './store';
@@ -14,10 +13,10 @@ export interface HybridExplorerApi {
   /** The current design as plain JSON (a deep copy). */
   getDesign: () => Design;
   /**
-   * Loads a design (an object, or JSON / HF config.json text) through the import validation. Throws an Error whose
+   * Loads a design (an object, or JSON / HF config.json text) through the import validation. Rejects with an Error whose
    * message lists each problem as `path: rule` when it is invalid; the current design is then unchanged.
    */
-  loadDesign: (json: unknown) => Design;
+  loadDesign: (json: unknown) => Promise<Design>;
   /** The cost model's output for the current design at the chosen length, dtype and budget. */
   getMetrics: () => Metrics;
   [extra: string]: (...args: never[]) => unknown;
@@ -32,8 +31,12 @@ export function registerTestGetter(name: string, fn: (...args: never[]) => unkno
   if (w.hybridExplorer) w.hybridExplorer[name] = fn;
 }
 
-/** Loads a design from an object or text through `loadDesignSource`, as a single undoable step. */
-export function loadDesignValue(value: unknown, label: string): Design {
+/**
+ * Loads a design from an object or text through `loadDesignSource`, as a single undoable step. Async: the importers
+ * (src/models/load, with the HF families) load on first use, not with the editor.
+ */
+export async function loadDesignValue(value: unknown, label: string): Promise<Design> {
+  const { loadDesignSource } = await import('../models/load');
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   const r = loadDesignSource(text);
   if (!r.ok) throw new Error(`invalid design:\n${formatIssues(r.issues)}`);

@@ -18,6 +18,8 @@ import { runCommand } from './commands/run';
 import { trainCommand } from './commands/train';
 import { hardwareCommand, rooflineCommand } from './commands/roofline';
 import { designCommand } from './commands/design';
+import { exportMegatronCommand } from './commands/exportMegatron';
+import { importMegatronCommand } from './commands/importMegatron';
 
 /** Exit code of a user error (bad input, a refused run). */
 export const EXIT_USER_ERROR = 2;
@@ -37,11 +39,13 @@ export const COMMANDS: Record<string, Command> = {
   roofline: rooflineCommand,
   hardware: hardwareCommand,
   design: designCommand,
+  'export-megatron': exportMegatronCommand,
+  'import-megatron': importMegatronCommand,
 };
 
 function usage(): string {
   return `usage: cli <command> [args]   (cli <command> --help for its options)\ncommands:\n${Object.entries(COMMANDS)
-    .map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`)
+    .map(([n, c]) => `  ${n.padEnd(15)} ${c.summary}`)
     .join('\n')}\nexit codes: 0 done, 2 bad input or a refused run, 1 internal error\n`;
 }
 
@@ -53,7 +57,7 @@ async function dispatch(argv: readonly string[]): Promise<number> {
   }
   const cmd = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!cmd) throw new CliError(`unknown command "${name}"; known: ${Object.keys(COMMANDS).join(', ')}`);
-  // Commands that print their own help (roofline, hardware, design) have no `usage` here and see the flag themselves.
+  // Commands that print their own help (roofline, hardware, design, export-megatron, import-megatron) have no `usage` here and see the flag themselves.
   if (cmd.usage !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
     process.stdout.write(`${cliLine(cmd.summary)}\nusage: ${cmd.usage ?? name}\n`);
     return 0;

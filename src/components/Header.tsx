@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
-import { exportHfConfig } from '../models/hf';
+import { Suspense, lazy, useEffect, useRef, useState } from 'react';
+import type { exportHfConfig } from '../models/hf';
 import { formatIssues } from '../models/validate';
 import { redoCommand, runCommand, undoCommand } from '../app/commands';
 import { exportHf, exportJson, exportPng, exportSvg, importFile } from '../app/fileIo';
@@ -9,6 +9,8 @@ import { kindStyle } from './kindColors';
 import { ATTENTION_SIDE_KINDS, RECURRENT_KINDS } from '../models/patterns';
 import { PresetSelect } from './PresetSelect';
 import { RatioTool } from './RatioTool';
+// The HF families and the Megatron-LM grammar load when the Export menu opens, not with the editor (first load).
+const MegatronDialog = lazy(() => import('./MegatronDialog').then((m) => ({ default: m.MegatronDialog })));
 
 function useDismiss(open: boolean, close: () => void) {
   const ref = useRef<HTMLDivElement>(null);
@@ -74,9 +76,22 @@ function ShareButton() {
 
 function ExportMenu() {
   const [open, setOpen] = useState(false);
+  const [megatron, setMegatron] = useState(false);
   const ref = useDismiss(open, () => setOpen(false));
   const design = useAppStore((s) => s.design);
-  const hf = open ? exportHfConfig(design) : null;
+  const [hfCheck, setHfCheck] = useState<{ design: unknown; result: ReturnType<typeof exportHfConfig> } | null>(null);
+  useEffect(() => {
+    if (!open) return;
+    let live = true;
+    void import('../models/hf').then((m) => {
+      if (live) setHfCheck({ design, result: m.exportHfConfig(design) });
+    });
+    return () => {
+      live = false;
+    };
+  }, [open, design]);
+  // Only the verdict on the design shown now: a stale one (the design changed since) reads as still checking.
+  const hf = open && hfCheck?.design === design ? hfCheck.result : null;
   const run = (f: () => void | Promise<void>) => () => {
     setOpen(false);
     void f();
@@ -91,10 +106,13 @@ function ExportMenu() {
           <button type="button" role="menuitem" data-testid="export-json" onClick={run(exportJson)}>
             Design JSON (.json)
           </button>
-          <button type="button" role="menuitem" data-testid="export-hf" disabled={!hf?.ok} onClick={run(exportHf)} title={hf && !hf.ok ? formatIssues(hf.issues) : 'Hugging Face config.json'}>
-            HF config.json
+          <button type="button" role="menuitem" data-testid="export-hf" disabled={!hf?.ok} onClick={run(exportHf)} title={hf && !hf.ok ? formatIssues(hf.issues) : 'Hugging Face config.json of the first family that expresses the design'}>
+            HF config.json{hf?.ok ? ` (${String(hf.value.model_type)})` : ''}
           </button>
           {hf && !hf.ok && <div className="menu-note">{hf.issues[0]?.message}</div>}
+          <button type="button" role="menuitem" data-testid="export-megatron" onClick={run(() => setMegatron(true))} title="--hybrid-layer-pattern and model arguments for pretrain_hybrid.py">
+            Megatron-LM arguments…
+          </button>
           <button type="button" role="menuitem" data-testid="export-graph-svg" onClick={run(exportSvg)}>
             Graph as SVG
           </button>
@@ -102,6 +120,11 @@ function ExportMenu() {
             Graph as PNG
           </button>
         </div>
+      )}
+      {megatron && (
+        <Suspense fallback={null}>
+          <MegatronDialog onClose={() => setMegatron(false)} />
+        </Suspense>
       )}
     </div>
   );

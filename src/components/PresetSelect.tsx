@@ -1,11 +1,13 @@
 import { useMemo } from 'react';
-import { PRESETS, SEED_RULE_PRESET, TEMPLATE_KINDS, makeTemplate, type TemplateKind } from '../models/presets';
+import { PRESETS, SEED_RULE_PRESET, TEMPLATE_KINDS, makeTemplate, presetGroups, type TemplateKind } from '../models/presets';
 import { designIdentity } from '../app/sameDesign';
 import { replaceDesign, runCommand } from '../app/commands';
 import { useAppStore } from '../app/store';
 import { selectLayers } from '../app/selectors';
 
 const ALL_PRESETS = [...PRESETS, SEED_RULE_PRESET];
+/** The published presets by family (newest family first), then the seed document's rule. */
+const GROUPS = [...presetGroups(PRESETS), { label: 'Patterns', presets: [SEED_RULE_PRESET] }];
 const PRESET_KEYS = new Map(ALL_PRESETS.map((p) => [designIdentity(p.design), p.id]));
 
 const TEMPLATE_LABELS: Record<TemplateKind, string> = {
@@ -40,13 +42,15 @@ export function PresetSelect() {
       <option value="" disabled>
         {current ? '' : `Custom: ${design.name}`}
       </option>
-      <optgroup label="Published architectures">
-        {ALL_PRESETS.map((p) => (
-          <option key={p.id} value={p.id} title={p.source}>
-            {p.name}
-          </option>
-        ))}
-      </optgroup>
+      {GROUPS.map((g) => (
+        <optgroup key={g.label} label={g.label}>
+          {g.presets.map((p) => (
+            <option key={p.id} value={p.id} title={p.source}>
+              {p.name}
+            </option>
+          ))}
+        </optgroup>
+      ))}
       <optgroup label={`Templates (d ${design.dModel}, ${nLayers} layers)`}>
         {TEMPLATE_KINDS.map((k) => (
           <option key={k} value={`template:${k}`}>

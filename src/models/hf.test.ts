@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { exportHfConfig, findPeriodOffset, HF_MODEL_TYPES, importHfConfig, importMambaSsmConfig, padVocab } from './hf';
+import { ALL_HF_MODEL_TYPES, exportHfConfig, exportJambaConfig, findPeriodOffset, importHfConfig, importMambaSsmConfig, padVocab } from './hf';
 import { loadDesignSource } from './load';
 import { applyRatio } from './patterns';
 import { getPreset, makeTemplate } from './presets';
@@ -151,13 +151,13 @@ describe('importHfConfig: llama, mistral, mixtral', () => {
     expect(ls[0]!.ffn).toMatchObject({ kind: 'moe', nExperts: 4, topK: 1 });
   });
   it('every supported model_type imports with defaults only', () => {
-    for (const t of HF_MODEL_TYPES) expect(importHfConfig({ model_type: t }).ok, t).toBe(true);
+    for (const t of ALL_HF_MODEL_TYPES) expect(importHfConfig({ model_type: t }).ok, t).toBe(true);
   });
 });
 
 describe('importHfConfig: errors', () => {
   it.each([
-    [{ model_type: 'gpt2' }, 'model_type', 'unsupported model_type "gpt2"; supported: jamba, zamba, mamba, mamba2, llama, mistral, mixtral'],
+    [{ model_type: 'gpt2' }, 'model_type', 'unsupported model_type "gpt2"; supported: jamba, zamba, mamba, mamba2, llama, mistral, mixtral, nemotron_h'],
     [{ hidden_size: 4 }, 'model_type', 'missing'],
     [{ model_type: 7 }, 'model_type', 'expected a string'],
     [{ model_type: 'llama', hidden_size: '4096' }, 'hidden_size', 'expected an integer >= 1, got "4096"'],
@@ -225,8 +225,8 @@ describe('exportHfConfig', () => {
     ['zamba-7b', 'layers[0].ffn.kind', '"none" is not one of Jamba\'s FFNs'],
     ['llama-2-7b', 'layers[0].mixer.positional', 'no positional embedding'],
     ['mamba2-hybrid-8b', 'layers[0].mixer.kind', '"mamba2"'],
-  ])('%s cannot be exported: %s %s', (id, path, fragment) => {
-    const r = exportHfConfig(getPreset(id)!.design);
+  ])('%s cannot be exported as Jamba: %s %s', (id, path, fragment) => {
+    const r = exportJambaConfig(getPreset(id)!.design);
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.issues[0]!.path).toBe(path);
@@ -238,7 +238,7 @@ describe('exportHfConfig', () => {
     const ls = layersOf(base);
     const attn = ls[4]!;
     const moved = ls.map((l, i) => (i === 13 ? { ...l, mixer: attn.mixer } : l));
-    const r = exportHfConfig({ ...base, layers: moved });
+    const r = exportJambaConfig({ ...base, layers: moved });
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.issues[0]!.path).toBe('layers[13].mixer');
@@ -248,7 +248,7 @@ describe('exportHfConfig', () => {
   it('names a layer whose shape differs from the first of its kind', () => {
     const base = getPreset('jamba-v0.1')!.design;
     const ls = layersOf(base).map((l, i) => (i === 6 ? { ...l, ffn: { kind: 'mlp' as const, width: 1000, activation: 'swiglu' as const, bias: false } } : l));
-    const r = exportHfConfig({ ...base, layers: ls });
+    const r = exportJambaConfig({ ...base, layers: ls });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.issues[0]).toMatchObject({ path: 'layers[6].ffn', message: expect.stringContaining('layers[0]') as unknown });
   });

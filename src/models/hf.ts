@@ -20,10 +20,13 @@ import { compactLayers } from './compact';
 import { zambaHybridIndices } from './patterns';
 import { FORMAT, LIMITS, expandLayers, type Design, type DesignInput, type Dtype, type Layer, type LayerInput, type LayerItem } from './schema';
 import { describeValue, findForbiddenKeys, safeIssues, validateDesign, type ParseResult, type ValidationIssue } from './validate';
+import { FAMILY_EXPORTERS, FAMILY_IMPORTERS } from './hf/index';
 
-/** The model_type values the importer understands. */
+/** The model_type values this file imports (the 2025-2026 families are in src/models/hf/, see ALL_HF_MODEL_TYPES). */
 export const HF_MODEL_TYPES = ['jamba', 'zamba', 'mamba', 'mamba2', 'llama', 'mistral', 'mixtral'] as const;
 export type HfModelType = (typeof HF_MODEL_TYPES)[number];
+/** Every model_type the importer understands. */
+export const ALL_HF_MODEL_TYPES: readonly string[] = [...HF_MODEL_TYPES, ...Object.keys(FAMILY_IMPORTERS)];
 
 /** Context used for state-space-only configs that name no maximum (they have no positional limit). */
 export const SSM_DEFAULT_CONTEXT = 2048;
@@ -80,7 +83,7 @@ const KEY_LIMITS: Readonly<Record<string, number>> = {
 /** attn_cfg of a state-spaces config: its num_heads is the attention's head count. */
 const ATTN_CFG_LIMITS: Readonly<Record<string, number>> = { ...KEY_LIMITS, num_heads: LIMITS.heads, num_heads_kv: LIMITS.heads };
 /** Number keys and their ranges (schema.ts: ropeTheta is positive and at most 1e9). */
-const NUM_LIMITS: Readonly<Record<string, { min: number; max: number }>> = { rope_theta: { min: Number.MIN_VALUE, max: 1e9 } };
+const NUM_LIMITS: Readonly<Record<string, { min: number; max: number }>> = { rope_theta: { min: Number.MIN_VALUE, max: LIMITS.ropeTheta } };
 
 /** Reads typed keys with defaults, collecting one issue per wrong key instead of throwing. */
 class ConfigReader {
@@ -274,13 +277,13 @@ function dense(r: ConfigReader, d: number, type: 'llama' | 'mistral' | 'mixtral'
   return [{ repeat: nLayers, layers: [{ mixer, ffn }] } as unknown as LayerItem];
 }
 
-function readModelType(json: Json): ParseResult<HfModelType> {
+function readModelType(json: Json): ParseResult<string> {
   const t = json.model_type;
-  const list = HF_MODEL_TYPES.join(', ');
+  const list = ALL_HF_MODEL_TYPES.join(', ');
   if (t === undefined) return { ok: false, issues: [{ path: 'model_type', message: `missing; a Hugging Face config.json names its model_type (supported: ${list})` }] };
   if (typeof t !== 'string') return { ok: false, issues: [{ path: 'model_type', message: `expected a string, got ${typeof t}` }] };
-  if (!(HF_MODEL_TYPES as readonly string[]).includes(t)) return { ok: false, issues: [{ path: 'model_type', message: `unsupported model_type ${describeValue(t)}; supported: ${list}` }] };
-  return { ok: true, value: t as HfModelType };
+  if (!ALL_HF_MODEL_TYPES.includes(t)) return { ok: false, issues: [{ path: 'model_type', message: `unsupported model_type ${describeValue(t)}; supported: ${list}` }] };
+  return { ok: true, value: t };
 }
 
 /**
@@ -303,7 +306,9 @@ function importHf(json: unknown): ParseResult<Design> {
   const j = json as Json;
   const t = readModelType(j);
   if (!t.ok) return t;
-  const type = t.value;
+  const family = Object.prototype.hasOwnProperty.call(FAMILY_IMPORTERS, t.value) ? FAMILY_IMPORTERS[t.value] : undefined;
+  if (family) return family(j);
+  const type = t.value as HfModelType;
   if (type === 'mamba' && j.hidden_size === undefined && (j.d_model !== undefined || j.n_layer !== undefined)) return importMambaSsm(j);
   const r = new ConfigReader(j);
   const ssm = type === 'mamba' || type === 'mamba2';
@@ -515,12 +520,56 @@ function firstMismatch(set: readonly boolean[]): number {
   return set.findIndex((v, i) => v !== (i % period === offset));
 }
 
+/** The families a design can be exported as (`exportHfConfig(design, family)`), in the order the automatic choice tries. */
+export const HF_EXPORT_FAMILIES: readonly string[] = ['jamba', ...Object.keys(FAMILY_EXPORTERS)];
+
+/**
+ * How far a family got before refusing: the layer index its refusal names (-1 when none), plus a half when the refusal
+ * is about a field of a block of the right kind rather than the kind itself (`layers[1].ffn.activation` fits better
+ * than `layers[1].ffn.kind`).
+ */
+function refusalDepth(issues: readonly ValidationIssue[]): number {
+  const path = issues[0]?.path ?? '';
+  const m = /^layers\[(\d+)\]/.exec(path);
+  return (m ? Number(m[1]) : -1) + (m && !path.endsWith('.kind') ? 0.5 : 0);
+}
+
+/** Each family's export of the design, or its reason for refusing it. */
+export function hfExportOptions(design: Design): { family: string; result: ParseResult<Record<string, unknown>> }[] {
+  return HF_EXPORT_FAMILIES.map((family) => ({ family, result: exportHfConfigAs(design, family) }));
+}
+
+/** The design as the `config.json` of one family, or the reason it is not expressible there. */
+export function exportHfConfigAs(design: Design, family: string): ParseResult<Record<string, unknown>> {
+  if (family === 'jamba') return exportJambaConfig(design);
+  const exporter = Object.prototype.hasOwnProperty.call(FAMILY_EXPORTERS, family) ? FAMILY_EXPORTERS[family] : undefined;
+  if (!exporter) return { ok: false, issues: [{ path: 'family', message: `unknown family "${family}"; expected one of ${HF_EXPORT_FAMILIES.join(', ')}` }] };
+  return exporter(design);
+}
+
+/**
+ * The design as the `config.json` of the first family that expresses it (HF_EXPORT_FAMILIES order), or, when none
+ * does, the reason of the family that fitted furthest (the refusal naming the deepest layer), prefixed with the
+ * family: `nemotron_h: layers[3].mixer.kind: "hyena" is not one of Nemotron-H's mixers`.
+ */
+export function exportHfConfig(design: Design, family?: string): ParseResult<Record<string, unknown>> {
+  if (family !== undefined) return exportHfConfigAs(design, family);
+  let best: { family: string; issues: ValidationIssue[]; depth: number } | null = null;
+  for (const { family: fam, result } of hfExportOptions(design)) {
+    if (result.ok) return result;
+    const depth = refusalDepth(result.issues);
+    if (!best || depth > best.depth) best = { family: fam, issues: result.issues, depth };
+  }
+  const b = best!;
+  return { ok: false, issues: b.issues.map((i) => ({ path: i.path, message: `${i.message} (closest family: ${b.family})` })) };
+}
+
 /**
  * A Jamba `config.json` for a design made only of Jamba's block kinds (mamba / attention mixers, mlp / moe FFNs)
  * whose attention and MoE positions are each `i % period == offset`, with one shape per kind. Otherwise the issues
  * say why not, naming the first offending layer (`layers[5]` counts explicit layers).
  */
-export function exportHfConfig(design: Design): ParseResult<Record<string, unknown>> {
+export function exportJambaConfig(design: Design): ParseResult<Record<string, unknown>> {
   const layers = expandLayers(design.layers);
   const fail = (path: string, message: string): ParseResult<Record<string, unknown>> => ({ ok: false, issues: [{ path, message }] });
   if (design.norm !== 'rmsnorm') return fail('norm', 'Jamba uses RMSNorm; this design uses LayerNorm');

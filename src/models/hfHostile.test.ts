@@ -48,7 +48,7 @@ describe('HF import: errors name the config key, with the field limit', () => {
     [{ model_type: 'llama', hidden_size: 1e308 }, 'hidden_size', `must be at most ${LIMITS.dModel}, got 1e+308`],
     [{ model_type: 'jamba', mamba_d_state: 1e308 }, 'mamba_d_state', `must be at most ${LIMITS.dState}, got 1e+308`],
     [{ model_type: 'mixtral', num_local_experts: 4096 }, 'num_local_experts', `must be at most ${LIMITS.experts}`],
-    [{ model_type: 'llama', rope_theta: 1e12 }, 'rope_theta', 'at most 1000000000'],
+    [{ model_type: 'llama', rope_theta: 1e13 }, 'rope_theta', 'at most 1000000000000'],
     [{ model_type: 'jamba', num_attention_heads: 32, num_key_value_heads: 5 }, 'num_key_value_heads', 'does not divide'],
     [{ model_type: 'mixtral', num_local_experts: 2, num_experts_per_tok: 4 }, 'num_experts_per_tok', 'exceeds nExperts'],
     [{ model_type: 'mamba', vocab_size: 1_999_999, pad_vocab_size_multiple: 1024 }, 'vocab_size', `at most ${LIMITS.vocabSize}`],
@@ -105,7 +105,7 @@ describe('validation messages: the field limit, one line, no raw controls', () =
     const text = `${r.issues[0]!.path}: ${r.issues[0]!.message}`;
     expect(text).toBe('\\u001b[2K\\rok: fine\\n: unknown field "\\u001b[2K\\rok: fine\\n"');
     const hf = importHfConfig({ model_type: 'llama\n\u001b[31m', hidden_size: 'x\u009b' });
-    expect(hf.ok ? '' : hf.issues[0]!.message).toBe('unsupported model_type "llama\\n\\u001b[31m"; supported: jamba, zamba, mamba, mamba2, llama, mistral, mixtral');
+    expect(hf.ok ? '' : hf.issues[0]!.message).toBe('unsupported model_type "llama\\n\\u001b[31m"; supported: jamba, zamba, mamba, mamba2, llama, mistral, mixtral, nemotron_h, zamba2, falcon_h1, granitemoehybrid, bamba, qwen3_next, kimi_linear, minimax, minimax_text_01, minimax_m1');
   });
   it('a JSON syntax error is one line and does not repeat the raw input', () => {
     const r = loadDesignSource('{"format": "hybrid-arch/1",\n "name": x\u001b[31m}');

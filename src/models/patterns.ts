@@ -22,42 +22,59 @@ import { defaultSharedBlock } from '../kinds/shared/spec';
 /** Megatron-LM layer symbols: M (Mamba), * (attention), - (MLP-only). */
 export type MegatronLayerKind = 'mamba' | 'attention' | 'mlp';
 
+/** Python's round(): halves go to the even neighbour (Megatron-LM computes layer counts with it). */
+export function pyRound(x: number): number {
+  const f = Math.floor(x);
+  const diff = x - f;
+  if (diff > 0.5) return f + 1;
+  if (diff < 0.5) return f;
+  return f % 2 === 0 ? f : f + 1;
+}
+
 /**
- * Megatron-LM's automatic hybrid allocation (`megatron/core/ssm/mamba_hybrid_layer_allocation.py`, `allocate_layers`
- * without an override pattern): attention layers evenly spaced with Mamba sections before and after, then MLP-only
- * layers distributed evenly (right-justified) over the remaining Mamba slots.
- * `megatronHybridPattern(56, 0.08, 0.5)` is Mamba-2-Hybrid 8B: attention at 10, 22, 33, 45.
+ * Megatron-LM `pattern_from_ratios(num_layers, attention_ratio, mlp_ratio)` (hybrid_layer_allocation.py): attention
+ * evenly spaced starting and ending with Mamba, then MLPs replacing Mamba slots the same way. Counts use Python's
+ * round. `(56, 0.08, 0.5)` is the Mamba-2-Hybrid-8B pattern of examples/mamba/train.sh.
  */
-export function megatronHybridPattern(nLayers: number, attentionRatio: number, mlpRatio: number): MegatronLayerKind[] {
+export function patternFromRatios(nLayers: number, attentionRatio: number, mlpRatio: number): string {
   if (!Number.isInteger(nLayers) || nLayers < 1) throw new RangeError(`nLayers must be a positive integer, got ${nLayers}`);
-  if (!(attentionRatio >= 0 && mlpRatio >= 0 && attentionRatio + mlpRatio <= 1)) {
-    throw new RangeError(`ratios must be >= 0 with attention + mlp <= 1, got ${attentionRatio} and ${mlpRatio}`);
+  if (!(attentionRatio >= 0 && mlpRatio >= 0 && attentionRatio <= 1 && mlpRatio <= 1 && attentionRatio + mlpRatio <= 1)) {
+    throw new RangeError(`ratios must be in [0, 1] with attention + mlp <= 1, got ${attentionRatio} and ${mlpRatio}`);
   }
-  const kinds: MegatronLayerKind[] = new Array<MegatronLayerKind>(nLayers).fill('mamba');
-  const nAttention = Math.round(nLayers * attentionRatio);
+  const s: string[] = new Array<string>(nLayers).fill('M');
+  const nAttention = pyRound(nLayers * attentionRatio);
   let nMamba = nLayers - nAttention;
   const section = nMamba / (nAttention + 1);
   let x = section;
-  for (let l = 0; l < nLayers; l++) {
+  for (let i = 0; i < nLayers; i++) {
     if (x < 0.5) {
-      kinds[l] = 'attention';
+      s[i] = '*';
       x += section;
     } else x -= 1;
   }
-  const nMlp = Math.round(nLayers * mlpRatio);
+  const nMlp = pyRound(nLayers * mlpRatio);
   if (nMlp > 0) {
     nMamba -= nMlp;
-    const perMlp = nMamba / nMlp;
-    let y = perMlp;
-    for (let l = 0; l < nLayers; l++) {
-      if (kinds[l] !== 'mamba') continue;
+    const ratio = nMamba / nMlp;
+    let y = ratio;
+    for (let i = 0; i < nLayers; i++) {
+      if (s[i] !== 'M') continue;
       if (y < 0.5) {
-        kinds[l] = 'mlp';
-        y += perMlp;
+        s[i] = '-';
+        y += ratio;
       } else y -= 1;
     }
   }
-  return kinds;
+  return s.join('');
+}
+
+/**
+ * Megatron-LM's automatic hybrid allocation as layer kinds ({@link patternFromRatios}: attention evenly spaced with
+ * Mamba sections before and after, then MLP-only layers distributed evenly over the remaining Mamba slots).
+ * `megatronHybridPattern(56, 0.08, 0.5)` is Mamba-2-Hybrid 8B: attention at 10, 22, 33, 45.
+ */
+export function megatronHybridPattern(nLayers: number, attentionRatio: number, mlpRatio: number): MegatronLayerKind[] {
+  return [...patternFromRatios(nLayers, attentionRatio, mlpRatio)].map((c) => (c === '*' ? 'attention' : c === '-' ? 'mlp' : 'mamba'));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { zambaHybridIndices } from './patterns';
 import { getPreset, makeTemplate, PRESET_IDS, PRESETS, SEED_RULE_PRESET, TEMPLATE_KINDS } from './presets';
+import { RECENT_PRESETS } from './presetsRecent';
 import { expandLayers, type Design, type Layer } from './schema';
 import { validateDesign } from './validate';
 
@@ -11,8 +12,9 @@ const isAttn = (l: Layer) => l.mixer.kind === 'attention';
 const isMoe = (l: Layer) => l.ffn.kind === 'moe';
 
 describe('presets', () => {
-  it('has exactly the ten ids the CLI and tests use', () => {
-    expect(PRESET_IDS).toEqual(['jamba-v0.1', 'jamba-1.5-mini', 'jamba-1.5-large', 'zamba-7b', 'stripedhyena-7b', 'mamba-2.8b', 'mamba2-hybrid-8b', 'llama-2-7b', 'mistral-7b', 'mixtral-8x7b']);
+  it('has exactly the ids the CLI and tests use: the ten of 2023-2024, then the recent hybrids', () => {
+    expect(PRESET_IDS.slice(0, 10)).toEqual(['jamba-v0.1', 'jamba-1.5-mini', 'jamba-1.5-large', 'zamba-7b', 'stripedhyena-7b', 'mamba-2.8b', 'mamba2-hybrid-8b', 'llama-2-7b', 'mistral-7b', 'mixtral-8x7b']);
+    expect(PRESET_IDS.slice(10)).toEqual(RECENT_PRESETS.map((p) => p.id));
   });
 
   it.each([...PRESETS, SEED_RULE_PRESET].map((p) => [p.id, p] as const))('%s is valid, cited and survives a JSON round trip', (_id, p) => {

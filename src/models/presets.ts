@@ -8,6 +8,7 @@
  */
 import { DesignSchema, FORMAT, type Design, type DesignInput, type Layer, type LayerInput } from './schema';
 import { megatronHybridPattern, zambaHybridIndices } from './patterns';
+import { RECENT_PRESETS } from './presetsRecent';
 import { FFN_SPECS, MIXER_SPECS } from '../kinds/specs';
 
 /** One preset: a design plus where its numbers come from. */
@@ -20,6 +21,10 @@ export interface Preset {
   source: string;
   /** What is simplified or inferred, in one or two sentences. */
   notes: string;
+  /** The model family and its maker, as the presets menu groups them (e.g. `Nemotron-H (NVIDIA)`). */
+  family: string;
+  /** Year of release (the menu orders families by their newest release). */
+  year: number;
   design: Design;
 }
 
@@ -112,6 +117,8 @@ function mamba2Hybrid(): Design {
 export const PRESETS: readonly Preset[] = [
   {
     id: 'jamba-v0.1',
+    family: 'Jamba (AI21)',
+    year: 2024,
     name: 'Jamba-v0.1 (52B)',
     source: JAMBA_SOURCE,
     notes: '32 layers in 4 blocks of 8; attention at i % 8 == 4 (1:7), MoE (16 experts, top-2) at i % 2 == 1; Jamba Mamba mixers carry inner RMSNorms on dt, B and C; no positional embedding.',
@@ -119,6 +126,8 @@ export const PRESETS: readonly Preset[] = [
   },
   {
     id: 'jamba-1.5-mini',
+    family: 'Jamba (AI21)',
+    year: 2024,
     name: 'Jamba-1.5-Mini (52B)',
     source: 'ai21labs/AI21-Jamba-1.5-Mini config.json (https://huggingface.co/ai21labs/AI21-Jamba-1.5-Mini); Jamba-1.5 report, arXiv 2408.12570 (https://arxiv.org/abs/2408.12570)',
     notes: 'Same architecture as Jamba-v0.1 (32 layers, d 4096, 16 experts top-2), 256K context.',
@@ -126,6 +135,8 @@ export const PRESETS: readonly Preset[] = [
   },
   {
     id: 'jamba-1.5-large',
+    family: 'Jamba (AI21)',
+    year: 2024,
     name: 'Jamba-1.5-Large (398B)',
     source: 'Jamba-1.5 report, arXiv 2408.12570 (https://arxiv.org/abs/2408.12570); ai21labs/AI21-Jamba-1.5-Large config.json (https://huggingface.co/ai21labs/AI21-Jamba-1.5-Large)',
     notes: '72 layers in 9 blocks of 8, 1:7 attention:Mamba, MoE every other layer (16 experts, top-2), d 8192, 64 heads, 8 KV heads; FFN width 24576 and dt_rank 512 (= ceil(8192 / 16)) inferred.',
@@ -133,6 +144,8 @@ export const PRESETS: readonly Preset[] = [
   },
   {
     id: 'zamba-7b',
+    family: 'Zamba (Zyphra)',
+    year: 2024,
     name: 'Zamba-7B-v1',
     source: 'Hugging Face transformers configuration_zamba.py / modeling_zamba.py (https://github.com/huggingface/transformers/tree/main/src/transformers/models/zamba); Zyphra/Zamba-7B-v1 config.json (https://huggingface.co/Zyphra/Zamba-7B-v1); arXiv 2405.16712',
     notes: '76 Mamba layers without MLP; one shared attention+MLP block (weights stored once) called 13 times, just before Mamba layers 2, 7, 13, ..., 73 (layers_block_type); the shared block reads concat(hidden, embedding) (2d wide, 16 heads of 464), each call has its own d x d output linear and KV cache; no rotary embedding (modeling_zamba.py ZambaAttention). The shared MLP is gated (GELU gate, the same shapes as SwiGLU). Zamba splits each Mamba mixer into 2 heads; modelled here as one Mamba-1 mixer of the same width.',
@@ -160,6 +173,8 @@ export const PRESETS: readonly Preset[] = [
   },
   {
     id: 'stripedhyena-7b',
+    family: 'StripedHyena (Together AI)',
+    year: 2023,
     name: 'StripedHyena-Hessian-7B',
     source: 'togethercomputer/stripedhyena configs/7b-sh-32k-v0.1.yml (https://github.com/togethercomputer/stripedhyena/blob/main/configs/7b-sh-32k-v0.1.yml)',
     notes: '32 layers strictly alternating Hyena (even indices) and attention (odd); 32 heads in 4 GQA groups (8 KV heads), RoPE base 500000; Hyena short FIR length 3, modal long filter with 2 states per channel; gated MLP 14336.',
@@ -187,6 +202,8 @@ export const PRESETS: readonly Preset[] = [
   },
   {
     id: 'mamba-2.8b',
+    family: 'Mamba (state-spaces)',
+    year: 2023,
     name: 'Mamba-2.8B',
     source: 'state-spaces/mamba mamba_ssm/models/config_mamba.py (https://github.com/state-spaces/mamba/blob/main/mamba_ssm/models/config_mamba.py); state-spaces/mamba-2.8b config.json (https://huggingface.co/state-spaces/mamba-2.8b)',
     notes: '64 Mamba-1 layers, no MLP; vocab 50277 padded to a multiple of 8 (50280); tied embeddings. Trained at 2048 tokens; a recurrent model has no hard context limit.',
@@ -205,6 +222,8 @@ export const PRESETS: readonly Preset[] = [
   },
   {
     id: 'mamba2-hybrid-8b',
+    family: 'Mamba-2-Hybrid (NVIDIA)',
+    year: 2024,
     name: 'Mamba-2-Hybrid 8B',
     source: MEGATRON_SOURCE,
     notes: "56 layers placed by Megatron-LM's allocate_layers(56, attention 0.08, mlp 0.5): 24 Mamba-2, 4 attention (indices 10, 22, 33, 45), 28 MLP-only; plain GELU MLP 16384 (no --swiglu); Mamba-2 d_state 128, head dim 64, 8 groups; no positional embedding; vocab 256000 inferred.",
@@ -212,6 +231,8 @@ export const PRESETS: readonly Preset[] = [
   },
   {
     id: 'llama-2-7b',
+    family: 'Transformers (Meta, Mistral AI)',
+    year: 2023,
     name: 'Llama-2-7B',
     source: 'meta-llama/Llama-2-7b-hf config.json (https://huggingface.co/meta-llama/Llama-2-7b-hf); HF configuration_llama.py',
     notes: '32 attention layers (MHA: 32 heads, 32 KV heads), SwiGLU MLP 11008, RoPE, 4096 context.',
@@ -230,6 +251,8 @@ export const PRESETS: readonly Preset[] = [
   },
   {
     id: 'mistral-7b',
+    family: 'Transformers (Meta, Mistral AI)',
+    year: 2023,
     name: 'Mistral-7B-v0.1',
     source: 'mistralai/Mistral-7B-v0.1 config.json (https://huggingface.co/mistralai/Mistral-7B-v0.1); HF configuration_mistral.py',
     notes: '32 attention layers, GQA 32/8, sliding window 4096, SwiGLU MLP 14336, 32K context.',
@@ -248,6 +271,8 @@ export const PRESETS: readonly Preset[] = [
   },
   {
     id: 'mixtral-8x7b',
+    family: 'Transformers (Meta, Mistral AI)',
+    year: 2023,
     name: 'Mixtral-8x7B',
     source: 'mistralai/Mixtral-8x7B-v0.1 config.json (https://huggingface.co/mistralai/Mixtral-8x7B-v0.1); HF configuration_mixtral.py',
     notes: '32 attention layers, GQA 32/8, MoE with 8 experts (top-2) of width 14336 in every layer, RoPE base 1e6, 32K context.',
@@ -264,7 +289,21 @@ export const PRESETS: readonly Preset[] = [
       layers: [{ repeat: 32, layers: [{ mixer: attention(32, 8, 128, { ropeTheta: 1e6 }), ffn: { kind: 'moe', nExperts: 8, topK: 2, expertWidth: 14336, activation: 'swiglu' } }] }],
     }),
   },
+  ...RECENT_PRESETS,
 ];
+
+/** Presets grouped for a menu: one group per family, newest family first, each labelled with its years. */
+export function presetGroups(presets: readonly Preset[]): { label: string; presets: Preset[] }[] {
+  const byFamily = new Map<string, Preset[]>();
+  for (const p of presets) byFamily.set(p.family, [...(byFamily.get(p.family) ?? []), p]);
+  return [...byFamily.entries()]
+    .map(([family, ps]) => {
+      const years = [...new Set(ps.map((p) => p.year))].sort();
+      return { family, newest: years[years.length - 1]!, label: `${family} · ${years.length > 1 ? `${years[0]}–${years[years.length - 1]}` : years[0]}`, presets: [...ps].sort((a, b) => a.year - b.year) };
+    })
+    .sort((a, b) => b.newest - a.newest || a.family.localeCompare(b.family))
+    .map(({ label, presets: ps }) => ({ label, presets: ps }));
+}
 
 /** The preset ids, in display order. */
 export const PRESET_IDS: readonly string[] = PRESETS.map((p) => p.id);
@@ -276,6 +315,8 @@ export const PRESET_IDS: readonly string[] = PRESETS.map((p) => p.id);
  */
 export const SEED_RULE_PRESET: Preset = {
   id: 'seed-rule',
+  family: 'Patterns',
+  year: 2024,
   name: 'Seed rule (simplified): attention + MoE every 8th layer',
   source: "Project seed document, JambaModel example (attention_frequency 8, 72 layers, d_model 4096, d_ff 14336)",
   notes: 'Not a published model: the published Jamba puts attention at i % 8 == 4 and MoE on every other layer. Vocabulary 65536 chosen to match Jamba.',

@@ -23,6 +23,8 @@ export const LIMITS = {
   shortFilter: 64,
   stateSize: 256,
   nameLength: 200,
+  /** RoPE base: Falcon-H1 uses 1e11 (`rope_theta` in its config.json). */
+  ropeTheta: 1e12,
 } as const;
 
 /** The message of a non-number where an integer belongs (validate.ts turns it into "expected an integer, got ..."). */

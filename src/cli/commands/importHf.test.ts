@@ -41,7 +41,7 @@ describe('cli import-hf / export-hf', () => {
   it('import-hf of an unsupported model_type names the supported ones', async () => {
     const r = await cli('import-hf', write('gpt2.json', '{"model_type": "gpt2"}'));
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^error: .*gpt2\.json: model_type: unsupported model_type "gpt2"; supported: jamba, zamba, mamba, mamba2, llama, mistral, mixtral\n$/);
+    expect(r.stderr).toMatch(/^error: .*gpt2\.json: model_type: unsupported model_type "gpt2"; supported: jamba, zamba, mamba, mamba2, llama, mistral, mixtral, nemotron_h, .*\n$/);
   });
   it('import-hf of malformed JSON or a missing file exits 2 with one line', async () => {
     const bad = await cli('import-hf', write('bad.json', '{"model_type": '));

@@ -1,8 +1,8 @@
 /**
  * `run <preset-id | design.json> [--seed 1] [--tokens 1,2,3] [--profile tiny] [--backend wasm|cpu] [--json]
  * [--export <dir>]`: builds the scaled model from a seed, runs one prefill over the tokens and prints the logits of the
- * last position. `--export <dir>` also writes model.safetensors + config.json (HF JambaForCausalLM names) for designs
- * made of Jamba's block kinds.
+ * last position. `--export <dir>` also writes model.safetensors + config.json in a Hugging Face family's tensor names
+ * (jamba, nemotron_h or qwen3_next: the first that expresses the design, or `--family`), src/sim/runtime/export.ts.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +16,8 @@ import { writeLines } from '../sanitize';
 import { readDesignArg } from './designIo';
 import { backendFlag, profileFlag, scanFlag, seedFlag } from './runtimeArgs';
 
-const USAGE = 'run <preset-id | design.json> [--seed 1] [--tokens 1,2,3] [--profile tiny|small|medium] [--backend wasm|cpu] [--scan auto|simd|js|chunked|naive] [--json] [--export <dir>]';
+const USAGE = 'run <preset-id | design.json> [--seed 1] [--tokens 1,2,3] [--profile tiny|small|medium] [--backend wasm|cpu] [--scan auto|simd|js|chunked|naive] [--json] [--export <dir> [--family jamba|nemotron_h|qwen3_next]]';
+const FAMILIES = ['jamba', 'nemotron_h', 'qwen3_next'] as const;
 
 function tokensFlag(text: string | undefined, vocab: number): number[] {
   if (text === undefined) return [1, 2, 3];
@@ -29,10 +30,13 @@ function tokensFlag(text: string | undefined, vocab: number): number[] {
 }
 
 export const runCommand: Command = {
-  summary: 'run a scaled model from a seed on given tokens; print last-position logits; --export HF Jamba weights',
+  summary: 'run a scaled model from a seed on given tokens; print last-position logits; --export HF weights (jamba, nemotron_h, qwen3_next)',
   usage: USAGE,
   async run(args) {
-    const p = parseArgs(args, ['seed', 'tokens', 'profile', 'backend', 'scan', 'json', 'export'], ['json']);
+    const p = parseArgs(args, ['seed', 'tokens', 'profile', 'backend', 'scan', 'json', 'export', 'family'], ['json']);
+    const family = flagString(p, 'family');
+    if (family !== undefined && !(FAMILIES as readonly string[]).includes(family)) throw new CliError(`--family must be one of ${FAMILIES.join(', ')}, got "${family}"`);
+    if (family !== undefined && !p.flags.has('export')) throw new CliError('--family goes with --export <dir>');
     if (p.positional.length > 1) throw new CliError(`expected one design, got ${p.positional.length}: ${p.positional.join(' ')}; usage: ${USAGE}`);
     const design = readDesignArg(p.positional[0], USAGE);
     const profile = profileFlag(p, 'tiny');
@@ -51,13 +55,13 @@ export const runCommand: Command = {
     const tf = await import('@tensorflow/tfjs');
     const { initBackend } = await import('../../sim/runtime/backend');
     const { RuntimeModel, initModelWeights } = await import('../../sim/runtime/builder');
-    const { exportJamba } = await import('../../sim/runtime/export');
+    const { exportHfWeights } = await import('../../sim/runtime/export');
     const weights = initModelWeights(scaled.design, seed);
-    // Check exportability before any work, so a non-Jamba design fails fast with one line.
+    // Check exportability before any work, so a design no family expresses fails fast with one line.
     let exported: HfExport | null = null;
     if (exportDir !== undefined) {
       try {
-        exported = exportJamba(weights);
+        exported = exportHfWeights(weights, family as (typeof FAMILIES)[number] | undefined);
       } catch (e) {
         throw new CliError((e as Error).message);
       }
@@ -93,7 +97,7 @@ export const runCommand: Command = {
       seed,
       tokens,
       logits,
-      ...(exportDir !== undefined ? { exported: [join(exportDir, 'model.safetensors'), join(exportDir, 'config.json')] } : {}),
+      ...(exportDir !== undefined ? { exported: [join(exportDir, 'model.safetensors'), join(exportDir, 'config.json')], exportedAs: exported?.config.model_type } : {}),
     };
     if (p.flags.has('json')) {
       process.stdout.write(JSON.stringify(result) + '\n');

@@ -67,7 +67,7 @@ describe('cli bench', () => {
     [['run', 'jamba-v0.1', '--tokens', '1,-2'], /--tokens must be a comma-separated list of token ids/],
     [['run', 'jamba-v0.1', '--tokens', '1,999'], /below the profile's vocab size 256, got 999/],
     [['run', 'jamba-v0.1', '--seed', '1.5'], /--seed must be an integer/],
-    [['run', 'zamba-7b', '--export', join(dir, 'z')], /cannot export as JambaForCausalLM: layers\[0\]\.ffn\.kind/],
+    [['run', 'zamba-7b', '--export', join(dir, 'z')], /cannot export the weights as jamba, nemotron_h, qwen3_next: jamba: layers\[0\]\.ffn\.kind/],
   ])('%j exits 2 with one line naming the flag and rule', async (args, msg) => {
     const r = await cli(...args);
     expect(r.code).toBe(2);

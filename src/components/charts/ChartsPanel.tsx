@@ -12,9 +12,8 @@ import { TASKS } from '../../sim/lab/tasks/tasks';
 import { RunPanel } from './RunPanel';
 import { BUDGET_PRESETS_GIB } from '../../app/slices/uiSlice';
 import type { ChartSettings } from '../../app/slices/compareSlice';
-import { PRESETS } from '../../models/presets';
+import { PRESETS, presetGroups } from '../../models/presets';
 import { ratioVariants } from '../../models/patterns';
-import { loadDesignSource } from '../../models/load';
 import { formatIssues } from '../../models/validate';
 import { formatTokens } from '../formatTokens';
 import { formatInt } from '../../sim/cost/format';
@@ -97,6 +96,7 @@ export function ChartsPanel() {
     }
   };
   const pinFile = async (file: File) => {
+    const { loadDesignSource } = await import('../../models/load');
     const r = loadDesignSource(await file.text());
     if (r.ok) pinDesign(r.value, 'file');
     else pushNotice('error', `${file.name} was not pinned:\n${formatIssues(r.issues)}`);
@@ -184,10 +184,14 @@ export function ChartsPanel() {
           data-testid="pin-preset"
         >
           <option value="">Pin preset…</option>
-          {PRESETS.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
+          {presetGroups(PRESETS).map((g) => (
+            <optgroup key={g.label} label={g.label}>
+              {g.presets.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </optgroup>
           ))}
         </select>
         <button type="button" onClick={() => fileInput.current?.click()} title="Pin a design file (our JSON or a Hugging Face config.json)">

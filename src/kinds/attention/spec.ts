@@ -18,7 +18,7 @@ export const AttentionSchema = z
     nKvHeads: int(LIMITS.heads),
     headDim: int(LIMITS.headDim),
     positional: z.enum(['rope', 'none']).default('rope'),
-    ropeTheta: z.number().positive().max(1e9).optional(),
+    ropeTheta: z.number().positive().max(LIMITS.ropeTheta).optional(),
     /** Sliding-window attention (Mistral): the KV cache never holds more than this many positions. */
     slidingWindow: int(LIMITS.maxContext).nullable().default(null),
     /** Biases on q, k, v and o projections (false for Llama, Mistral, Jamba). */

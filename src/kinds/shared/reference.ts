@@ -7,9 +7,11 @@ import { linearRef } from '../../sim/runtime/reference/ops';
 import { attentionRef } from '../attention/reference';
 import { mlpRef } from '../mlp/reference';
 import { moeRef } from '../moe/reference';
-import type { SharedBlockWeights, SharedCallWeights } from './layer';
+import { callBlockWeights, type SharedBlockWeights, type SharedCallWeights } from './layer';
 
-export function sharedRef(block: SharedBlockWeights, call: SharedCallWeights, x: Float64Array, emb: Float64Array, l: number, d: number): Float64Array {
+/** One call; a call with adapters (Zamba2) runs the block's weights with its A B merged in (layer.ts `callBlockWeights`). */
+export function sharedRef(stored: SharedBlockWeights, call: SharedCallWeights, x: Float64Array, emb: Float64Array, l: number, d: number): Float64Array {
+  const block = callBlockWeights(stored, call);
   let u = x;
   if (block.concatEmbedding) {
     u = new Float64Array(l * 2 * d);

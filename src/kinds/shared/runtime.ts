@@ -1,7 +1,7 @@
 /** Zamba's shared block: how a call runs (layer.ts: the shared tensors and the call's mixer; reference.ts). */
 import { linearEntry } from '../../sim/runtime/params';
 import type { MixerRuntime } from '../runtimeKind';
-import { SharedMixer, initSharedCallWeights, type SharedCallWeights } from './layer';
+import { SharedMixer, initSharedCallWeights, type LowRankWeights, type SharedCallWeights } from './layer';
 import { sharedRef } from './reference';
 import { attentionFootprint } from '../attention/runtime';
 import type { SharedRef } from './spec';
@@ -12,18 +12,27 @@ export const sharedRuntime: MixerRuntime<SharedRef, SharedCallWeights> = {
     if (!block) throw new Error(`shared mixer: blockId "${m.blockId}" names no entry of sharedBlocks`);
     return initSharedCallWeights(block, dModel, rng);
   },
-  build: (w, { sharedTensors, tensors }) => {
+  build: (w, { sharedTensors, moeCombine, tensors }) => {
     const t = sharedTensors.get(w.blockId);
     if (!t) throw new Error(`shared mixer: no tensors for block "${w.blockId}"`);
-    return new SharedMixer(t, w, tensors);
+    return new SharedMixer(t, w, moeCombine, tensors);
   },
   reference: (w, x, l, { dModel, emb, sharedWeights }) => {
     const block = sharedWeights.find((b) => b.id === w.blockId);
     if (!block) throw new Error(`shared mixer: no weights for block "${w.blockId}"`);
     return sharedRef(block, w, x, emb, l, dModel);
   },
-  /** The call's own d×d linear (`linear_layers.{j}` in HF `modeling_zamba.py`); the block is exported once. */
-  entries: (w) => (w.linear ? [linearEntry('linear.weight', w.linear)] : []),
+  /**
+   * The call's own d×d linear (`linear_layers.{j}` in HF `modeling_zamba.py`) and its adapters (HF
+   * `modeling_zamba2.py` `*_adapter_list.{j}.0/1`); the block is exported once.
+   */
+  entries: (w) => {
+    const out = w.linear ? [linearEntry('linear.weight', w.linear)] : [];
+    const ad = w.adapters;
+    if (!ad) return out;
+    const pair = (name: string, lr: LowRankWeights | null) => (lr ? [linearEntry(`${name}.0.weight`, lr.a), linearEntry(`${name}.1.weight`, lr.b)] : []);
+    return [...out, ...pair('self_attn.linear_q_adapter', ad.q), ...pair('self_attn.linear_k_adapter', ad.k), ...pair('self_attn.linear_v_adapter', ad.v), ...pair('feed_forward.gate_up_proj_adapter', ad.ffn)];
+  },
   scans: [],
   /** The 2d concatenated input, the block's FFN width and its attention's score blocks. */
   footprint: (m, ctx) => {

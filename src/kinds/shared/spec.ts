@@ -4,6 +4,7 @@
  * Its input is concat(hidden, original embedding), 2·d wide; each call has its own d×d output linear and KV cache.
  */
 import { z } from 'zod';
+import { LIMITS, int } from '../../models/schemaKit';
 import { mixerSpec, type Placed, type ScaleContext } from '../kindSpec';
 import { AttentionSchema, scaleAttention } from '../attention/spec';
 import { MlpSchema, mlpSpec } from '../mlp/spec';
@@ -17,6 +18,22 @@ export const SharedRefSchema = z.strictObject({
 
 export type SharedRef = z.infer<typeof SharedRefSchema>;
 
+/**
+ * Zamba2's per-call low-rank adapters (HF `modeling_zamba2.py`, `use_shared_mlp_adapter` /
+ * `use_shared_attention_adapter`, `adapter_rank`): every call site of the block owns, for each adapted projection W,
+ * a pair Linear(in, rank) then Linear(rank, out) without bias whose output is added to W's: the FFN's input
+ * projections (`gate_up_proj_adapter_list`, out = gate and up widths) and q, k, v (`linear_{q,k,v}_adapter_list`).
+ */
+export const SharedAdaptersSchema = z.strictObject({
+  rank: int(LIMITS.headDim),
+  /** Adapters on the FFN's input projections (gate and up). */
+  mlp: z.boolean(),
+  /** Adapters on q, k and v. */
+  attention: z.boolean(),
+});
+
+export type SharedAdapters = z.infer<typeof SharedAdaptersSchema>;
+
 /** Zamba's shared attention+MLP block: weights stored once, called at several positions. Its FFN is an MLP or an MoE. */
 export const SharedBlockSchema = z.strictObject({
   id: z.string().min(1).max(100),
@@ -26,7 +43,9 @@ export const SharedBlockSchema = z.strictObject({
   concatEmbedding: z.boolean().default(true),
   /** Each call site has its own unshared dModel x dModel output linear (Zamba). */
   perCallLinear: z.boolean().default(true),
-});
+  /** Zamba2's per-call low-rank adapters; absent for Zamba-1 blocks. */
+  adapters: SharedAdaptersSchema.optional(),
+}).refine((b) => !(b.adapters?.mlp && b.ffn.kind !== 'mlp'), { error: 'MLP adapters need an MLP as the block\'s FFN, not an MoE', path: ['adapters', 'mlp'] });
 
 export type SharedBlock = z.infer<typeof SharedBlockSchema>;
 
@@ -52,7 +71,9 @@ export function defaultSharedBlock(dModel: number, id = DEFAULT_SHARED_BLOCK_ID)
 /** A shared block shrunk by a run profile: its attention and FFN scaled like any layer's. */
 export function scaleSharedBlock(b: SharedBlock, ctx: ScaleContext): SharedBlock {
   const ffn = b.ffn.kind === 'mlp' ? mlpSpec.scale(b.ffn, ctx) : moeSpec.scale(b.ffn, ctx);
-  return { ...b, attention: scaleAttention(b.attention, ctx), ffn };
+  // Adapter rank shrinks with the width (at least 1), keeping which projections are adapted.
+  const adapters = b.adapters ? { adapters: { ...b.adapters, rank: Math.max(1, Math.round((b.adapters.rank * ctx.profile.dModel) / ctx.dFull)) } } : {};
+  return { ...b, attention: scaleAttention(b.attention, ctx), ffn, ...adapters };
 }
 
 export const sharedSpec = mixerSpec({

@@ -117,6 +117,8 @@ export interface SharedCallSpec {
   /** The KV cache each call keeps. */
   kv: KvSpec;
   perCallLinear: boolean;
+  /** Tensors every call site stores besides its linear (Zamba2's low-rank adapters); none when absent. */
+  callTensors?: TensorSpec[];
 }
 
 /** What a mixer's cost may look at besides its own fields. */

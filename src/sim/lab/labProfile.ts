@@ -114,7 +114,11 @@ export function labDesign(design: Design, vocabSize: number, options: LabOptions
   const spec: RunProfileSpec = { name: 'lab', dModel, vocabSize, maxLayers, headDim: dModel / 2, ffnMult: 2, maxExperts: 4, maxDState: 16 };
   const scaled = scaleDesign(source, spec);
   if (sampled) scaled.notes.unshift(sampled);
-  const lab = { ...scaled.design, name: `${design.name} (lab)` };
+  // Zamba2's per-call LoRA adapters: the runtime merges them into copies of the shared weights (W + A B), which the
+  // trainer cannot differentiate back to W, A and B, so the lab copy trains the shared block without them.
+  const adapted = scaled.design.sharedBlocks.filter((b) => b.adapters);
+  if (adapted.length > 0) scaled.notes.push(`shared blocks ${adapted.map((b) => b.id).join(', ')}: per-call LoRA adapters dropped (the lab trains the shared weights only)`);
+  const lab = { ...scaled.design, name: `${design.name} (lab)`, sharedBlocks: scaled.design.sharedBlocks.map(({ adapters: _a, ...b }) => b) };
   const kept = expandLayers(lab.layers).length;
   const { dModel: _forced, ...labOptions } = options;
   const profile: LabProfile = { ...spec, name: 'lab', ...labOptions, layers: kept };

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DesignSchema, FORMAT, expandLayers, type Design, type DesignInput } from '../../models/schema';
-import { getPreset } from '../../models/presets';
+import { PRESETS, getPreset } from '../../models/presets';
 import { useTestBackend } from '../runtime/testBackend';
 import { Rng } from '../runtime/rng';
 import { FFN_TRAININGS, MIXER_TRAININGS } from '../../kinds/trainings';
@@ -120,5 +120,22 @@ describe('requests', () => {
     } finally {
       tr.dispose();
     }
+  });
+
+  it.each(PRESETS.map((p) => [p.id] as const))('preset %s: its lab copy builds and one step gives a finite loss, no tensor left', async (id) => {
+    await useTestBackend('wasm');
+    const base = tf.memory().numTensors;
+    const tr = await LabTrainer.create(trainRequest(getPreset(id)!.design, { backend: 'wasm', kvPairs: 4, batch: 4 }));
+    try {
+      const batch = TASKS['mqar-stacked'].generate(tr.params, 4, new Rng(1));
+      await tr.stepOn(batch);
+      const r = await tr.evaluate([batch]);
+      expect(Number.isFinite(r.loss)).toBe(true);
+      expect(tr.started.labDesign.sharedBlocks.every((b) => b.adapters === undefined)).toBe(true);
+      if (getPreset(id)!.design.sharedBlocks.some((b) => b.adapters)) expect(tr.started.notes.join('\n')).toMatch(/LoRA adapters dropped/);
+    } finally {
+      tr.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(base);
   });
 });
