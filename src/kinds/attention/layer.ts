@@ -26,6 +26,7 @@ import type { KvCapacityPolicy } from '../../sim/protocol';
 import type { ForwardContext, LayerCache, RuntimeMixer } from '../../sim/runtime/types';
 import { CONSTANT_TENSORS, constParam, gainParam, linear, linearParam, type Param, type TensorSource } from '../../sim/runtime/params';
 import type { Rng } from '../../sim/runtime/rng';
+import { simdBatchMatMulTakes } from '../../sim/runtime/kernels/wasmBatchMatMul';
 
 export interface AttentionDims {
   dIn: number;
@@ -413,8 +414,10 @@ export class AttentionCore {
       const qb = tf.reshape(l === nq ? q : tf.slice(q, [0, 0, s, 0], [b, h, nq, hd]), [b, kvh, g * nq, hd]);
       const kb = nk === l ? k : tf.slice(k, [0, 0, k0, 0], [b, kvh, nk, hd]);
       const vb = nk === l ? v : tf.slice(v, [0, 0, k0, 0], [b, kvh, nk, hd]);
-      // A transposed operand takes a slow path on wasm/cpu (see PER_HEAD_BACKENDS): transpose k explicitly there.
-      const qk = PER_HEAD_BACKENDS.has(tf.getBackend()) ? tf.matMul(qb, tf.transpose(kb, [0, 1, 3, 2])) : tf.matMul(qb, kb, false, true);
+      // A transposed operand takes a slow path in tfjs's wasm/cpu kernels (see PER_HEAD_BACKENDS): transpose k
+      // explicitly there, unless our wasm kernel takes the product (kernels/wasmBatchMatMul.ts: transposes are free).
+      const kT = PER_HEAD_BACKENDS.has(tf.getBackend()) && !simdBatchMatMulTakes(qb.shape, kb.shape, false, true);
+      const qk = kT ? tf.matMul(qb, tf.transpose(kb, [0, 1, 3, 2])) : tf.matMul(qb, kb, false, true);
       const scores = tf.reshape(qk, [b, kvh, g, nq, nk]); // q is pre-scaled
       const p = tf.reshape(tf.softmax(tf.add(scores, blockBias(s, e, k0, win))), [b, kvh, g * nq, nk]);
       blocks.push(tf.reshape(tf.matMul(p, vb), [b, h, nq, hd]));

@@ -19,6 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendChoice, BackendName } from '../protocol';
 import { resolveThreads, threadsSupported } from '../threads';
+import { registerSimdBatchMatMul } from './kernels/wasmBatchMatMul';
 
 export { availableThreads, resolveThreads, threadsSupported, TFJS_WASM_MAX_THREADS } from '../threads';
 
@@ -124,6 +125,7 @@ async function trySet(name: BackendName, threads: number): Promise<boolean> {
   if (name === 'wasm') {
     await configureWasmPaths();
     prepareWasmThreads(threads);
+    registerSimdBatchMatMul(); // our batched matMul for the small products (kernels/wasmBatchMatMul.ts)
   }
   await registerBrowserBackends(name);
   if (!tf.findBackendFactory(name)) return false;

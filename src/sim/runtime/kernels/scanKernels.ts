@@ -18,6 +18,7 @@ import { modalScanSimdArrays, selectiveScanBackwardSimd, selectiveScanSimdArrays
 import type { ModalScanInput, ModalScanOutput, SelectiveScanInput, SelectiveScanOutput } from '../scan/selectiveScanTypes';
 import type { SsdInput, SsdOutput } from '../scan/ssdChunked';
 import { HOST_BACKENDS, outputF32, readF32 } from './jsKernel';
+import { registerSimdBatchMatMul } from './wasmBatchMatMul';
 
 /** The array implementation a kernel runs forward. */
 export type ScanKernelImpl = 'js' | 'simd';
@@ -158,10 +159,11 @@ function gradients(): tf.GradConfig[] {
 
 let registered = false;
 
-/** Registers the scan kernels (cpu, wasm) and their gradients once. */
+/** Registers the scan kernels (cpu, wasm), their gradients and our wasm batched matMul (`wasmBatchMatMul.ts`) once. */
 export function registerScanKernels(): void {
   if (registered) return;
   registered = true;
+  registerSimdBatchMatMul();
   for (const backendName of HOST_BACKENDS) {
     for (const k of KERNELS) {
       if (!tf.getKernel(k.name, backendName)) tf.registerKernel({ kernelName: k.name, backendName, kernelFunc: k.fn as unknown as tf.KernelFunc });

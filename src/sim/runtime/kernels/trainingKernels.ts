@@ -15,7 +15,8 @@
  * - The `BatchMatMul` gradient on cpu and wasm: tfjs's own (`BatchMatMul_grad.ts`) multiplies with transposeA /
  *   transposeB, which take a slow path on wasm (a (1024 × 64)ᵀ (1024 × 34) product: ~20× the time of the same product
  *   with the operand transposed first, measured here). Ours transposes explicitly (one Transpose kernel), then
- *   multiplies plainly; other backends keep tfjs's gradient.
+ *   multiplies plainly, except for the products our WebAssembly SIMD kernel takes (`wasmBatchMatMul.ts`, which
+ *   handles both flags itself); other backends keep tfjs's gradient.
  *
  * - `TopK` has no gradient in tfjs 4.22, so a tape that reaches it throws (the MoE routing: the top-k indices make
  *   the (tokens, E) weight mask, and the tape follows them back to the scores). Ours: the values' gradient scattered
@@ -26,6 +27,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { HOST_BACKENDS, outputF32, readF32, readI32 } from './jsKernel';
+import { registerSimdBatchMatMul, simdBatchMatMulTakes } from './wasmBatchMatMul';
 
 function unsortedSegmentSum({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const x = inputs.x!;
@@ -179,9 +181,12 @@ function swapLast(x: tf.Tensor): tf.Tensor {
   return tf.transpose(x, perm);
 }
 
-/** op(x) @ op(y) where op transposes when asked: explicitly on host backends (no transposed-operand matMul there). */
+/**
+ * op(x) @ op(y) where op transposes when asked: explicitly on host backends (no fast transposed-operand matMul
+ * there), except where our wasm kernel takes the product (`wasmBatchMatMul.ts`: transposes cost it nothing).
+ */
 function mm(x: tf.Tensor, y: tf.Tensor, tx: boolean, ty: boolean): tf.Tensor {
-  if (!(HOST_BACKENDS as readonly string[]).includes(tf.getBackend())) return tf.matMul(x, y, tx, ty);
+  if (!(HOST_BACKENDS as readonly string[]).includes(tf.getBackend()) || simdBatchMatMulTakes(x.shape, y.shape, tx, ty)) return tf.matMul(x, y, tx, ty);
   return tf.matMul(tx ? swapLast(x) : x, ty ? swapLast(y) : y);
 }
 
@@ -202,10 +207,14 @@ const batchMatMulGrad: tf.GradConfig = {
 
 let registered = false;
 
-/** Registers the wasm kernels above and the corrected Cumsum gradient; safe to call more than once. */
+/**
+ * Registers the wasm kernels above (and our batched matMul, `wasmBatchMatMul.ts`) and the corrected gradients; safe
+ * to call more than once.
+ */
 export function registerTrainingKernels(): void {
   if (registered) return;
   registered = true;
+  registerSimdBatchMatMul();
   const wasm: [string, tf.KernelFunc][] = [
     ['UnsortedSegmentSum', unsortedSegmentSum as unknown as tf.KernelFunc],
     ['DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter as unknown as tf.KernelFunc],
