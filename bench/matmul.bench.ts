@@ -41,6 +41,8 @@ const CASES: Case[] = [
   { batch: 1, M: 1024, K: 32, N: 32, tB: true }, // its input gradient dy·Wᵀ
   { batch: 8, M: 256, K: 32, N: 256 }, // prefill scores at L = 256
   { batch: 64, M: 8, K: 8, N: 8 },
+  { batch: 1, M: 2048, K: 16, N: 16 }, // the lab's RoPE rotate-half product (b·h·L, hd)·(hd, hd)
+  { batch: 1, M: 1024, K: 32, N: 32, tA: true, tB: true },
   { batch: 512, M: 32, K: 16, N: 32 },
 ];
 

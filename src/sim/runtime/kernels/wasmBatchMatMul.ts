@@ -116,8 +116,16 @@ function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; at
     simdBatchMatMulCalls.tfjs++;
     return fallback!(args as Parameters<tf.KernelFunc>[0]);
   }
+  let kernel: BmmFn;
+  try {
+    kernel = kernelFor(plan.shape, mem);
+  } catch {
+    // the module did not validate or link against this memory (an unexpected build of tfjs-wasm): tfjs from now on
+    mode = 'off';
+    simdBatchMatMulCalls.tfjs++;
+    return fallback!(args as Parameters<tf.KernelFunc>[0]);
+  }
   simdBatchMatMulCalls.simd++;
-  const kernel = kernelFor(plan.shape, mem);
   const out = backend.makeOutput(plan.outShape, 'float32');
   const { K, N } = plan.shape;
   const scratch = transposeB ? backend.wasm._malloc(K * N * 4) : 0;
