@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- quality [--steps=20] [--designs=llama-2-7b,jamba-v0.1] [--full] [--compare]`: the lab's speed
+ * `npm run bench -- quality [--steps=20] [--designs=llama-2-7b,jamba-v0.1] [--full] [--compare] [--matmul=tfjs]`: the lab's speed
  * figures (issue 11, section 4), on wasm in Node:
  *  1. one training step of the stacked-MQAR lab model (default settings: batch 32, 16 pairs) per design: median ms,
  *     tfjs kernel dispatches per step, and the same step of the PyTorch twin (bench/quality/torch_lab_step.py, CPU,
@@ -10,6 +10,8 @@
  *     Mamba variants from "Compare ratios"), queued one after another as the Quality tab runs them: total wall time;
  *     `--out=file.json` also writes the results (design name and the trainer's result), which the Quality-tab
  *     screenshot spec loads (e2e/quality-screens.spec.ts).
+ * `--matmul=tfjs` runs every product on tfjs's own wasm `BatchMatMul` (our SIMD kernel off, as before it existed:
+ * src/sim/runtime/kernels/wasmBatchMatMul.ts), for before/after figures under the same load.
  * Figures only: nothing is asserted. The machine's load average is printed with every block.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -24,6 +26,7 @@ import { getPreset } from '../src/models/presets';
 import { expandLayers, type Design } from '../src/models/schema';
 import { LabTrainer, runTraining } from '../src/sim/lab/train';
 import { trainRequest } from '../src/sim/lab/trainRequest';
+import { setSimdBatchMatMulMode } from '../src/sim/runtime/kernels/wasmBatchMatMul';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -76,6 +79,8 @@ async function stepFigures(design: Design, steps: number) {
 
 export async function run(args: string[]): Promise<void> {
   const steps = Number(args.find((a) => a.startsWith('--steps='))?.split('=')[1] ?? 20);
+  if (args.includes('--matmul=tfjs')) setSimdBatchMatMulMode('off');
+  process.stdout.write(`batched matMul on wasm: ${args.includes('--matmul=tfjs') ? "tfjs's own kernel (--matmul=tfjs)" : 'ours where it is taken (kernels/wasmBatchMatMul.ts)'}\n`);
   const ids = (args.find((a) => a.startsWith('--designs='))?.split('=')[1] ?? 'llama-2-7b,jamba-v0.1,mamba-2.8b').split(',');
   const designs = ids.map((id) => {
     const p = getPreset(id);
