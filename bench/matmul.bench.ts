@@ -43,6 +43,13 @@ const CASES: Case[] = [
   { batch: 64, M: 8, K: 8, N: 8 },
   { batch: 1, M: 2048, K: 16, N: 16 }, // the lab's RoPE rotate-half product (b·h·L, hd)·(hd, hd)
   { batch: 1, M: 1024, K: 32, N: 32, tA: true, tB: true },
+  { batch: 1, M: 32, K: 1024, N: 260, tA: true }, // Mamba-2's in-projection weight gradient (B is 1 MiB)
+  { batch: 1, M: 1024, K: 260, N: 32, tB: true },
+  { batch: 1, M: 32, K: 256, N: 128, tA: true }, // B 128 KiB
+  { batch: 1, M: 32, K: 512, N: 128, tA: true }, // B 256 KiB
+  { batch: 1, M: 32, K: 512, N: 256, tA: true }, // B 512 KiB
+  { batch: 1, M: 256, K: 512, N: 128 }, // B 256 KiB, plain
+  { batch: 4, M: 64, K: 512, N: 128 }, // B 256 KiB, batched
   { batch: 512, M: 32, K: 16, N: 32 },
 ];
 

@@ -4,7 +4,7 @@ import { Rng } from '../rng';
 import { relError, useTestBackend } from '../testBackend';
 import { batchMatMulKernel } from './wasm/batchMatMulSimd';
 import { registerTrainingKernels } from './trainingKernels';
-import { MAX_N, MAX_PLAIN_MACS, registerSimdBatchMatMul, setSimdBatchMatMulMode, simdBatchMatMulCalls, simdBatchMatMulPlan, simdBatchMatMulTakes } from './wasmBatchMatMul';
+import { MAX_N, MAX_PLAIN_MACS, MAX_SINGLE_B_FLOATS, registerSimdBatchMatMul, setSimdBatchMatMulMode, simdBatchMatMulCalls, simdBatchMatMulPlan, simdBatchMatMulTakes } from './wasmBatchMatMul';
 
 /** op(A[b]) · op(B[b]) in float64 for every b of the broadcast batch (tfjs's matMul semantics, equal batch dims). */
 function reference(a: Float32Array, b: Float32Array, batch: number, M: number, K: number, N: number, tA: boolean, tB: boolean): Float64Array {
@@ -129,6 +129,14 @@ describe('our WebAssembly SIMD batched matMul on wasm', () => {
     const bigT = await check(rng, [], 128, 64, 64, true, false);
     expect([bigT.simd, bigT.tfjs]).toEqual([1, 0]);
     expect(relError(bigT.got, bigT.want)).toBeLessThan(2e-6);
+    // a single transposed product whose B exceeds MAX_SINGLE_B_FLOATS: tfjs; batched: ours
+    expect(300 * 120).toBeGreaterThan(MAX_SINGLE_B_FLOATS);
+    const wideT = await check(rng, [], 8, 300, 120, false, true);
+    expect([wideT.simd, wideT.tfjs]).toEqual([0, 1]);
+    expect(relError(wideT.got, wideT.want)).toBeLessThan(2e-6);
+    const wideB = await check(rng, [2], 8, 300, 120, false, true);
+    expect([wideB.simd, wideB.tfjs]).toEqual([1, 0]);
+    expect(relError(wideB.got, wideB.want)).toBeLessThan(2e-6);
     // 'off': tfjs's kernel for everything
     setSimdBatchMatMulMode('off');
     const off = await check(rng, [4], 8, 8, 8, false, true);

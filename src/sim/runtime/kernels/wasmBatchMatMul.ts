@@ -5,8 +5,8 @@
  *
  * Glossary: batch = the product of the leading dims; M, N, K as in `batchMatMulSimd.ts`. Taken here when
  * (`simdBatchMatMulPlan`): both inputs float32, the same batch on both sides with no broadcasting (the product of the
- * broadcast batch shape equals each side's), 4 ≤ N ≤ MAX_N, K·N ≤ MAX_B_FLOATS, and, for a single untransposed
- * product, M·N·K ≤ MAX_PLAIN_MACS (measured against tfjs 4.22's kernel with bench/matmul.bench.ts, figures in
+ * broadcast batch shape equals each side's), 4 ≤ N ≤ MAX_N, K·N ≤ MAX_B_FLOATS, and, for a single product,
+ * M·N·K ≤ MAX_PLAIN_MACS untransposed, K·N ≤ MAX_SINGLE_B_FLOATS transposed (measured against tfjs 4.22's kernel with bench/matmul.bench.ts, figures in
  * docs/benchmarks.md "Quality lab"). Both transpose flags are handled in the kernel, so the `BatchMatMul` gradient
  * passes them on (`trainingKernels.ts`) instead of transposing first.
  *
@@ -26,8 +26,16 @@ import { wasmSimdSupported } from './wasm/simdScanKernels';
 export const MAX_PLAIN_MACS = 64 * 64 * 64;
 /** Widest output row taken (the kernel's column loop is unrolled, so its code grows with N). */
 export const MAX_N = 1024;
-/** Largest B block (K·N floats, 1 MiB) taken: B is re-read once per pair of output rows, so it should stay in cache. */
+/**
+ * Largest B block (K·N floats, 1 MiB) taken: B is re-read once per pair of output rows, so it should stay in cache
+ * (a 1.04 MiB B, (32 × 1024)ᵀ·(1024 × 260), ran at 1.5-2 GFLOP/s, tfjs's batched path's speed).
+ */
 export const MAX_B_FLOATS = 262144;
+/**
+ * Largest B block (K·N floats, 128 KiB) of a single transposed product taken: above it, transposing first and
+ * XNNPACK's packed GEMM was as fast or faster (bench/matmul.bench.ts: B of 256 KiB 0.20 vs 0.16 ms, 512 KiB equal).
+ */
+export const MAX_SINGLE_B_FLOATS = 32768;
 
 /** The parts of tfjs's `BackendWasm` used here. */
 interface WasmBackendLike {
@@ -60,7 +68,7 @@ export function simdBatchMatMulPlan(aShape: number[], bShape: number[], transpos
   const batch = sizeOf(outer);
   if (batch !== sizeOf(outerA) || batch !== sizeOf(outerB)) return null; // broadcasting: tfjs's kernel
   if (batch < 1 || M < 1 || K < 1 || N < 4 || N > MAX_N || K * N > MAX_B_FLOATS) return null;
-  if (sizeLimits && batch === 1 && !transposeA && !transposeB && M * N * K > MAX_PLAIN_MACS) return null;
+  if (sizeLimits && batch === 1 && (transposeA || transposeB ? K * N > MAX_SINGLE_B_FLOATS : M * N * K > MAX_PLAIN_MACS)) return null;
   return { shape: { M, N, K, transposeA, transposeB }, batch, outShape: [...outer, M, N] };
 }
 
