@@ -11,7 +11,8 @@
  *     `--out=file.json` also writes the results (design name and the trainer's result), which the Quality-tab
  *     screenshot spec loads (e2e/quality-screens.spec.ts).
  * `--matmul=tfjs` runs every product on tfjs's own wasm `BatchMatMul` (our SIMD kernel off, as before it existed:
- * src/sim/runtime/kernels/wasmBatchMatMul.ts), for before/after figures under the same load.
+ * src/sim/runtime/kernels/wasmBatchMatMul.ts). `--matmul-ab`: instead of block 1, one trainer per design whose steps
+ * alternate between tfjs's kernel and ours (the same process, the same load): median ms per step of each, wall / CPU.
  * Figures only: nothing is asserted. The machine's load average is printed with every block.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -77,6 +78,29 @@ async function stepFigures(design: Design, steps: number) {
   }
 }
 
+/** Steps alternating between tfjs's BatchMatMul and ours on one trainer: medians of each (wall / CPU ms). */
+async function matMulAb(design: Design, steps: number) {
+  const tr = await LabTrainer.create(trainRequest(design, { backend: 'wasm' }));
+  const t = { off: { ms: [] as number[], cpu: [] as number[] }, auto: { ms: [] as number[], cpu: [] as number[] } };
+  try {
+    for (let i = 0; i < 2 * steps + 6; i++) {
+      const m = i % 2 ? 'off' : 'auto';
+      setSimdBatchMatMulMode(m);
+      const t0 = performance.now();
+      const c0 = process.cpuUsage();
+      await tr.step();
+      const c = process.cpuUsage(c0);
+      if (i < 6) continue; // warm-up: both kernels compiled and tiered up
+      t[m].ms.push(performance.now() - t0);
+      t[m].cpu.push((c.user + c.system) / 1000);
+    }
+  } finally {
+    setSimdBatchMatMulMode('auto');
+    tr.dispose();
+  }
+  return { tfjs: { ms: median(t.off.ms), cpu: median(t.off.cpu) }, ours: { ms: median(t.auto.ms), cpu: median(t.auto.cpu) } };
+}
+
 export async function run(args: string[]): Promise<void> {
   const steps = Number(args.find((a) => a.startsWith('--steps='))?.split('=')[1] ?? 20);
   if (args.includes('--matmul=tfjs')) setSimdBatchMatMulMode('off');
@@ -87,6 +111,16 @@ export async function run(args: string[]): Promise<void> {
     if (!p) throw new Error(`unknown preset ${id}`);
     return p.design;
   });
+  if (args.includes('--matmul-ab')) {
+    process.stdout.write(`\nbatched matMul A/B: steps alternating tfjs's kernel / ours on one trainer, ${steps} of each; load ${load()}\n`);
+    process.stdout.write('| design | tfjs BatchMatMul ms/step (wall / CPU) | ours ms/step (wall / CPU) | CPU time saved |\n| --- | --- | --- | --- |\n');
+    for (const d of designs) {
+      const r = await matMulAb(d, steps);
+      process.stdout.write(`| ${d.name} | ${r.tfjs.ms.toFixed(0)} / ${r.tfjs.cpu.toFixed(0)} | ${r.ours.ms.toFixed(0)} / ${r.ours.cpu.toFixed(0)} | ${(100 * (1 - r.ours.cpu / r.tfjs.cpu)).toFixed(0)} % |\n`);
+    }
+    process.stdout.write(`load after: ${load()}\n`);
+    return;
+  }
   process.stdout.write(`\n1. one training step (stacked MQAR, 16 pairs, batch 32), wasm vs PyTorch CPU 1 thread; load ${load()}\n`);
   process.stdout.write(
     '| design | lab copy | scan | tfjs ms/step (wall / CPU) | dispatches | variables | PyTorch ms/step (wall / CPU) | tfjs speed / PyTorch (wall / CPU) |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n',
