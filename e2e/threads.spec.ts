@@ -91,7 +91,8 @@ test('a run from the run panel uses every core by default and says how many; a c
   await expect(page.getByTestId('run-threads-select')).toHaveValue('1');
 });
 
-for (const presetId of ['jamba-v0.1', 'mamba2-hybrid-8b', 'stripedhyena-7b']) {
+// Kimi Linear: the linear-attention simd kernels on the shared scan memory, and MLA; Falcon-H1: parallel layers.
+for (const presetId of ['jamba-v0.1', 'mamba2-hybrid-8b', 'stripedhyena-7b', 'kimi-linear-48b-a3b', 'falcon-h1-7b']) {
   test(`${presetId}: a threaded run's logits equal the single-thread run's (1e-5); tfjs and the simd scans use the threads`, async ({ page }) => {
     await page.goto('/');
     const want = await expectedThreads(page);

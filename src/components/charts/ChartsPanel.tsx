@@ -6,7 +6,6 @@ import { registerChartsTestApi } from '../../app/chartsTestApi';
 import { registerQualityTestApi } from '../../app/qualityTestApi';
 import { useRun } from '../../app/useRun';
 import { useQuality } from '../../app/useQuality';
-import { QualityPanel } from './QualityPanel';
 import { latestQuality } from '../../app/slices/qualitySlice';
 import { TASKS } from '../../sim/lab/tasks/tasks';
 import { RunPanel } from './RunPanel';
@@ -33,6 +32,8 @@ const ThroughputChart = lazy(() => views().then((m) => ({ default: m.ThroughputC
 const StateKvChart = lazy(() => views().then((m) => ({ default: m.StateKvChart })));
 const HardwareView = lazy(() => views().then((m) => ({ default: m.HardwareView })));
 const QualityChart = lazy(() => views().then((m) => ({ default: m.QualityChart })));
+// The quality lab's controls load when its tab opens.
+const QualityPanel = lazy(() => import('./QualityPanel').then((m) => ({ default: m.QualityPanel })));
 
 /** What the chart slot shows while a chart's code loads. */
 function ChartLoading() {
@@ -242,7 +243,19 @@ export function ChartsPanel() {
           </Suspense>
         </div>
         <aside className="hx-charts-side">
-          {settings.view === 'quality' ? <QualityPanel model={quality} designs={series.map((s) => s.design)} /> : <RunPanel model={run} />}
+          {settings.view === 'quality' ? (
+            <Suspense
+              fallback={
+                <div className="hx-chart-loading" role="status">
+                  Loading the quality lab…
+                </div>
+              }
+            >
+              <QualityPanel model={quality} designs={series.map((s) => s.design)} />
+            </Suspense>
+          ) : (
+            <RunPanel model={run} />
+          )}
           <CompareTable
             series={series}
             budgetBytes={budgetBytes}

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScanImpl } from '../../sim/protocol';
 import { Rng } from '../../sim/runtime/rng';
 import { relError, useTestBackend } from '../../sim/runtime/testBackend';
-import { releaseSimdScanMemory } from '../../sim/runtime/kernels/wasm/simdScanKernels';
+import { releaseSimdScanMemory, setSimdScanMemoryShared } from '../../sim/runtime/kernels/wasm/simdScanKernels';
 import { LINEAR_SCANS, linearScanFor, runLinearScan, type LinearDecayInput } from './scan';
 import { LINEAR_REGISTER_MAX_FLOATS, LINEAR_UNROLL_MAX_FLOATS, linearScanModuleBytes } from './simdKernels';
 
@@ -135,5 +135,21 @@ describe('linear-attention scan choice', () => {
     expect(Array.from(b.y)).toEqual(Array.from(a.y));
     expect(() => linearScanModuleBytes(6)).toThrow(/multiple of 4, got 6/);
     expect(WebAssembly.validate(linearScanModuleBytes(LINEAR_UNROLL_MAX_FLOATS + 4))).toBe(true);
+  });
+
+  it('the simd kernels run on the shared scan memory of the threaded scans (the module then declares it shared)', async () => {
+    await useTestBackend('wasm');
+    const c: Case = { b: 2, l: 9, nk: 1, nv: 2, dk: 4, dv: 8, decay: 'head', delta: true };
+    const x = inputs(c, new Rng(11));
+    const plain = run('simd', c, x);
+    setSimdScanMemoryShared(true);
+    try {
+      const shared = run('simd', c, x);
+      expect(Array.from(shared.y)).toEqual(Array.from(plain.y));
+      expect(Array.from(shared.S)).toEqual(Array.from(plain.S));
+    } finally {
+      setSimdScanMemoryShared(false);
+    }
+    expect(WebAssembly.validate(linearScanModuleBytes(8, true))).toBe(true);
   });
 });

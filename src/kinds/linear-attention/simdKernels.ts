@@ -20,7 +20,7 @@
  * its output row).
  */
 import { assembleModule, FunctionBuilder, type Local } from '../../sim/runtime/kernels/wasm/assembler';
-import { simdScanMemory, wasmSimdSupported } from '../../sim/runtime/kernels/wasm/simdScanKernels';
+import { SHARED_MAX_PAGES, simdScanMemory, wasmSimdSupported } from '../../sim/runtime/kernels/wasm/simdScanKernels';
 
 /** Widest row (floats) whose steps are unrolled. */
 export const LINEAR_UNROLL_MAX_FLOATS = 128;
@@ -280,10 +280,19 @@ export interface LinearScanKernels {
   additive: I32Fn<13>;
 }
 
-/** The module's bytes, specialised for value rows of dv4 floats (a positive multiple of 4). */
-export function linearScanModuleBytes(dv4: number): Uint8Array<ArrayBuffer> {
+/**
+ * The module's bytes, specialised for value rows of dv4 floats (a positive multiple of 4). `shared` imports a shared
+ * memory: while the threaded scans run (scanPool.ts) the scan memory is one, and a module declaring an ordinary
+ * memory cannot be instantiated on it ("mismatch in shared state of memory").
+ */
+export function linearScanModuleBytes(dv4: number, shared = false): Uint8Array<ArrayBuffer> {
   if (!Number.isInteger(dv4) || dv4 < 4 || dv4 % 4 !== 0) throw new Error(`linear-attention simd scan: value width must be a positive multiple of 4, got ${dv4}`);
-  return assembleModule([deltaKernel(dv4), additiveKernel(dv4)], 1);
+  return assembleModule([deltaKernel(dv4), additiveKernel(dv4)], shared ? { pages: 1, sharedMaxPages: SHARED_MAX_PAGES } : 1);
+}
+
+/** Whether a memory is shared (its buffer a SharedArrayBuffer, which exists only where threads may run). */
+export function isSharedMemory(memory: WebAssembly.Memory): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
 }
 
 /** Instances by dv4, each remembering the memory it was bound to (a released memory means a fresh instance). */
@@ -295,7 +304,7 @@ export function linearScanKernels(dv4: number): LinearScanKernels | null {
   const memory = simdScanMemory();
   const hit = instances.get(dv4);
   if (hit && hit.memory === memory) return hit.kernels;
-  const kernels = new WebAssembly.Instance(new WebAssembly.Module(linearScanModuleBytes(dv4)), { env: { memory } }).exports as unknown as LinearScanKernels;
+  const kernels = new WebAssembly.Instance(new WebAssembly.Module(linearScanModuleBytes(dv4, isSharedMemory(memory))), { env: { memory } }).exports as unknown as LinearScanKernels;
   instances.set(dv4, { memory, kernels });
   return kernels;
 }

@@ -129,7 +129,12 @@ export class MoeLayer implements RuntimeFfn {
     const logits = tf.matMul(x2, this.router); // (n, E)
     const scores = router === 'softmax' ? tf.softmax(logits) : tf.sigmoid(logits); // (n, E)
     const top = tf.topk(this.routerBias ? tf.add(scores, this.routerBias) : scores, this.weights.topK); // (n, k)
-    let w = tf.mul(scores, tf.sum(tf.oneHot(top.indices, nE), 1)) as tf.Tensor2D; // (n, E), zero off the top-k
+    // The (n, E) mask of the top-k: the int32 one-hots times float ones, summed over the k slots. Not a sum of the
+    // one-hots cast to float32 (tfjs 4.22 webgpu sums those to 0 on SwiftShader, and a later read of the device
+    // returned zeros), nor a float32 oneHot (the wasm kernel ignores the dtype and writes integer bits).
+    const ones = tf.ones([x2.shape[0], this.weights.topK, 1]);
+    const mask = tf.sum(tf.mul(tf.oneHot(top.indices, nE), ones), 1); // (n, E)
+    let w = tf.mul(scores, mask) as tf.Tensor2D; // (n, E), zero off the top-k
     if (normTopK) w = tf.div(w, tf.sum(w, 1, true));
     if (routedScale !== 1) w = tf.mul(w, routedScale);
     return { indices: top.indices as tf.Tensor2D, weights: w };
