@@ -66,6 +66,7 @@ describe('our WebAssembly SIMD batched matMul on wasm', () => {
   it('matches a float64 reference for every transpose combination, odd sizes, batch 1 and many', async () => {
     baseline = tf.memory().numTensors;
     const rng = new Rng(11);
+    setSimdBatchMatMulMode('force'); // every shape below on our kernel (the size rules are tested further down)
     // (batch shape, M, K, N): sizes not multiples of 4 (the ragged last column vector), an odd row count (the tail
     // row block), N = 4 exactly, K = 1, a 2-D product and a rank-4 batch
     const shapes: [number[], number, number, number][] = [
@@ -137,9 +138,15 @@ describe('our WebAssembly SIMD batched matMul on wasm', () => {
     const wideB = await check(rng, [2], 8, 300, 120, false, true);
     expect([wideB.simd, wideB.tfjs]).toEqual([1, 0]);
     expect(relError(wideB.got, wideB.want)).toBeLessThan(2e-6);
+    // a transposed B with few output rows (attention decode's scores): tfjs
+    const decode = await check(rng, [4], 1, 16, 40, false, true);
+    expect([decode.simd, decode.tfjs]).toEqual([0, 1]);
+    expect(relError(decode.got, decode.want)).toBeLessThan(2e-6);
+    const decodeA = await check(rng, [4], 1, 16, 40, true, false);
+    expect([decodeA.simd, decodeA.tfjs]).toEqual([1, 0]);
     // 'off': tfjs's kernel for everything
     setSimdBatchMatMulMode('off');
-    const off = await check(rng, [4], 8, 8, 8, false, true);
+    const off = await check(rng, [4], 8, 8, 8, false, false);
     expect([off.simd, off.tfjs]).toEqual([0, 1]);
     expect(relError(off.got, off.want)).toBeLessThan(2e-6);
   });
@@ -153,8 +160,9 @@ describe('our WebAssembly SIMD batched matMul on wasm', () => {
     expect(simdBatchMatMulPlan([2, 3, 4], [2, 4, 3], false, false)).toBeNull(); // N < 4
     expect(simdBatchMatMulPlan([2, 3, 4], [2, 4, MAX_N + 1], false, false)).toBeNull();
     expect(simdBatchMatMulPlan([0, 3, 4], [0, 4, 5], false, false)).toBeNull(); // empty batch
-    expect(simdBatchMatMulPlan([4, 3], [5, 4], true, true)).toMatchObject({ batch: 1, outShape: [3, 5], shape: { M: 3, K: 4, N: 5, transposeA: true, transposeB: true } });
+    expect(simdBatchMatMulPlan([4, 9], [5, 4], true, true)).toMatchObject({ batch: 1, outShape: [9, 5], shape: { M: 9, K: 4, N: 5, transposeA: true, transposeB: true } });
     expect(simdBatchMatMulTakes([64, 32, 16], [64, 32, 16], false, true)).toBe(true);
+    expect(simdBatchMatMulTakes([64, 1, 16], [64, 32, 16], false, true)).toBe(false); // M < MIN_ROWS_TRANSPOSED_B
     setSimdBatchMatMulMode('off');
     expect(simdBatchMatMulTakes([64, 32, 16], [64, 32, 16], false, true)).toBe(false);
   });
@@ -167,7 +175,7 @@ describe('our WebAssembly SIMD batched matMul on wasm', () => {
   it('differentiates through our kernel: the gradients of sum(R ⊙ op(A)·op(B)) match the float64 reference', async () => {
     baseline = tf.memory().numTensors;
     const rng = new Rng(14);
-    const [batch, M, K, N] = [3, 5, 6, 7];
+    const [batch, M, K, N] = [3, 9, 6, 7];
     for (const [tA, tB] of FLAGS) {
       const av = randn(rng, batch * M * K);
       const bv = randn(rng, batch * K * N);
@@ -181,7 +189,8 @@ describe('our WebAssembly SIMD batched matMul on wasm', () => {
       const gaV = (await ga.data()) as Float32Array;
       const gbV = (await gb.data()) as Float32Array;
       tf.dispose([ga, gb]);
-      // forward and both gradient products ran our kernel
+      // forward and both gradient products ran our kernel (a product it leaves, e.g. a transposed B over 7 rows, is
+      // transposed first by the gradient and then taken)
       expect(simdBatchMatMulCalls.simd - before).toBe(3);
       // dA[i, k] = Σ_j R[i, j] B[k, j] (as op(A) = A or Aᵀ); dB[k, j] = Σ_i A[i, k] R[i, j]
       const wantA = new Float64Array(av.length);

@@ -6,7 +6,8 @@
  * Glossary: batch = the product of the leading dims; M, N, K as in `batchMatMulSimd.ts`. Taken here when
  * (`simdBatchMatMulPlan`): both inputs float32, the same batch on both sides with no broadcasting (the product of the
  * broadcast batch shape equals each side's), 4 ≤ N ≤ MAX_N, K·N ≤ MAX_B_FLOATS, and, for a single product,
- * M·N·K ≤ MAX_PLAIN_MACS untransposed, K·N ≤ MAX_SINGLE_B_FLOATS transposed (measured against tfjs 4.22's kernel with bench/matmul.bench.ts, figures in
+ * M·N·K ≤ MAX_PLAIN_MACS untransposed, K·N ≤ MAX_SINGLE_B_FLOATS transposed; with B transposed, M ≥
+ * MIN_ROWS_TRANSPOSED_B (measured against tfjs 4.22's kernel with bench/matmul.bench.ts, figures in
  * docs/benchmarks.md "Quality lab"). Both transpose flags are handled in the kernel, so the `BatchMatMul` gradient
  * passes them on (`trainingKernels.ts`) instead of transposing first.
  *
@@ -36,6 +37,12 @@ export const MAX_B_FLOATS = 262144;
  * XNNPACK's packed GEMM was as fast or faster (bench/matmul.bench.ts: B of 256 KiB 0.20 vs 0.16 ms, 512 KiB equal).
  */
 export const MAX_SINGLE_B_FLOATS = 32768;
+/**
+ * Fewest output rows for a transposed B: the kernel first copies B (K·N floats) per batch, which only pays over
+ * enough rows. Attention decode's scores, 32 × (1 × 128)·(512 × 128)ᵀ, took 5.7 ms in ours vs 3.7 ms in tfjs's;
+ * at M = 4 they were even (3.1 vs 3.0 ms, load 5).
+ */
+export const MIN_ROWS_TRANSPOSED_B = 8;
 
 /** The parts of tfjs's `BackendWasm` used here. */
 interface WasmBackendLike {
@@ -69,6 +76,7 @@ export function simdBatchMatMulPlan(aShape: number[], bShape: number[], transpos
   if (batch !== sizeOf(outerA) || batch !== sizeOf(outerB)) return null; // broadcasting: tfjs's kernel
   if (batch < 1 || M < 1 || K < 1 || N < 4 || N > MAX_N || K * N > MAX_B_FLOATS) return null;
   if (sizeLimits && batch === 1 && (transposeA || transposeB ? K * N > MAX_SINGLE_B_FLOATS : M * N * K > MAX_PLAIN_MACS)) return null;
+  if (sizeLimits && transposeB && M < MIN_ROWS_TRANSPOSED_B) return null;
   return { shape: { M, N, K, transposeA, transposeB }, batch, outShape: [...outer, M, N] };
 }
 
