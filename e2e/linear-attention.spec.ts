@@ -147,8 +147,11 @@ for (const [w, h] of [
       await ed.loadDesign(QWEN3_NEXT_STYLE);
       await expect(page.getByTestId('strip-cell')).toHaveCount(48);
       await page.getByTestId('group-node').first().dblclick();
-      await ed.layerNode(1).click();
-      await expect(page.getByTestId('inspector-mixer-kind')).toHaveValue('linear-attention');
+      // The canvas may still be fitting the expanded group when the first click lands: click until it selects.
+      await expect(async () => {
+        await ed.layerNode(1).click();
+        await expect(page.getByTestId('inspector-mixer-kind')).toHaveValue('linear-attention', { timeout: 2_000 });
+      }).toPass({ timeout: 20_000 });
       await page.waitForTimeout(500);
       await page.screenshot({ path: `${SCREENS}/linear-attention-qwen3-next-${theme}-${w}x${h}.png` });
       await page.getByRole('complementary', { name: 'Block palette' }).screenshot({ path: `${SCREENS}/linear-attention-palette-${theme}-${w}x${h}.png` });

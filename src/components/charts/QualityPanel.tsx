@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { formatEta as eta } from './formatEta';
 import { qualityJobs } from '../../app/qualityController';
 import type { Design } from '../../models/schema';
 import type { QualityModel } from '../../app/useQuality';
@@ -39,11 +40,6 @@ const BACKENDS: { value: BackendChoice; label: string }[] = [
   { value: 'webgpu', label: 'WebGPU (chunked scans)' },
 ];
 
-function eta(ms: number | null): string {
-  if (ms === null || !Number.isFinite(ms)) return 'ETA …';
-  const s = Math.max(0, Math.round(ms / 1000));
-  return s < 60 ? `ETA ${s} s` : `ETA ${Math.floor(s / 60)} min ${s % 60} s`;
-}
 
 const sameValues = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
 

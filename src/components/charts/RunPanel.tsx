@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { formatEta as eta } from './formatEta';
 import type { BackendChoice, RunProfileSpec, ScanChoice } from '../../sim/protocol';
 import type { RunProgress, RunRecord, RunSettings } from '../../app/slices/runSlice';
 import { describeProfile, threadsLabel } from './chartData';
@@ -39,11 +40,6 @@ const SCANS: { value: ScanChoice; label: string }[] = [
   { value: 'wgsl', label: 'WGSL kernel (WebGPU)' },
 ];
 
-function eta(ms: number | null): string {
-  if (ms === null || !Number.isFinite(ms)) return 'ETA …';
-  const s = Math.max(0, Math.round(ms / 1000));
-  return s < 60 ? `ETA ${s} s` : `ETA ${Math.floor(s / 60)} min ${s % 60} s`;
-}
 
 const PHASE_WEIGHT = { build: 0, prefill: 0.25, decode: 0.75 } as const;
 

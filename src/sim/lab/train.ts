@@ -22,6 +22,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expandLayers, type Design } from '../../models/schema';
 import type { BackendName, ScanChoice, ScanImpl, TrainPoint, TrainProgress, TrainRequest, TrainResult, TrainStarted } from '../protocol';
 import { initBackend } from '../runtime/backend';
+import { now, yieldToEvents } from '../runtime/bench';
 import { RuntimeModel, initModelWeights, type ModelWeights } from '../runtime/builder';
 import { releaseSimdScanMemory } from '../runtime/kernels/wasm/simdScanKernels';
 import { stopSimdScanPool } from '../runtime/kernels/wasm/scanPool';
@@ -242,23 +243,6 @@ export interface TrainHooks {
   signal?: AbortSignal;
 }
 
-/** Lets queued events (a worker's cancel message) run between steps, without setTimeout's clamp. */
-function yieldToEvents(): Promise<void> {
-  if (typeof setImmediate === 'function') return new Promise((r) => setImmediate(r));
-  if (typeof MessageChannel === 'function') {
-    return new Promise((r) => {
-      const ch = new MessageChannel();
-      ch.port1.onmessage = () => {
-        ch.port1.close();
-        r();
-      };
-      ch.port2.postMessage(null);
-    });
-  }
-  return new Promise((r) => setTimeout(r, 0));
-}
-
-const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /**
  * Trains and evaluates. Resolves with the result (with `cancelled: true` and the curve so far when the signal aborts);

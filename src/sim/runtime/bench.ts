@@ -232,7 +232,7 @@ function hasMoe(design: Design): boolean {
 }
 
 /** Lets queued events (a worker's `cancel` message) run: a macrotask turn, without setTimeout's 4 ms clamp. */
-function yieldToEvents(): Promise<void> {
+export function yieldToEvents(): Promise<void> {
   if (typeof setImmediate === 'function') return new Promise((r) => setImmediate(r));
   if (typeof MessageChannel === 'function') {
     return new Promise((r) => {
@@ -247,7 +247,8 @@ function yieldToEvents(): Promise<void> {
   return new Promise((r) => setTimeout(r, 0));
 }
 
-const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+/** Milliseconds from a monotonic clock where there is one. */
+export const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /**
  * Runs the sweep. Resolves with the result (with `cancelled: true` and the points so far when the signal aborts);
