@@ -16,7 +16,8 @@ for (const [w, h] of [
 ] as const) {
   for (const theme of ['light', 'dark'] as const) {
     test(`quality ${theme} ${w}x${h}`, async ({ page }) => {
-      test.skip(!existsSync(FIXTURE), `${FIXTURE} is written by npm run bench -- quality --compare --out=${FIXTURE}`);
+      // Committed results of real runs (npm run bench -- quality --compare --out=docs/quality-compare.json): never skipped.
+      expect(existsSync(FIXTURE), `${FIXTURE} is written by npm run bench -- quality --compare --out=${FIXTURE}`).toBe(true);
       const fixture = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { results: unknown[] };
       await page.setViewportSize({ width: w, height: h });
       await page.emulateMedia({ colorScheme: theme });
