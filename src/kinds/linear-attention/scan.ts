@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ScanImpl } from '../../sim/protocol';
 import { expandTo } from '../../sim/runtime/scan/selectiveScanNaive';
-import { simdScanAvailable } from '../../sim/runtime/scan/scanSimd';
+import { Arena, packRows, simdScanAvailable, unpackRows } from '../../sim/runtime/scan/scanSimd';
 import { simdScanMemory } from '../../sim/runtime/kernels/wasm/simdScanKernels';
 import { linearScanKernels } from './simdKernels';
 import { scanKernelsRunHere } from '../../sim/runtime/kernels/scanKernels';
@@ -260,48 +260,6 @@ export function linearScanJsArrays(dims: LinearScanDims, arrays: LinearScanArray
     }
   }
   return { y, state: S };
-}
-
-/** Float32 arrays laid out in the kernels' memory (16-byte aligned), grown once; views taken after the grow. */
-class Arena {
-  private readonly sizes: number[] = [];
-  private readonly offsets: number[] = [];
-  private end = 0;
-  constructor(private readonly memory: WebAssembly.Memory) {}
-  reserve(floats: number): number {
-    this.offsets.push(this.end);
-    this.sizes.push(floats);
-    this.end += Math.ceil((Math.max(1, floats) * 4) / 16) * 16;
-    return this.offsets.length - 1;
-  }
-  commit(): void {
-    const need = this.end - this.memory.buffer.byteLength;
-    if (need > 0) this.memory.grow(Math.ceil(need / 65536));
-  }
-  ptr(h: number): number {
-    return this.offsets[h]!;
-  }
-  view(h: number): Float32Array {
-    return new Float32Array(this.memory.buffer, this.offsets[h]!, this.sizes[h]!);
-  }
-}
-
-/** Copies `rows` rows of `width` floats into dst with row stride `stride` ≥ width (padding zeroed). */
-function packRows(dst: Float32Array, s: Float32Array, srcOffset: number, rows: number, width: number, stride: number): void {
-  if (stride === width) {
-    dst.set(s.subarray(srcOffset, srcOffset + rows * width));
-    return;
-  }
-  dst.fill(0);
-  for (let r = 0; r < rows; r++) dst.set(s.subarray(srcOffset + r * width, srcOffset + (r + 1) * width), r * stride);
-}
-
-function unpackRows(dst: Float32Array, dstOffset: number, src: Float32Array, rows: number, width: number, stride: number): void {
-  if (stride === width) {
-    dst.set(src.subarray(0, rows * width), dstOffset);
-    return;
-  }
-  for (let r = 0; r < rows; r++) dst.set(src.subarray(r * stride, r * stride + width), dstOffset + r * width);
 }
 
 /** One readback, one call of the WebAssembly SIMD kernel per batch row, one upload. */

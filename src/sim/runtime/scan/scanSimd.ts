@@ -56,10 +56,11 @@ function groupPieces(groups: number, perGroup: number, align: number): { g: numb
 }
 
 /**
- * Lays out float32 arrays in the kernel's memory (16-byte aligned), growing it when needed, and hands out views.
+ * Lays out float32 arrays in the kernels' memory (ALIGN_BYTES-aligned; the linear-attention scan uses it too),
+ * growing it when needed, and hands out views.
  * Views are taken after the last grow, since growing detaches the old buffer.
  */
-class Arena {
+export class Arena {
   private readonly sizes: number[] = [];
   private readonly offsets: number[] = [];
   private end = 0;
@@ -70,7 +71,7 @@ class Arena {
   reserve(floats: number): number {
     this.offsets.push(this.end);
     this.sizes.push(floats);
-    this.end += Math.ceil((floats * 4) / ALIGN_BYTES) * ALIGN_BYTES;
+    this.end += Math.ceil((Math.max(1, floats) * 4) / ALIGN_BYTES) * ALIGN_BYTES;
     return this.offsets.length - 1;
   }
 
@@ -89,7 +90,7 @@ class Arena {
 }
 
 /** Copies `rows` rows of `width` floats from src (row stride `width`) into dst with row stride `stride` (≥ width). */
-function packRows(dst: Float32Array, s: Float32Array, srcOffset: number, rows: number, width: number, stride: number): void {
+export function packRows(dst: Float32Array, s: Float32Array, srcOffset: number, rows: number, width: number, stride: number): void {
   if (stride === width) {
     dst.set(s.subarray(srcOffset, srcOffset + rows * width));
     return;
@@ -99,7 +100,7 @@ function packRows(dst: Float32Array, s: Float32Array, srcOffset: number, rows: n
 }
 
 /** The inverse of `packRows`. */
-function unpackRows(dst: Float32Array, dstOffset: number, src: Float32Array, rows: number, width: number, stride: number): void {
+export function unpackRows(dst: Float32Array, dstOffset: number, src: Float32Array, rows: number, width: number, stride: number): void {
   if (stride === width) {
     dst.set(src.subarray(0, rows * width), dstOffset);
     return;
